@@ -1,0 +1,35 @@
+package io.flowersim.engine;
+
+import io.flowersim.client.EvaluateResult;
+import io.flowersim.client.FitResult;
+import io.flowersim.client.Parameters;
+import io.flowersim.client.RoundResults;
+import io.flowersim.strategy.ClientInstruction;
+import java.time.Duration;
+import java.util.List;
+
+/**
+ * The virtual client engine: runs the sampled clients of a round, as many at once as resources
+ * allow, and returns what they delivered. Backends: local threads, Ray actors.
+ *
+ * <p>All clients of one call get the same {@code parameters}, so a backend may ship them once.
+ * A client that throws, or is still running when {@code timeout} ends, is returned as a failure;
+ * the call itself returns by then.
+ */
+public interface ClientEngine extends AutoCloseable {
+
+  /** One line for the user: backend, resources and how many clients run at once. */
+  String description();
+
+  /** The most clients this engine runs at the same time. */
+  int maxConcurrentClients();
+
+  RoundResults<FitResult> fit(int round, Parameters parameters,
+      List<ClientInstruction> instructions, Duration timeout, ClientListener listener);
+
+  RoundResults<EvaluateResult> evaluate(int round, Parameters parameters,
+      List<ClientInstruction> instructions, Duration timeout, ClientListener listener);
+
+  @Override
+  void close();
+}

@@ -1,0 +1,68 @@
+package io.flowersim.engine;
+
+import io.flowersim.client.Client;
+import io.flowersim.client.ClientContext;
+import io.flowersim.client.ClientState;
+import io.flowersim.client.Config;
+import io.flowersim.client.EvaluateResult;
+import io.flowersim.client.FitResult;
+import io.flowersim.client.Parameters;
+import io.flowersim.task.FederatedTask;
+import io.flowersim.task.TaskSettings;
+
+/**
+ * Runs one virtual client call inside a worker (a local thread or a Ray actor): builds the
+ * ephemeral client from the task, calls it, and drops it. The task is set up once per runner.
+ */
+public final class ClientRunner {
+
+  private final FederatedTask task;
+  private final TaskSettings settings;
+  private final ClientStateStore states;
+
+  public ClientRunner(FederatedTask task, TaskSettings settings, ClientStateStore states) {
+    this.task = task;
+    this.settings = settings;
+    this.states = states;
+  }
+
+  public FederatedTask task() {
+    return task;
+  }
+
+  public FitResult fit(int clientId, Parameters parameters, Config config) throws Exception {
+    ClientState state = states.checkout(clientId);
+    try {
+      FitResult result = client(clientId, state).fit(parameters, config);
+      if (result == null) {
+        throw new IllegalStateException("fit returned null");
+      }
+      if (!result.parameters().sameLayoutAs(parameters)) {
+        throw new IllegalStateException("fit returned parameters " + result.parameters()
+            + " but the global model is " + parameters);
+      }
+      return result;
+    } finally {
+      states.checkin(clientId, state);
+    }
+  }
+
+  public EvaluateResult evaluate(int clientId, Parameters parameters, Config config)
+      throws Exception {
+    ClientState state = states.checkout(clientId);
+    try {
+      EvaluateResult result = client(clientId, state).evaluate(parameters, config);
+      if (result == null) {
+        throw new IllegalStateException("evaluate returned null");
+      }
+      return result;
+    } finally {
+      states.checkin(clientId, state);
+    }
+  }
+
+  private Client client(int clientId, ClientState state) {
+    return task.createClient(new ClientContext(clientId, clientId, settings.numClients(),
+        settings.taskConfig(), state));
+  }
+}

@@ -1,0 +1,33 @@
+package io.flowersim.engine;
+
+import io.flowersim.client.ClientState;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * Keeps each client's {@link ClientState} between its ephemeral instances. Only clients that wrote
+ * something are kept, so memory follows the clients with state, not the population.
+ */
+public final class ClientStateStore {
+
+  private final Map<Integer, ClientState> states = new ConcurrentHashMap<>();
+
+  /** The client's state, or a fresh empty one that is kept only if the client writes to it. */
+  public ClientState checkout(int clientId) {
+    ClientState existing = states.get(clientId);
+    return existing != null ? existing : new ClientState();
+  }
+
+  /** Called after the client's call: keeps a state that became non-empty, drops an emptied one. */
+  public void checkin(int clientId, ClientState state) {
+    if (state.isEmpty()) {
+      states.remove(clientId);
+    } else {
+      states.put(clientId, state);
+    }
+  }
+
+  public int clientsWithState() {
+    return states.size();
+  }
+}

@@ -1,0 +1,85 @@
+package io.flowersim.runtime;
+
+import io.flowersim.api.v1alpha1.FlowerSimulation;
+import io.flowersim.api.v1alpha1.spec.FlowerSimulationSpec;
+import io.flowersim.client.Config;
+import io.flowersim.engine.ClientConcurrency;
+import io.flowersim.engine.ClientEngine;
+import io.flowersim.engine.ClientRunner;
+import io.flowersim.engine.ClientStateStore;
+import io.flowersim.engine.EngineResources;
+import io.flowersim.engine.LocalEngine;
+import io.flowersim.server.History;
+import io.flowersim.server.Server;
+import io.flowersim.server.ServerListener;
+import io.flowersim.strategy.ClientManager;
+import io.flowersim.strategy.Strategy;
+import io.flowersim.strategy.StrategyFactory;
+import io.flowersim.task.FederatedTask;
+import io.flowersim.task.TaskRegistry;
+import io.flowersim.task.TaskSettings;
+import java.time.Duration;
+
+/**
+ * One simulation assembled from a FlowerSimulation: task, strategy, engine and server. The CLI and
+ * the in-cluster entry point both run simulations through this class.
+ */
+public final class Simulation implements AutoCloseable {
+
+  private final FlowerSimulation resource;
+  private final FederatedTask task;
+  private final Strategy strategy;
+  private final ClientEngine engine;
+
+  private Simulation(FlowerSimulation resource, FederatedTask task, Strategy strategy,
+      ClientEngine engine) {
+    this.resource = resource;
+    this.task = task;
+    this.strategy = strategy;
+    this.engine = engine;
+  }
+
+  /**
+   * Prepares a simulation on the local backend. Everything that can be refused (unknown task,
+   * resources the engine lacks) is refused here, before the task loads any data.
+   */
+  public static Simulation local(FlowerSimulation resource, TaskRegistry tasks,
+      EngineResources resources) throws Exception {
+    FlowerSimulationSpec spec = resource.getSpec();
+    FederatedTask task = tasks.create(spec.task);
+    int slots = ClientConcurrency.slots(resources, spec.clients.resourcesOrDefault());
+    TaskSettings settings = settings(spec);
+    task.setup(settings);
+    Strategy strategy = StrategyFactory.create(spec.strategyOrDefault(), task, spec.clients.count);
+    ClientEngine engine =
+        new LocalEngine(new ClientRunner(task, settings, new ClientStateStore()), resources, slots);
+    return new Simulation(resource, task, strategy, engine);
+  }
+
+  static TaskSettings settings(FlowerSimulationSpec spec) {
+    return new TaskSettings(Config.of(spec.taskConfig), spec.clients.count,
+        spec.clients.partitioningOrDefault());
+  }
+
+  public String engineDescription() {
+    return engine.description();
+  }
+
+  public Strategy strategy() {
+    return strategy;
+  }
+
+  /** Runs all rounds, appending to {@code history} as they complete. */
+  public void run(History history, ServerListener listener) {
+    FlowerSimulationSpec spec = resource.getSpec();
+    Server server = new Server(engine, strategy,
+        new ClientManager(spec.clients.count, spec.seedOrDefault()),
+        Duration.ofSeconds(spec.roundTimeoutSecondsOrDefault()));
+    server.fit(spec.rounds, task::initialParameters, history, listener);
+  }
+
+  @Override
+  public void close() {
+    engine.close();
+  }
+}

@@ -1,0 +1,129 @@
+package io.flowersim.server;
+
+import io.flowersim.api.v1alpha1.status.RoundRecord;
+import io.flowersim.client.ClientFailure;
+import io.flowersim.client.ClientOperation;
+import io.flowersim.client.EvaluateResult;
+import io.flowersim.client.FitResult;
+import io.flowersim.client.Parameters;
+import io.flowersim.client.RoundResults;
+import io.flowersim.engine.ClientEngine;
+import io.flowersim.strategy.ClientInstruction;
+import io.flowersim.strategy.ClientManager;
+import io.flowersim.strategy.EvaluateAggregate;
+import io.flowersim.strategy.FitAggregate;
+import io.flowersim.strategy.Strategy;
+import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
+import java.util.function.Supplier;
+
+/**
+ * Flower's server loop: per round, configure fit, run the sampled clients on the engine,
+ * aggregate, evaluate centrally, run distributed evaluation, and record the round.
+ */
+public final class Server {
+
+  /** Prefix of fit metrics in a round record's distributedMetrics. */
+  public static final String FIT_METRIC_PREFIX = "fit_";
+
+  private final ClientEngine engine;
+  private final Strategy strategy;
+  private final ClientManager clients;
+  private final Duration roundTimeout;
+
+  public Server(ClientEngine engine, Strategy strategy, ClientManager clients,
+      Duration roundTimeout) {
+    this.engine = engine;
+    this.strategy = strategy;
+    this.clients = clients;
+    this.roundTimeout = roundTimeout;
+  }
+
+  /**
+   * Runs {@code rounds} rounds, appending each to {@code history} as it completes.
+   *
+   * @param initialParameters used when the strategy brings none (the task's initial model)
+   * @return the final global parameters
+   * @throws RoundFailedException when a round fails; {@code history} keeps the rounds before it
+   */
+  public Parameters fit(int rounds, Supplier<Parameters> initialParameters, History history,
+      ServerListener listener) {
+    Parameters parameters = strategy.initializeParameters().orElseGet(initialParameters);
+    strategy.evaluate(0, parameters).ifPresent(initial -> {
+      History.InitialEvaluation e = new History.InitialEvaluation();
+      e.centralizedLoss = initial.loss();
+      e.centralizedMetrics.putAll(initial.metrics());
+      history.initial = e;
+    });
+    for (int round = 1; round <= rounds; round++) {
+      long started = System.nanoTime();
+      RoundRecord record = new RoundRecord();
+      record.round = round;
+      parameters = fitRound(round, parameters, record, listener);
+      Optional<EvaluateResult> centralized = strategy.evaluate(round, parameters);
+      centralized.ifPresent(c -> {
+        record.centralizedLoss = c.loss();
+        record.centralizedMetrics.putAll(c.metrics());
+      });
+      evaluateRound(round, parameters, record, listener);
+      record.durationSeconds = (System.nanoTime() - started) / 1e9;
+      history.add(record);
+      listener.roundFinished(record, history);
+    }
+    return parameters;
+  }
+
+  private Parameters fitRound(int round, Parameters parameters, RoundRecord record,
+      ServerListener listener) {
+    List<ClientInstruction> instructions = strategy.configureFit(round, parameters, clients);
+    if (instructions.isEmpty()) {
+      throw new RoundFailedException(round, "round " + round + ": the strategy sampled no client "
+          + "for fit (" + clients.numAvailable() + " available; check minFitClients and "
+          + "minAvailableClients against clients.count)", List.of());
+    }
+    listener.phaseStarted(round, ClientOperation.FIT, instructions.size());
+    RoundResults<FitResult> results = engine.fit(round, parameters, instructions, roundTimeout,
+        (id, ok) -> listener.clientFinished(round, ClientOperation.FIT, id, ok));
+    report(results.failures(), listener);
+    record.fitClients = results.results().size();
+    record.fitFailures = results.failures().size();
+    refuseFailures(round, ClientOperation.FIT, results);
+    FitAggregate aggregate = strategy.aggregateFit(round, results);
+    aggregate.metrics().forEach((k, v) -> record.distributedMetrics.put(FIT_METRIC_PREFIX + k, v));
+    return aggregate.parameters().orElse(parameters);
+  }
+
+  private void evaluateRound(int round, Parameters parameters, RoundRecord record,
+      ServerListener listener) {
+    List<ClientInstruction> instructions = strategy.configureEvaluate(round, parameters, clients);
+    if (instructions.isEmpty()) {
+      return;
+    }
+    listener.phaseStarted(round, ClientOperation.EVALUATE, instructions.size());
+    RoundResults<EvaluateResult> results = engine.evaluate(round, parameters, instructions,
+        roundTimeout, (id, ok) -> listener.clientFinished(round, ClientOperation.EVALUATE, id, ok));
+    report(results.failures(), listener);
+    record.evaluateClients = results.results().size();
+    record.evaluateFailures = results.failures().size();
+    refuseFailures(round, ClientOperation.EVALUATE, results);
+    EvaluateAggregate aggregate = strategy.aggregateEvaluate(round, results);
+    record.distributedLoss = aggregate.loss().orElse(null);
+    record.distributedMetrics.putAll(aggregate.metrics());
+  }
+
+  private static void report(List<ClientFailure> failures, ServerListener listener) {
+    failures.forEach(listener::clientFailed);
+  }
+
+  private void refuseFailures(int round, ClientOperation operation, RoundResults<?> results) {
+    if (strategy.acceptFailures() || results.failures().isEmpty()) {
+      return;
+    }
+    ClientFailure first = results.failures().get(0);
+    throw new RoundFailedException(round, "round " + round + ": " + results.failures().size()
+        + " of " + results.sampled() + " clients failed in " + operation.label()
+        + " and spec.strategy.acceptFailures is false; first failure: " + first.summary(),
+        results.failures());
+  }
+}

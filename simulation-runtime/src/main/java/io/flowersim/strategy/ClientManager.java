@@ -1,0 +1,50 @@
+package io.flowersim.strategy;
+
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.SplittableRandom;
+
+/**
+ * The population of virtual clients, ids 0 to count - 1. It holds no object per client: sampling
+ * draws ids (Floyd's algorithm), so a million dormant clients cost nothing. Sampling is seeded and
+ * advances one random sequence, so the same seed samples the same clients in every run.
+ */
+public final class ClientManager {
+
+  private final int count;
+  private final SplittableRandom random;
+
+  public ClientManager(int count, long seed) {
+    if (count < 1) {
+      throw new IllegalArgumentException("client count must be >= 1, got " + count);
+    }
+    this.count = count;
+    this.random = new SplittableRandom(seed);
+  }
+
+  public int numAvailable() {
+    return count;
+  }
+
+  /**
+   * {@code numClients} distinct client ids in random order; as in Flower, nothing when fewer than
+   * {@code minNumClients} are available or more are asked for than exist.
+   */
+  public synchronized List<Integer> sample(int numClients, int minNumClients) {
+    if (count < minNumClients || numClients > count || numClients < 1) {
+      return List.of();
+    }
+    // Floyd: numClients draws, no array of size count.
+    Set<Integer> chosen = new HashSet<>(numClients * 2);
+    List<Integer> order = new ArrayList<>(numClients);
+    for (int j = count - numClients; j < count; j++) {
+      int t = random.nextInt(j + 1);
+      int pick = chosen.contains(t) ? j : t;
+      chosen.add(pick);
+      order.add(pick);
+    }
+    return order;
+  }
+}

@@ -1,0 +1,229 @@
+package io.flowersim.strategy;
+
+import io.flowersim.client.Config;
+import io.flowersim.client.EvaluateResult;
+import io.flowersim.client.FitResult;
+import io.flowersim.client.Parameters;
+import io.flowersim.client.RoundResults;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.function.BiFunction;
+import java.util.function.IntFunction;
+
+/**
+ * Federated Averaging with all of Flower's knobs. Sampling follows Flower's FedAvg exactly:
+ * {@code max(int(available * fraction), minClients)} clients, and nothing while fewer than
+ * minAvailableClients exist. Other strategies extend this class and override the least.
+ */
+public class FedAvg implements Strategy {
+
+  protected final double fractionFit;
+  protected final double fractionEvaluate;
+  protected final int minFitClients;
+  protected final int minEvaluateClients;
+  protected final int minAvailableClients;
+  protected final boolean acceptFailures;
+  protected final Parameters initialParameters;
+  protected final BiFunction<Integer, Parameters, Optional<EvaluateResult>> evaluateFn;
+  protected final IntFunction<Config> onFitConfig;
+  protected final IntFunction<Config> onEvaluateConfig;
+  protected final MetricsAggregation fitMetricsAggregation;
+  protected final MetricsAggregation evaluateMetricsAggregation;
+
+  protected FedAvg(Builder<?> b) {
+    if (!(b.fractionFit > 0 && b.fractionFit <= 1)) {
+      throw new IllegalArgumentException("fractionFit must be in (0, 1], got " + b.fractionFit);
+    }
+    if (!(b.fractionEvaluate > 0 && b.fractionEvaluate <= 1)) {
+      throw new IllegalArgumentException("fractionEvaluate must be in (0, 1], got "
+          + b.fractionEvaluate);
+    }
+    this.fractionFit = b.fractionFit;
+    this.fractionEvaluate = b.fractionEvaluate;
+    this.minFitClients = b.minFitClients;
+    this.minEvaluateClients = b.minEvaluateClients;
+    this.minAvailableClients = b.minAvailableClients;
+    this.acceptFailures = b.acceptFailures;
+    this.initialParameters = b.initialParameters;
+    this.evaluateFn = b.evaluateFn;
+    this.onFitConfig = b.onFitConfig;
+    this.onEvaluateConfig = b.onEvaluateConfig;
+    this.fitMetricsAggregation = b.fitMetricsAggregation;
+    this.evaluateMetricsAggregation = b.evaluateMetricsAggregation;
+  }
+
+  public static Builder<?> builder() {
+    return new Builder<>();
+  }
+
+  /** Flower's num_fit_clients: (sample size, minimum clients that must be available). */
+  public int[] numFitClients(int numAvailable) {
+    int n = (int) (numAvailable * fractionFit);
+    return new int[] {Math.max(n, minFitClients), minAvailableClients};
+  }
+
+  /** Flower's num_evaluation_clients. */
+  public int[] numEvaluationClients(int numAvailable) {
+    int n = (int) (numAvailable * fractionEvaluate);
+    return new int[] {Math.max(n, minEvaluateClients), minAvailableClients};
+  }
+
+  @Override
+  public Optional<Parameters> initializeParameters() {
+    return Optional.ofNullable(initialParameters);
+  }
+
+  @Override
+  public List<ClientInstruction> configureFit(int round, Parameters parameters,
+      ClientManager clients) {
+    Config config = onFitConfig.apply(round);
+    int[] size = numFitClients(clients.numAvailable());
+    return clients.sample(size[0], size[1]).stream()
+        .map(id -> new ClientInstruction(id, config)).toList();
+  }
+
+  @Override
+  public FitAggregate aggregateFit(int round, RoundResults<FitResult> results) {
+    if (results.results().isEmpty()) {
+      return FitAggregate.none();
+    }
+    if (!acceptFailures && !results.failures().isEmpty()) {
+      return FitAggregate.none();
+    }
+    List<Aggregation.Weighted> updates = results.results().stream()
+        .map(r -> new Aggregation.Weighted(r.result().parameters(), r.result().numExamples()))
+        .toList();
+    Parameters aggregated = Aggregation.weightedAverage(updates);
+    Map<String, Double> metrics = fitMetricsAggregation.aggregate(results.results().stream()
+        .map(r -> new Aggregation.WeightedMetrics(r.result().numExamples(), r.result().metrics()))
+        .toList());
+    return new FitAggregate(Optional.of(aggregated), metrics);
+  }
+
+  @Override
+  public List<ClientInstruction> configureEvaluate(int round, Parameters parameters,
+      ClientManager clients) {
+    Config config = onEvaluateConfig.apply(round);
+    int[] size = numEvaluationClients(clients.numAvailable());
+    return clients.sample(size[0], size[1]).stream()
+        .map(id -> new ClientInstruction(id, config)).toList();
+  }
+
+  @Override
+  public EvaluateAggregate aggregateEvaluate(int round, RoundResults<EvaluateResult> results) {
+    if (results.results().isEmpty()) {
+      return EvaluateAggregate.none();
+    }
+    if (!acceptFailures && !results.failures().isEmpty()) {
+      return EvaluateAggregate.none();
+    }
+    double loss = Aggregation.weightedLossAverage(results.results().stream()
+        .map(r -> new Aggregation.WeightedLoss(r.result().numExamples(), r.result().loss()))
+        .toList());
+    Map<String, Double> metrics = evaluateMetricsAggregation.aggregate(results.results().stream()
+        .map(r -> new Aggregation.WeightedMetrics(r.result().numExamples(), r.result().metrics()))
+        .toList());
+    return new EvaluateAggregate(Optional.of(loss), metrics);
+  }
+
+  @Override
+  public Optional<EvaluateResult> evaluate(int round, Parameters parameters) {
+    return evaluateFn.apply(round, parameters);
+  }
+
+  @Override
+  public boolean acceptFailures() {
+    return acceptFailures;
+  }
+
+  @Override
+  public String toString() {
+    return getClass().getSimpleName() + "(fractionFit=" + fractionFit + ", fractionEvaluate="
+        + fractionEvaluate + ", minFitClients=" + minFitClients + ", minEvaluateClients="
+        + minEvaluateClients + ", minAvailableClients=" + minAvailableClients
+        + ", acceptFailures=" + acceptFailures + ")";
+  }
+
+  /** Flower's FedAvg constructor arguments, with Flower's defaults. */
+  @SuppressWarnings("unchecked")
+  public static class Builder<B extends Builder<B>> {
+    double fractionFit = 1.0;
+    double fractionEvaluate = 1.0;
+    int minFitClients = 2;
+    int minEvaluateClients = 2;
+    int minAvailableClients = 2;
+    boolean acceptFailures = true;
+    Parameters initialParameters;
+    BiFunction<Integer, Parameters, Optional<EvaluateResult>> evaluateFn =
+        (round, p) -> Optional.empty();
+    IntFunction<Config> onFitConfig = round -> Config.empty();
+    IntFunction<Config> onEvaluateConfig = round -> Config.empty();
+    MetricsAggregation fitMetricsAggregation = MetricsAggregation.WEIGHTED_AVERAGE;
+    MetricsAggregation evaluateMetricsAggregation = MetricsAggregation.WEIGHTED_AVERAGE;
+
+    public B fractionFit(double v) {
+      fractionFit = v;
+      return (B) this;
+    }
+
+    public B fractionEvaluate(double v) {
+      fractionEvaluate = v;
+      return (B) this;
+    }
+
+    public B minFitClients(int v) {
+      minFitClients = v;
+      return (B) this;
+    }
+
+    public B minEvaluateClients(int v) {
+      minEvaluateClients = v;
+      return (B) this;
+    }
+
+    public B minAvailableClients(int v) {
+      minAvailableClients = v;
+      return (B) this;
+    }
+
+    public B acceptFailures(boolean v) {
+      acceptFailures = v;
+      return (B) this;
+    }
+
+    public B initialParameters(Parameters v) {
+      initialParameters = v;
+      return (B) this;
+    }
+
+    public B evaluateFn(BiFunction<Integer, Parameters, Optional<EvaluateResult>> v) {
+      evaluateFn = v;
+      return (B) this;
+    }
+
+    public B onFitConfig(IntFunction<Config> v) {
+      onFitConfig = v;
+      return (B) this;
+    }
+
+    public B onEvaluateConfig(IntFunction<Config> v) {
+      onEvaluateConfig = v;
+      return (B) this;
+    }
+
+    public B fitMetricsAggregation(MetricsAggregation v) {
+      fitMetricsAggregation = v;
+      return (B) this;
+    }
+
+    public B evaluateMetricsAggregation(MetricsAggregation v) {
+      evaluateMetricsAggregation = v;
+      return (B) this;
+    }
+
+    public FedAvg build() {
+      return new FedAvg(this);
+    }
+  }
+}

@@ -1,0 +1,36 @@
+package io.flowersim.strategy;
+
+import io.flowersim.client.EvaluateResult;
+import io.flowersim.client.FitResult;
+import io.flowersim.client.Parameters;
+import io.flowersim.client.RoundResults;
+import java.util.List;
+import java.util.Optional;
+
+/** Flower's Strategy: the six hooks through which the server loop asks what to do. */
+public interface Strategy {
+
+  /** The global model's starting point; empty means "ask the task". */
+  Optional<Parameters> initializeParameters();
+
+  /** Which clients train this round, with which config. */
+  List<ClientInstruction> configureFit(int round, Parameters parameters, ClientManager clients);
+
+  /** New global parameters from the clients' updates. */
+  FitAggregate aggregateFit(int round, RoundResults<FitResult> results);
+
+  /** Which clients evaluate this round; an empty list skips distributed evaluation. */
+  List<ClientInstruction> configureEvaluate(int round, Parameters parameters, ClientManager clients);
+
+  /** The round's distributed loss and metrics from the clients' evaluations. */
+  EvaluateAggregate aggregateEvaluate(int round, RoundResults<EvaluateResult> results);
+
+  /** Server-side (centralized) evaluation; empty when the strategy has none. */
+  Optional<EvaluateResult> evaluate(int round, Parameters parameters);
+
+  /**
+   * Whether a round with failures may be aggregated at all. The server fails the run with a clear
+   * message when this is false and a client failed (Flower silently skips the round instead).
+   */
+  boolean acceptFailures();
+}

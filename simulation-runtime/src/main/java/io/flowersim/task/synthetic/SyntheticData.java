@@ -1,0 +1,183 @@
+package io.flowersim.task.synthetic;
+
+import io.flowersim.api.v1alpha1.spec.PartitioningSpec;
+import java.util.SplittableRandom;
+
+/**
+ * Gaussian class clusters generated from a seed: class c's examples are mean_c + noise. Each
+ * client's examples are derived from (seed, client id) on demand, so no partition is stored and a
+ * million clients cost nothing until they run. The partitioning spec shapes each client's labels:
+ * iid (uniform), dirichlet (a label distribution drawn from Dir(alpha)) or shard (k labels).
+ */
+final class SyntheticData {
+
+  /** Examples as a row-major feature matrix and labels. */
+  record Examples(float[] features, int[] labels, int dimensions) {
+    int size() {
+      return labels.length;
+    }
+  }
+
+  private final int dimensions;
+  private final int classes;
+  private final double noise;
+  private final long seed;
+  private final PartitioningSpec partitioning;
+  private final float[][] means;
+
+  SyntheticData(int dimensions, int classes, double separation, double noise, long seed,
+      PartitioningSpec partitioning) {
+    this.dimensions = dimensions;
+    this.classes = classes;
+    this.noise = noise;
+    this.seed = seed;
+    this.partitioning = partitioning;
+    SplittableRandom random = new SplittableRandom(seed);
+    means = new float[classes][dimensions];
+    for (int c = 0; c < classes; c++) {
+      double norm = 0;
+      double[] v = new double[dimensions];
+      for (int d = 0; d < dimensions; d++) {
+        v[d] = gaussian(random);
+        norm += v[d] * v[d];
+      }
+      norm = Math.sqrt(norm);
+      for (int d = 0; d < dimensions; d++) {
+        means[c][d] = (float) (separation * v[d] / norm);
+      }
+    }
+  }
+
+  int dimensions() {
+    return dimensions;
+  }
+
+  int classes() {
+    return classes;
+  }
+
+  /** The server's test set: {@code n} examples with uniform labels, independent of any client. */
+  Examples testSet(int n) {
+    return generate(new SplittableRandom(mix(seed, -1)), n, uniformLabels());
+  }
+
+  /**
+   * Client {@code clientId}'s data: {@code n} examples; {@code split} tells train (0) from the
+   * client's held-out evaluation examples (1), which share the client's label distribution.
+   */
+  Examples clientData(int clientId, int n, int split) {
+    double[] labelWeights = labelDistribution(clientId);
+    return generate(new SplittableRandom(mix(mix(seed, clientId), split + 1)), n, labelWeights);
+  }
+
+  double[] labelDistribution(int clientId) {
+    SplittableRandom random = new SplittableRandom(mix(mix(seed, clientId), 0x5eed));
+    return switch (partitioning.typeOrDefault()) {
+      case IID -> uniformLabels();
+      case DIRICHLET -> dirichlet(random, partitioning.alphaOrDefault());
+      case SHARD -> shards(random, Math.min(partitioning.shardsPerClientOrDefault(), classes));
+    };
+  }
+
+  private double[] uniformLabels() {
+    double[] w = new double[classes];
+    java.util.Arrays.fill(w, 1.0 / classes);
+    return w;
+  }
+
+  private double[] dirichlet(SplittableRandom random, double alpha) {
+    double[] w = new double[classes];
+    double sum = 0;
+    for (int c = 0; c < classes; c++) {
+      w[c] = gamma(random, alpha);
+      sum += w[c];
+    }
+    for (int c = 0; c < classes; c++) {
+      w[c] = sum > 0 ? w[c] / sum : 1.0 / classes;
+    }
+    return w;
+  }
+
+  private double[] shards(SplittableRandom random, int k) {
+    int[] order = new int[classes];
+    for (int c = 0; c < classes; c++) {
+      order[c] = c;
+    }
+    for (int i = classes - 1; i > 0; i--) {
+      int j = random.nextInt(i + 1);
+      int t = order[i];
+      order[i] = order[j];
+      order[j] = t;
+    }
+    double[] w = new double[classes];
+    for (int i = 0; i < k; i++) {
+      w[order[i]] = 1.0 / k;
+    }
+    return w;
+  }
+
+  private Examples generate(SplittableRandom random, int n, double[] labelWeights) {
+    float[] x = new float[n * dimensions];
+    int[] y = new int[n];
+    for (int i = 0; i < n; i++) {
+      int label = draw(random, labelWeights);
+      y[i] = label;
+      for (int d = 0; d < dimensions; d++) {
+        x[i * dimensions + d] = (float) (means[label][d] + noise * gaussian(random));
+      }
+    }
+    return new Examples(x, y, dimensions);
+  }
+
+  private static int draw(SplittableRandom random, double[] weights) {
+    double u = random.nextDouble();
+    double cumulative = 0;
+    for (int c = 0; c < weights.length; c++) {
+      cumulative += weights[c];
+      if (u < cumulative) {
+        return c;
+      }
+    }
+    for (int c = weights.length - 1; c >= 0; c--) {
+      if (weights[c] > 0) {
+        return c;
+      }
+    }
+    return weights.length - 1;
+  }
+
+  private static double gaussian(SplittableRandom random) {
+    // Box-Muller; SplittableRandom has no nextGaussian on Java 17.
+    double u1 = 1.0 - random.nextDouble();
+    double u2 = random.nextDouble();
+    return Math.sqrt(-2.0 * Math.log(u1)) * Math.cos(2 * Math.PI * u2);
+  }
+
+  /** Marsaglia-Tsang, with the alpha < 1 boost. */
+  private static double gamma(SplittableRandom random, double alpha) {
+    if (alpha < 1) {
+      return gamma(random, alpha + 1) * Math.pow(random.nextDouble(), 1.0 / alpha);
+    }
+    double d = alpha - 1.0 / 3;
+    double c = 1.0 / Math.sqrt(9 * d);
+    while (true) {
+      double x = gaussian(random);
+      double v = 1 + c * x;
+      if (v <= 0) {
+        continue;
+      }
+      v = v * v * v;
+      double u = random.nextDouble();
+      if (Math.log(u) < 0.5 * x * x + d - d * v + d * Math.log(v)) {
+        return d * v;
+      }
+    }
+  }
+
+  static long mix(long a, long b) {
+    long z = a * 0x9E3779B97F4A7C15L + b;
+    z = (z ^ (z >>> 30)) * 0xBF58476D1CE4E5B9L;
+    z = (z ^ (z >>> 27)) * 0x94D049BB133111EBL;
+    return z ^ (z >>> 31);
+  }
+}
