@@ -110,9 +110,7 @@ public final class LocalEngine implements ClientEngine {
           results.add(new ClientResult<>(clientId, done.get()));
           listener.clientFinished(clientId, true);
         } catch (ExecutionException e) {
-          ClientFailure failure = ClientFailure.of(clientId, round, operation, e.getCause());
-          LOG.warn("{}\n{}", failure.summary(), failure.stackTrace());
-          failures.add(failure);
+          failures.add(ClientFailure.of(clientId, round, operation, e.getCause()));
           listener.clientFinished(clientId, false);
         }
       }
@@ -129,11 +127,9 @@ public final class LocalEngine implements ClientEngine {
       Map<Future<R>, Integer> pending, List<ClientFailure> failures, ClientListener listener) {
     for (Map.Entry<Future<R>, Integer> e : pending.entrySet()) {
       e.getKey().cancel(true);
-      ClientFailure failure = ClientFailure.of(e.getValue(), round, operation,
+      failures.add(ClientFailure.of(e.getValue(), round, operation,
           new TimeoutException("did not finish within the round timeout of "
-              + timeout.toSeconds() + "s (spec.roundTimeoutSeconds)"));
-      LOG.warn(failure.summary());
-      failures.add(failure);
+              + timeout.toSeconds() + "s (spec.roundTimeoutSeconds)")));
       listener.clientFinished(e.getValue(), false);
     }
     // A client that ignores interruption would keep its pool thread forever; start the next round

@@ -46,14 +46,31 @@ public final class Simulation implements AutoCloseable {
   public static Simulation local(FlowerSimulation resource, TaskRegistry tasks,
       EngineResources resources) throws Exception {
     FlowerSimulationSpec spec = resource.getSpec();
+    int slots = check(resource, tasks, resources);
     FederatedTask task = tasks.create(spec.task);
-    int slots = ClientConcurrency.slots(resources, spec.clients.resourcesOrDefault());
     TaskSettings settings = settings(spec);
     task.setup(settings);
     Strategy strategy = StrategyFactory.create(spec.strategyOrDefault(), task, spec.clients.count);
     ClientEngine engine =
         new LocalEngine(new ClientRunner(task, settings, new ClientStateStore()), resources, slots);
     return new Simulation(resource, task, strategy, engine);
+  }
+
+  /**
+   * What can be refused without loading anything: the task must exist and one client must fit
+   * the engine's resources.
+   *
+   * @return how many clients the resources allow at once
+   * @throws io.flowersim.task.UnknownTaskException naming spec.task and the available tasks
+   * @throws io.flowersim.engine.InsufficientResourcesException naming the resource field
+   */
+  public static int check(FlowerSimulation resource, TaskRegistry tasks,
+      EngineResources resources) {
+    FlowerSimulationSpec spec = resource.getSpec();
+    if (!tasks.contains(spec.task)) {
+      tasks.create(spec.task);
+    }
+    return ClientConcurrency.slots(resources, spec.clients.resourcesOrDefault());
   }
 
   static TaskSettings settings(FlowerSimulationSpec spec) {

@@ -3,6 +3,7 @@ package io.flowersim.server;
 import io.flowersim.api.v1alpha1.status.RoundRecord;
 import io.flowersim.client.ClientFailure;
 import io.flowersim.client.ClientOperation;
+import io.flowersim.client.ClientResult;
 import io.flowersim.client.EvaluateResult;
 import io.flowersim.client.FitResult;
 import io.flowersim.client.Parameters;
@@ -14,15 +15,20 @@ import io.flowersim.strategy.EvaluateAggregate;
 import io.flowersim.strategy.FitAggregate;
 import io.flowersim.strategy.Strategy;
 import java.time.Duration;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Optional;
 import java.util.function.Supplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Flower's server loop: per round, configure fit, run the sampled clients on the engine,
  * aggregate, evaluate centrally, run distributed evaluation, and record the round.
  */
 public final class Server {
+
+  private static final Logger LOG = LoggerFactory.getLogger(Server.class);
 
   /** Prefix of fit metrics in a round record's distributedMetrics. */
   public static final String FIT_METRIC_PREFIX = "fit_";
@@ -83,8 +89,8 @@ public final class Server {
           + "minAvailableClients against clients.count)", List.of());
     }
     listener.phaseStarted(round, ClientOperation.FIT, instructions.size());
-    RoundResults<FitResult> results = engine.fit(round, parameters, instructions, roundTimeout,
-        (id, ok) -> listener.clientFinished(round, ClientOperation.FIT, id, ok));
+    RoundResults<FitResult> results = inClientOrder(engine.fit(round, parameters, instructions,
+        roundTimeout, (id, ok) -> listener.clientFinished(round, ClientOperation.FIT, id, ok)));
     report(results.failures(), listener);
     record.fitClients = results.results().size();
     record.fitFailures = results.failures().size();
@@ -101,8 +107,9 @@ public final class Server {
       return;
     }
     listener.phaseStarted(round, ClientOperation.EVALUATE, instructions.size());
-    RoundResults<EvaluateResult> results = engine.evaluate(round, parameters, instructions,
-        roundTimeout, (id, ok) -> listener.clientFinished(round, ClientOperation.EVALUATE, id, ok));
+    RoundResults<EvaluateResult> results = inClientOrder(engine.evaluate(round, parameters,
+        instructions, roundTimeout,
+        (id, ok) -> listener.clientFinished(round, ClientOperation.EVALUATE, id, ok)));
     report(results.failures(), listener);
     record.evaluateClients = results.results().size();
     record.evaluateFailures = results.failures().size();
@@ -112,8 +119,24 @@ public final class Server {
     record.distributedMetrics.putAll(aggregate.metrics());
   }
 
+  /**
+   * Engines return results in completion order, which depends on thread timing; float sums over
+   * them would then differ between runs with the same seed. Sorted by client id, a seeded run
+   * aggregates in the same order every time.
+   */
+  private static <R> RoundResults<R> inClientOrder(RoundResults<R> results) {
+    return new RoundResults<>(
+        results.results().stream().sorted(Comparator.comparingInt(ClientResult::clientId)).toList(),
+        results.failures().stream().sorted(Comparator.comparingInt(ClientFailure::clientId))
+            .toList());
+  }
+
+  /** Every backend's failures are logged here, once, with the client's stack trace. */
   private static void report(List<ClientFailure> failures, ServerListener listener) {
-    failures.forEach(listener::clientFailed);
+    for (ClientFailure failure : failures) {
+      LOG.warn("{}\n{}", failure.summary(), failure.stackTrace());
+      listener.clientFailed(failure);
+    }
   }
 
   private void refuseFailures(int round, ClientOperation operation, RoundResults<?> results) {

@@ -21,4 +21,31 @@ public interface ServerListener {
   default void roundFinished(RoundRecord record, History history) {}
 
   ServerListener NONE = new ServerListener() {};
+
+  /** Tells each of {@code listeners}, in order. */
+  static ServerListener all(ServerListener... listeners) {
+    java.util.List<ServerListener> list = java.util.List.of(listeners);
+    return new ServerListener() {
+      @Override
+      public void phaseStarted(int round, ClientOperation operation, int sampled) {
+        list.forEach(l -> l.phaseStarted(round, operation, sampled));
+      }
+
+      @Override
+      public void clientFinished(int round, ClientOperation operation, int clientId,
+          boolean succeeded) {
+        list.forEach(l -> l.clientFinished(round, operation, clientId, succeeded));
+      }
+
+      @Override
+      public void clientFailed(ClientFailure failure) {
+        list.forEach(l -> l.clientFailed(failure));
+      }
+
+      @Override
+      public void roundFinished(RoundRecord record, History history) {
+        list.forEach(l -> l.roundFinished(record, history));
+      }
+    };
+  }
 }

@@ -1,0 +1,110 @@
+package io.flowersim.api.v1alpha1.spec;
+
+import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.annotation.JsonPropertyDescription;
+import com.fasterxml.jackson.annotation.JsonPropertyOrder;
+import io.fabric8.generator.annotation.Min;
+import io.fabric8.generator.annotation.Pattern;
+import io.fabric8.generator.annotation.Required;
+import io.fabric8.generator.annotation.ValidationRule;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/** What to simulate (task, clients, rounds, strategy) and where (the Ray cluster). */
+@JsonInclude(JsonInclude.Include.NON_NULL)
+@JsonPropertyOrder({"task", "taskConfig", "image", "rounds", "seed", "roundTimeoutSeconds", "clients",
+    "strategy", "cluster", "queueName", "priorityClassName", "suspend", "historyLimit"})
+@ValidationRule(value = "!has(self.strategy) || !has(self.strategy.minFitClients) "
+    + "|| self.strategy.minFitClients <= self.clients.count",
+    message = "spec.strategy.minFitClients must not exceed spec.clients.count",
+    messageExpression = "'must be at most spec.clients.count (' + string(self.clients.count) "
+        + "+ '), got ' + string(self.strategy.minFitClients)",
+    fieldPath = ".strategy.minFitClients")
+@ValidationRule(value = "!has(self.strategy) || !has(self.strategy.minEvaluateClients) "
+    + "|| self.strategy.minEvaluateClients <= self.clients.count",
+    message = "spec.strategy.minEvaluateClients must not exceed spec.clients.count",
+    messageExpression = "'must be at most spec.clients.count (' + string(self.clients.count) "
+        + "+ '), got ' + string(self.strategy.minEvaluateClients)",
+    fieldPath = ".strategy.minEvaluateClients")
+@ValidationRule(value = "!has(self.strategy) || !has(self.strategy.minAvailableClients) "
+    + "|| self.strategy.minAvailableClients <= self.clients.count",
+    message = "spec.strategy.minAvailableClients must not exceed spec.clients.count",
+    messageExpression = "'must be at most spec.clients.count (' + string(self.clients.count) "
+        + "+ '), got ' + string(self.strategy.minAvailableClients)",
+    fieldPath = ".strategy.minAvailableClients")
+public class FlowerSimulationSpec {
+
+  public static final int DEFAULT_ROUND_TIMEOUT_SECONDS = 600;
+  public static final int DEFAULT_HISTORY_LIMIT = 50;
+  public static final long DEFAULT_SEED = 42L;
+
+  /** Has at least one non-whitespace character (the pattern is not anchored). */
+  public static final String NOT_BLANK_PATTERN = "\\S";
+
+  @Required
+  @Pattern(NOT_BLANK_PATTERN)
+  @JsonPropertyDescription("Name of the federated task (model, data and client code), found by name in "
+      + "the runtime, e.g. synthetic or fashion-mnist-mlp.")
+  public String task;
+
+  @JsonPropertyDescription("Task parameters as strings, e.g. learningRate, localEpochs, batchSize; "
+      + "each task documents the keys it reads.")
+  public Map<String, String> taskConfig = new LinkedHashMap<>();
+
+  @JsonPropertyDescription("Runtime image for the Ray head and workers (cluster only; the operator "
+      + "has a default).")
+  public String image;
+
+  @Required
+  @Min(1)
+  @JsonPropertyDescription("Number of federated rounds (at least 1).")
+  public Integer rounds;
+
+  @JsonPropertyDescription("Seed for client sampling and anything else the server draws at random; "
+      + "the same seed samples the same clients every run. Default 42.")
+  public Long seed;
+
+  @Min(1)
+  @JsonPropertyDescription("Seconds a round may take; clients still running then count as failures "
+      + "of that round. Default 600.")
+  public Integer roundTimeoutSeconds;
+
+  @Required
+  @JsonPropertyDescription("The client population: how many, the resources each needs, and how the "
+      + "data is partitioned among them.")
+  public ClientsSpec clients;
+
+  @JsonPropertyDescription("The server strategy (Flower's), with its sampling knobs. Default FedAvg.")
+  public StrategySpec strategy;
+
+  @JsonPropertyDescription("The KubeRay cluster the operator provisions (cluster only; ignored by "
+      + "flowersim run).")
+  public ClusterSpec cluster;
+
+  @JsonPropertyDescription("Kueue LocalQueue to submit the Ray job to (cluster only).")
+  public String queueName;
+
+  @JsonPropertyDescription("PriorityClass for the Ray job's pods and its Kueue workload (cluster only).")
+  public String priorityClassName;
+
+  @JsonPropertyDescription("Suspends the simulation: the Ray cluster is torn down; resuming continues "
+      + "from the last checkpoint (cluster only).")
+  public Boolean suspend;
+
+  @Min(0)
+  @JsonPropertyDescription("Rounds kept in status.rounds (the newest); the full history is in the "
+      + "history ConfigMap. Default 50.")
+  public Integer historyLimit;
+
+  public long seedOrDefault() {
+    return seed == null ? DEFAULT_SEED : seed;
+  }
+
+  public int roundTimeoutSecondsOrDefault() {
+    return roundTimeoutSeconds == null ? DEFAULT_ROUND_TIMEOUT_SECONDS : roundTimeoutSeconds;
+  }
+
+  public StrategySpec strategyOrDefault() {
+    return strategy == null ? new StrategySpec() : strategy;
+  }
+}

@@ -1,0 +1,55 @@
+package io.flowersim.api.v1alpha1.spec;
+
+import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.annotation.JsonPropertyDescription;
+import io.fabric8.generator.annotation.Max;
+import io.fabric8.generator.annotation.Min;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/** Flower's strategy and its sampling knobs (the FedAvg constructor arguments). */
+@JsonInclude(JsonInclude.Include.NON_NULL)
+public class StrategySpec {
+
+  @JsonPropertyDescription("Strategy name. Default FedAvg.")
+  public StrategyName name;
+
+  @Min(value = 0, inclusive = false)
+  @Max(1)
+  @JsonPropertyDescription("Fraction of clients sampled for training each round, in (0, 1]. Default 1.")
+  public Double fractionFit;
+
+  @Min(value = 0, inclusive = false)
+  @Max(1)
+  @JsonPropertyDescription("Fraction of clients sampled for evaluation each round, in (0, 1]. "
+      + "Default 1.")
+  public Double fractionEvaluate;
+
+  @Min(1)
+  @JsonPropertyDescription("At least this many clients train each round (at most clients.count). "
+      + "Default 2.")
+  public Integer minFitClients;
+
+  @Min(1)
+  @JsonPropertyDescription("At least this many clients evaluate each round. Default 2.")
+  public Integer minEvaluateClients;
+
+  @Min(1)
+  @JsonPropertyDescription("The round waits until this many clients are available. Default 2.")
+  public Integer minAvailableClients;
+
+  @JsonPropertyDescription("Aggregate a round although some clients failed. Default true.")
+  public Boolean acceptFailures;
+
+  @JsonPropertyDescription("Config sent to every client's fit (Flower's on_fit_config_fn); the server "
+      + "adds server_round.")
+  public Map<String, String> fitConfig = new LinkedHashMap<>();
+
+  @JsonPropertyDescription("Config sent to every client's evaluate (on_evaluate_config_fn); the server "
+      + "adds server_round.")
+  public Map<String, String> evaluateConfig = new LinkedHashMap<>();
+
+  public StrategyName nameOrDefault() {
+    return name == null ? StrategyName.FED_AVG : name;
+  }
+}

@@ -1,0 +1,80 @@
+package io.flowersim.api.v1alpha1.status;
+
+import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.annotation.JsonPropertyDescription;
+import com.fasterxml.jackson.annotation.JsonPropertyOrder;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Objects;
+
+/**
+ * One federated round, as history.json, the history ConfigMap and status.rounds all record it.
+ * Losses are null when that kind of evaluation did not run in the round.
+ */
+@JsonInclude(JsonInclude.Include.NON_NULL)
+@JsonPropertyOrder({"round", "fitClients", "fitFailures", "evaluateClients", "evaluateFailures",
+    "distributedLoss", "distributedMetrics", "centralizedLoss", "centralizedMetrics",
+    "durationSeconds"})
+public class RoundRecord {
+
+  @JsonPropertyDescription("Round number, from 1.")
+  public int round;
+
+  @JsonPropertyDescription("Clients that returned a fit result.")
+  public int fitClients;
+
+  @JsonPropertyDescription("Sampled clients whose fit failed or timed out.")
+  public int fitFailures;
+
+  @JsonPropertyDescription("Clients that returned an evaluation.")
+  public int evaluateClients;
+
+  @JsonPropertyDescription("Sampled clients whose evaluation failed or timed out.")
+  public int evaluateFailures;
+
+  @JsonPropertyDescription("Example-weighted mean of the clients' evaluation losses.")
+  public Double distributedLoss;
+
+  @JsonPropertyDescription("Aggregated client metrics (fit metrics prefixed fit_).")
+  public Map<String, Double> distributedMetrics = new LinkedHashMap<>();
+
+  @JsonPropertyDescription("Loss of the server-side evaluation of the global model.")
+  public Double centralizedLoss;
+
+  @JsonPropertyDescription("Metrics of the server-side evaluation, e.g. accuracy.")
+  public Map<String, Double> centralizedMetrics = new LinkedHashMap<>();
+
+  @JsonPropertyDescription("Wall time of the round in seconds.")
+  public double durationSeconds;
+
+  @Override
+  public boolean equals(Object o) {
+    if (this == o) {
+      return true;
+    }
+    if (!(o instanceof RoundRecord r)) {
+      return false;
+    }
+    return round == r.round && fitClients == r.fitClients && fitFailures == r.fitFailures
+        && evaluateClients == r.evaluateClients && evaluateFailures == r.evaluateFailures
+        && Objects.equals(distributedLoss, r.distributedLoss)
+        && Objects.equals(distributedMetrics, r.distributedMetrics)
+        && Objects.equals(centralizedLoss, r.centralizedLoss)
+        && Objects.equals(centralizedMetrics, r.centralizedMetrics)
+        && Double.compare(durationSeconds, r.durationSeconds) == 0;
+  }
+
+  @Override
+  public int hashCode() {
+    return Objects.hash(round, fitClients, fitFailures, evaluateClients, evaluateFailures,
+        distributedLoss, distributedMetrics, centralizedLoss, centralizedMetrics, durationSeconds);
+  }
+
+  @Override
+  public String toString() {
+    return "RoundRecord{round=" + round + ", fit=" + fitClients + "/" + fitFailures + " failed"
+        + ", evaluate=" + evaluateClients + "/" + evaluateFailures + " failed"
+        + ", distributedLoss=" + distributedLoss + ", centralizedLoss=" + centralizedLoss
+        + ", centralizedMetrics=" + centralizedMetrics + "}";
+  }
+}

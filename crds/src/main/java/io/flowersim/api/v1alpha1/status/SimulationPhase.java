@@ -1,0 +1,22 @@
+package io.flowersim.api.v1alpha1.status;
+
+/** Where a simulation is in its life. */
+public enum SimulationPhase {
+  Pending(false),
+  Provisioning(false),
+  Running(false),
+  Suspended(false),
+  Succeeded(true),
+  Failed(true);
+
+  private final boolean terminal;
+
+  SimulationPhase(boolean terminal) {
+    this.terminal = terminal;
+  }
+
+  /** A terminal phase never changes again for the same generation. */
+  public boolean isTerminal() {
+    return terminal;
+  }
+}

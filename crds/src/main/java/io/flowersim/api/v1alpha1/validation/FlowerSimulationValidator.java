@@ -1,0 +1,345 @@
+package io.flowersim.api.v1alpha1.validation;
+
+import io.fabric8.kubernetes.api.model.ObjectMeta;
+import io.fabric8.kubernetes.api.model.Quantity;
+import io.flowersim.api.v1alpha1.FlowerSimulation;
+import io.flowersim.api.v1alpha1.spec.ClientResources;
+import io.flowersim.api.v1alpha1.spec.ClientsSpec;
+import io.flowersim.api.v1alpha1.spec.ClusterSpec;
+import io.flowersim.api.v1alpha1.spec.FlowerSimulationSpec;
+import io.flowersim.api.v1alpha1.spec.HeadGroupSpec;
+import io.flowersim.api.v1alpha1.spec.PartitioningSpec;
+import io.flowersim.api.v1alpha1.spec.StrategySpec;
+import io.flowersim.api.v1alpha1.spec.WorkerGroupSpec;
+import java.math.BigDecimal;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.regex.Pattern;
+
+/**
+ * Checks a {@link FlowerSimulation} and names every field that is wrong. The one place that knows
+ * the rules: the CLI, the operator and a future admission webhook all call {@link #validate}. The
+ * CRD schema (OpenAPI bounds and CEL rules on the spec types) repeats the rules it can express, so
+ * that the API server refuses most invalid specs before the operator sees them.
+ *
+ * <p>Enum values (strategy name, partitioning type) are not checked here: Jackson refuses unknown
+ * names while reading the YAML.
+ */
+public final class FlowerSimulationValidator {
+
+  /** Kubernetes' limit on the length of an object name. */
+  public static final int NAME_MAX_LENGTH = 253;
+
+  private static final Pattern DNS_1123_SUBDOMAIN =
+      Pattern.compile("[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*");
+
+  private static final Pattern WORKER_GROUP_NAME = Pattern.compile(WorkerGroupSpec.NAME_PATTERN);
+
+  /** Kubernetes' quantity format (2Gi, 512Mi, 1.5G, 1e9), without a minus sign. */
+  private static final Pattern NON_NEGATIVE_QUANTITY = Pattern.compile(
+      "\\+?(([0-9]+(\\.[0-9]*)?)|(\\.[0-9]+))"
+          + "(([KMGTPE]i)|[numkMGTPE]|([eE](\\+|-)?(([0-9]+(\\.[0-9]*)?)|(\\.[0-9]+))))?");
+
+  private final List<ValidationError> errors = new ArrayList<>();
+
+  private FlowerSimulationValidator() {}
+
+  /**
+   * Returns every problem found, in the order of the fields in the YAML; an empty list means the
+   * simulation is valid. Never throws for bad input: a missing spec, for example, is one more
+   * error.
+   */
+  public static List<ValidationError> validate(FlowerSimulation sim) {
+    FlowerSimulationValidator validator = new FlowerSimulationValidator();
+    validator.checkResource(sim);
+    return List.copyOf(validator.errors);
+  }
+
+  // ---- the resource ------------------------------------------------------------------------
+
+  private void checkResource(FlowerSimulation sim) {
+    if (sim == null) {
+      error("(document)", "must be a " + FlowerSimulation.KIND + ", got nothing");
+      return;
+    }
+    expectExactly("apiVersion", sim.declaredApiVersion(), FlowerSimulation.API_VERSION);
+    expectExactly("kind", sim.declaredKind(), FlowerSimulation.KIND);
+    checkMetadata(sim.getMetadata());
+    if (required("spec", sim.getSpec())) {
+      checkSpec(sim.getSpec());
+    }
+  }
+
+  private void checkMetadata(ObjectMeta metadata) {
+    String name = metadata == null ? null : metadata.getName();
+    if (!required("metadata.name", name)) {
+      return;
+    }
+    if (name.length() > NAME_MAX_LENGTH) {
+      error("metadata.name", "must be at most " + NAME_MAX_LENGTH + " characters, got "
+          + name.length());
+    } else if (!DNS_1123_SUBDOMAIN.matcher(name).matches()) {
+      error("metadata.name", "must be a DNS-1123 subdomain (lowercase letters, digits, '-' and "
+          + "'.', starting and ending with a letter or digit), got " + quote(name));
+    }
+  }
+
+  // ---- spec ----------------------------------------------------------------------------------
+
+  private void checkSpec(FlowerSimulationSpec spec) {
+    notBlank("spec.task", spec.task);
+    if (required("spec.rounds", spec.rounds)) {
+      atLeast("spec.rounds", spec.rounds, 1);
+    }
+    atLeast("spec.roundTimeoutSeconds", spec.roundTimeoutSeconds, 1);
+    if (required("spec.clients", spec.clients)) {
+      checkClients(spec.clients);
+    }
+    if (spec.strategy != null) {
+      checkStrategy(spec.strategy, validClientCount(spec.clients));
+    }
+    if (spec.cluster != null) {
+      checkCluster(spec.cluster);
+    }
+    atLeast("spec.historyLimit", spec.historyLimit, 0);
+  }
+
+  private void checkClients(ClientsSpec clients) {
+    if (required("spec.clients.count", clients.count)) {
+      atLeast("spec.clients.count", clients.count, 1);
+    }
+    if (clients.resources != null) {
+      checkClientResources("spec.clients.resources", clients.resources);
+    }
+    if (clients.partitioning != null) {
+      checkPartitioning("spec.clients.partitioning", clients.partitioning);
+    }
+  }
+
+  private void checkClientResources(String path, ClientResources resources) {
+    greaterThanZero(path + ".cpus", resources.cpus);
+    if (atLeastZero(path + ".gpus", resources.gpus)) {
+      wholeAboveOne(path + ".gpus", resources.gpus);
+    }
+    nonNegativeQuantity(path + ".memory", resources.memory);
+    nonNegativeQuantity(path + ".gpuMemory", resources.gpuMemory);
+  }
+
+  private void checkPartitioning(String path, PartitioningSpec partitioning) {
+    greaterThanZero(path + ".alpha", partitioning.alpha);
+    atLeast(path + ".shardsPerClient", partitioning.shardsPerClient, 1);
+  }
+
+  /** {@code clientCount} is null when spec.clients.count is missing or already reported. */
+  private void checkStrategy(StrategySpec strategy, Integer clientCount) {
+    fraction("spec.strategy.fractionFit", strategy.fractionFit);
+    fraction("spec.strategy.fractionEvaluate", strategy.fractionEvaluate);
+    minClients("spec.strategy.minFitClients", strategy.minFitClients, clientCount);
+    minClients("spec.strategy.minEvaluateClients", strategy.minEvaluateClients, clientCount);
+    minClients("spec.strategy.minAvailableClients", strategy.minAvailableClients, clientCount);
+  }
+
+  private void minClients(String field, Integer value, Integer clientCount) {
+    if (atLeast(field, value, 1) && clientCount != null) {
+      atMost(field, value, clientCount, "spec.clients.count");
+    }
+  }
+
+  private static Integer validClientCount(ClientsSpec clients) {
+    if (clients == null || clients.count == null || clients.count < 1) {
+      return null;
+    }
+    return clients.count;
+  }
+
+  // ---- cluster -------------------------------------------------------------------------------
+
+  private void checkCluster(ClusterSpec cluster) {
+    if (cluster.head != null) {
+      checkHead("spec.cluster.head", cluster.head);
+    }
+    if (cluster.workerGroups != null) {
+      checkWorkerGroups("spec.cluster.workerGroups", cluster.workerGroups);
+    }
+  }
+
+  private void checkHead(String path, HeadGroupSpec head) {
+    greaterThanZero(path + ".cpus", head.cpus);
+    nonNegativeQuantity(path + ".memory", head.memory);
+  }
+
+  private void checkWorkerGroups(String path, List<WorkerGroupSpec> groups) {
+    if (groups.size() > ClusterSpec.MAX_WORKER_GROUPS) {
+      error(path, "must have at most " + ClusterSpec.MAX_WORKER_GROUPS + " groups, got "
+          + groups.size());
+    }
+    Map<String, String> firstPathByName = new HashMap<>();
+    for (int i = 0; i < groups.size(); i++) {
+      String groupPath = path + "[" + i + "]";
+      WorkerGroupSpec group = groups.get(i);
+      if (group == null) {
+        error(groupPath, "must be a worker group, got null");
+        continue;
+      }
+      checkWorkerGroup(groupPath, group);
+      if (group.name != null) {
+        String first = firstPathByName.putIfAbsent(group.name, groupPath);
+        if (first != null) {
+          error(groupPath + ".name", "must be unique among " + path + ", got " + quote(group.name)
+              + " again (first at " + first + ")");
+        }
+      }
+    }
+  }
+
+  private void checkWorkerGroup(String path, WorkerGroupSpec group) {
+    checkWorkerGroupName(path + ".name", group.name);
+    checkReplicas(path, group);
+    greaterThanZero(path + ".cpus", group.cpus);
+    atLeast(path + ".gpus", group.gpus, 0);
+    nonNegativeQuantity(path + ".memory", group.memory);
+  }
+
+  private void checkWorkerGroupName(String field, String name) {
+    if (notBlank(field, name) && !WORKER_GROUP_NAME.matcher(name).matches()) {
+      error(field, "must be lowercase letters, digits and '-', starting and ending with a letter "
+          + "or digit, at most " + WorkerGroupSpec.NAME_MAX_LENGTH + " characters, got "
+          + quote(name));
+    }
+  }
+
+  private void checkReplicas(String path, WorkerGroupSpec group) {
+    boolean replicasValid = atLeast(path + ".replicas", group.replicas, 0);
+    boolean minValid = atLeast(path + ".minReplicas", group.minReplicas, 0);
+    boolean maxValid = atLeast(path + ".maxReplicas", group.maxReplicas, 0);
+    if (minValid && maxValid && group.minReplicas > group.maxReplicas) {
+      error(path + ".minReplicas", "must be at most maxReplicas (" + group.maxReplicas + "), got "
+          + group.minReplicas);
+      return;
+    }
+    if (replicasValid && minValid && group.replicas < group.minReplicas) {
+      error(path + ".replicas", "must be at least minReplicas (" + group.minReplicas + "), got "
+          + group.replicas);
+    }
+    if (replicasValid && maxValid && group.replicas > group.maxReplicas) {
+      error(path + ".replicas", "must be at most maxReplicas (" + group.maxReplicas + "), got "
+          + group.replicas);
+    }
+  }
+
+  // ---- single-field rules: each reports at most one error and says whether the value is usable -
+
+  private void error(String field, String message) {
+    errors.add(new ValidationError(field, message));
+  }
+
+  /** False, with an error, when the value is missing. */
+  private boolean required(String field, Object value) {
+    if (value == null) {
+      error(field, "is required");
+      return false;
+    }
+    return true;
+  }
+
+  private void expectExactly(String field, String value, String expected) {
+    if (!expected.equals(value)) {
+      error(field, "must be " + expected + ", got " + quote(value));
+    }
+  }
+
+  private boolean notBlank(String field, String value) {
+    if (!required(field, value)) {
+      return false;
+    }
+    if (value.isBlank()) {
+      error(field, "must not be blank, got " + quote(value));
+      return false;
+    }
+    return true;
+  }
+
+  /** True when the value is present and at least {@code min}; an error when it is below. */
+  private boolean atLeast(String field, Integer value, int min) {
+    if (value != null && value < min) {
+      error(field, "must be at least " + min + ", got " + value);
+      return false;
+    }
+    return value != null;
+  }
+
+  private void atMost(String field, int value, int max, String maxField) {
+    if (value > max) {
+      error(field, "must be at most " + maxField + " (" + max + "), got " + value);
+    }
+  }
+
+  private void greaterThanZero(String field, Double value) {
+    if (value != null && !(value > 0 && Double.isFinite(value))) {
+      error(field, "must be greater than 0, got " + number(value));
+    }
+  }
+
+  /** True when the value is present, finite and at least 0; an error when it is not. */
+  private boolean atLeastZero(String field, Double value) {
+    if (value != null && !(value >= 0 && Double.isFinite(value))) {
+      error(field, "must be at least 0, got " + number(value));
+      return false;
+    }
+    return value != null;
+  }
+
+  /** Ray's rule for accelerators: fractions only below 1, whole numbers above. */
+  private void wholeAboveOne(String field, double value) {
+    if (value > 1 && value != Math.rint(value)) {
+      error(field, "must be a whole number when above 1 (Ray allows fractional GPUs only below 1), "
+          + "got " + number(value));
+    }
+  }
+
+  private void fraction(String field, Double value) {
+    if (value != null && !(value > 0 && value <= 1)) {
+      error(field, "must be in (0, 1], got " + number(value));
+    }
+  }
+
+  private void nonNegativeQuantity(String field, Quantity quantity) {
+    if (quantity == null) {
+      return;
+    }
+    String text = Objects.toString(quantity.getAmount(), "")
+        + Objects.toString(quantity.getFormat(), "");
+    if (!isNonNegativeQuantity(quantity, text)) {
+      error(field, "must be a non-negative Kubernetes quantity such as 2Gi, 512Mi or 1.5G, got "
+          + quote(text));
+    }
+  }
+
+  private static boolean isNonNegativeQuantity(Quantity quantity, String text) {
+    if (!NON_NEGATIVE_QUANTITY.matcher(text).matches()) {
+      return false;
+    }
+    try {
+      return Quantity.getAmountInBytes(quantity).signum() >= 0;
+    } catch (RuntimeException unparseable) {
+      return false;
+    }
+  }
+
+  // ---- how values appear in messages ---------------------------------------------------------
+
+  private static String quote(String value) {
+    return value == null ? "nothing" : "\"" + value + "\"";
+  }
+
+  /** 1.5 as 1.5, 2.0 as 2, and NaN or Infinity as themselves. */
+  private static String number(double value) {
+    if (!Double.isFinite(value)) {
+      return String.valueOf(value);
+    }
+    return BigDecimal.valueOf(value).stripTrailingZeros().toPlainString();
+  }
+}

@@ -1,0 +1,159 @@
+package io.flowersim.api.v1alpha1;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The generated CRD carries the validator's simple limits (OpenAPI bounds) and its cross-field
+ * rules (CEL), so that the API server refuses what FlowerSimulationValidator refuses. A change to
+ * an annotation that drops a limit fails here, not in a cluster.
+ */
+class CrdSchemaTest {
+
+  private static JsonNode version;
+  private static JsonNode spec;
+
+  @BeforeAll
+  static void readGeneratedCrd() throws IOException {
+    JsonNode crd = new YAMLMapper().readTree(
+        RepositoryFiles.crdsModule().resolve(RepositoryFiles.GENERATED_CRD).toFile());
+    version = crd.at("/spec/versions/0");
+    spec = version.at("/schema/openAPIV3Schema/properties/spec");
+  }
+
+  /**
+   * The schema of a spec field, e.g. {@code clients.resources.cpus}; {@code []} steps into a
+   * list's items, as in {@code cluster.workerGroups[].name}.
+   */
+  private static JsonNode field(String path) {
+    JsonNode node = spec;
+    for (String part : path.split("\\.")) {
+      boolean items = part.endsWith("[]");
+      node = node.path("properties").path(items ? part.substring(0, part.length() - 2) : part);
+      if (items) {
+        node = node.path("items");
+      }
+    }
+    assertThat(node.isMissingNode()).as("schema of spec.%s", path).isFalse();
+    return node;
+  }
+
+  private static void assertMinimum(String path, double minimum, boolean exclusive) {
+    JsonNode node = field(path);
+    assertThat(node.path("minimum").asDouble(Double.NaN)).as("minimum of spec.%s", path)
+        .isEqualTo(minimum);
+    assertThat(node.path("exclusiveMinimum").asBoolean(false))
+        .as("exclusiveMinimum of spec.%s", path).isEqualTo(exclusive);
+  }
+
+  private static List<String> rules(JsonNode node) {
+    List<String> rules = new ArrayList<>();
+    node.path("x-kubernetes-validations").forEach(r -> rules.add(r.path("rule").asText()));
+    return rules;
+  }
+
+  @Test
+  void requiredFields() {
+    assertThat(spec.path("required")).extracting(JsonNode::asText)
+        .containsExactlyInAnyOrder("task", "rounds", "clients");
+    assertThat(field("clients").path("required")).extracting(JsonNode::asText)
+        .containsExactly("count");
+    assertThat(field("cluster.workerGroups[]").path("required")).extracting(JsonNode::asText)
+        .containsExactly("name");
+  }
+
+  @Test
+  void integerLowerBounds() {
+    assertMinimum("rounds", 1, false);
+    assertMinimum("roundTimeoutSeconds", 1, false);
+    assertMinimum("historyLimit", 0, false);
+    assertMinimum("clients.count", 1, false);
+    assertMinimum("clients.partitioning.shardsPerClient", 1, false);
+    assertMinimum("strategy.minFitClients", 1, false);
+    assertMinimum("strategy.minEvaluateClients", 1, false);
+    assertMinimum("strategy.minAvailableClients", 1, false);
+    assertMinimum("cluster.workerGroups[].replicas", 0, false);
+    assertMinimum("cluster.workerGroups[].minReplicas", 0, false);
+    assertMinimum("cluster.workerGroups[].maxReplicas", 0, false);
+    assertMinimum("cluster.workerGroups[].gpus", 0, false);
+  }
+
+  @Test
+  void numberLowerBounds() {
+    assertMinimum("clients.resources.cpus", 0, true);
+    assertMinimum("clients.resources.gpus", 0, false);
+    assertMinimum("clients.partitioning.alpha", 0, true);
+    assertMinimum("cluster.head.cpus", 0, true);
+    assertMinimum("cluster.workerGroups[].cpus", 0, true);
+  }
+
+  @Test
+  void fractionsAreInZeroOne() {
+    for (String fraction : List.of("strategy.fractionFit", "strategy.fractionEvaluate")) {
+      assertMinimum(fraction, 0, true);
+      assertThat(field(fraction).path("maximum").asDouble()).isEqualTo(1.0);
+    }
+  }
+
+  @Test
+  void taskMustNotBeBlank() {
+    assertThat(field("task").path("pattern").asText()).isEqualTo("\\S");
+  }
+
+  @Test
+  void workerGroupNamesAreBoundedDnsLabels() {
+    JsonNode name = field("cluster.workerGroups[].name");
+    assertThat(name.path("pattern").asText()).isEqualTo("^[a-z0-9]([-a-z0-9]{0,28}[a-z0-9])?$");
+    assertThat(name.path("maxLength").asInt()).isEqualTo(30);
+  }
+
+  @Test
+  void workerGroupNamesAreUniqueInABoundedList() {
+    JsonNode groups = field("cluster.workerGroups");
+    assertThat(groups.path("maxItems").asInt()).isEqualTo(32);
+    assertThat(rules(groups)).containsExactly("self.all(g, self.exists_one(h, h.name == g.name))");
+  }
+
+  @Test
+  void minimumClientsDoNotExceedClientCount() {
+    assertThat(rules(spec)).hasSize(3).allSatisfy(rule -> assertThat(rule)
+        .contains("<= self.clients.count"));
+    assertThat(spec.path("x-kubernetes-validations")).extracting(r -> r.path("fieldPath").asText())
+        .containsExactly(".strategy.minFitClients", ".strategy.minEvaluateClients",
+            ".strategy.minAvailableClients");
+  }
+
+  @Test
+  void replicasStayWithinTheirBounds() {
+    assertThat(rules(field("cluster.workerGroups[]"))).containsExactly(
+        "!has(self.minReplicas) || !has(self.maxReplicas) || self.minReplicas <= self.maxReplicas",
+        "!has(self.replicas) || !has(self.minReplicas) || self.replicas >= self.minReplicas",
+        "!has(self.replicas) || !has(self.maxReplicas) || self.replicas <= self.maxReplicas");
+  }
+
+  @Test
+  void gpusAboveOneAreWhole() {
+    assertThat(rules(field("clients.resources"))).containsExactly(
+        "!has(self.gpus) || self.gpus <= 1.0 || double(int(self.gpus)) == self.gpus");
+  }
+
+  @Test
+  void printerColumnsAreGenerated() {
+    // Fabric8 7.5.2 sorts the columns by jsonPath, so kubectl shows Age, Accuracy, Round, Loss,
+    // Phase rather than DESIGN.md's Phase, Round, Loss, Accuracy, Age; no annotation changes that.
+    assertThat(version.path("additionalPrinterColumns")).extracting(c -> c.path("name").asText())
+        .containsExactlyInAnyOrder("Phase", "Round", "Loss", "Accuracy", "Age");
+  }
+
+  @Test
+  void statusIsASubresource() {
+    assertThat(version.at("/subresources/status").isObject()).isTrue();
+  }
+}

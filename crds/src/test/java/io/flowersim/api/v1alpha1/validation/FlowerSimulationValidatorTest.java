@@ -1,0 +1,598 @@
+package io.flowersim.api.v1alpha1.validation;
+
+import static io.flowersim.api.v1alpha1.TestFlowerSimulations.full;
+import static io.flowersim.api.v1alpha1.TestFlowerSimulations.minimal;
+import static io.flowersim.api.v1alpha1.TestFlowerSimulations.workerGroup;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.fabric8.kubernetes.api.model.Quantity;
+import io.flowersim.api.v1alpha1.FlowerSimulation;
+import io.flowersim.api.v1alpha1.spec.ClientResources;
+import io.flowersim.api.v1alpha1.spec.ClusterSpec;
+import io.flowersim.api.v1alpha1.spec.HeadGroupSpec;
+import io.flowersim.api.v1alpha1.spec.PartitioningSpec;
+import io.flowersim.api.v1alpha1.spec.StrategySpec;
+import io.flowersim.api.v1alpha1.spec.WorkerGroupSpec;
+import java.util.List;
+import org.junit.jupiter.api.Nested;
+import org.junit.jupiter.api.Test;
+
+class FlowerSimulationValidatorTest {
+
+  /** Asserts that validation finds exactly this one error. */
+  private static void assertOnlyError(FlowerSimulation sim, String field, String message) {
+    assertThat(FlowerSimulationValidator.validate(sim))
+        .containsExactly(new ValidationError(field, message));
+  }
+
+  private static void assertValid(FlowerSimulation sim) {
+    assertThat(FlowerSimulationValidator.validate(sim)).isEmpty();
+  }
+
+  @Test
+  void fullSimulationIsValid() {
+    assertValid(full());
+  }
+
+  @Test
+  void minimalSimulationIsValid() {
+    assertValid(minimal());
+  }
+
+  @Test
+  void errorPrintsAsFieldThenMessage() {
+    assertThat(new ValidationError("spec.strategy.fractionFit", "must be in (0, 1], got 1.5"))
+        .hasToString("spec.strategy.fractionFit: must be in (0, 1], got 1.5");
+  }
+
+  @Test
+  void nullSimulationIsAnErrorNotAnException() {
+    assertThat(FlowerSimulationValidator.validate(null))
+        .containsExactly(
+            new ValidationError("(document)", "must be a FlowerSimulation, got nothing"));
+  }
+
+  @Test
+  void reportsAllErrorsTogetherInFieldOrder() {
+    FlowerSimulation sim = full();
+    sim.setKind("Simulation");
+    sim.getSpec().rounds = 0;
+    sim.getSpec().clients.resources.cpus = -1.0;
+    sim.getSpec().strategy.fractionFit = 1.5;
+    sim.getSpec().cluster.workerGroups.get(0).name = "GPU";
+
+    assertThat(FlowerSimulationValidator.validate(sim)).extracting(ValidationError::toString)
+        .containsExactly(
+            "kind: must be FlowerSimulation, got \"Simulation\"",
+            "spec.rounds: must be at least 1, got 0",
+            "spec.clients.resources.cpus: must be greater than 0, got -1",
+            "spec.strategy.fractionFit: must be in (0, 1], got 1.5",
+            "spec.cluster.workerGroups[0].name: must be lowercase letters, digits and '-', "
+                + "starting and ending with a letter or digit, at most 30 characters, got "
+                + "\"GPU\"");
+  }
+
+  @Test
+  void returnedListIsUnmodifiable() {
+    List<ValidationError> errors = FlowerSimulationValidator.validate(minimal());
+    assertThat(errors).isUnmodifiable();
+  }
+
+  @Nested
+  class Resource {
+
+    @Test
+    void apiVersionMustBeFlowersimV1alpha1() {
+      FlowerSimulation sim = minimal();
+      sim.setApiVersion("flowersim.io/v1");
+      assertOnlyError(sim, "apiVersion", "must be flowersim.io/v1alpha1, got \"flowersim.io/v1\"");
+    }
+
+    @Test
+    void apiVersionIsRequired() {
+      FlowerSimulation sim = minimal();
+      sim.setApiVersion(null);
+      assertOnlyError(sim, "apiVersion", "must be flowersim.io/v1alpha1, got nothing");
+    }
+
+    @Test
+    void kindMustBeFlowerSimulation() {
+      FlowerSimulation sim = minimal();
+      sim.setKind("RayJob");
+      assertOnlyError(sim, "kind", "must be FlowerSimulation, got \"RayJob\"");
+    }
+
+    @Test
+    void nameIsRequired() {
+      FlowerSimulation sim = minimal();
+      sim.getMetadata().setName(null);
+      assertOnlyError(sim, "metadata.name", "is required");
+    }
+
+    @Test
+    void metadataIsRequired() {
+      FlowerSimulation sim = minimal();
+      sim.setMetadata(null);
+      assertOnlyError(sim, "metadata.name", "is required");
+    }
+
+    @Test
+    void nameMustBeDnsSubdomain() {
+      FlowerSimulation sim = minimal();
+      sim.getMetadata().setName("FMNIST_100");
+      assertOnlyError(sim, "metadata.name", "must be a DNS-1123 subdomain (lowercase letters, "
+          + "digits, '-' and '.', starting and ending with a letter or digit), got \"FMNIST_100\"");
+    }
+
+    @Test
+    void nameMayHaveDots() {
+      FlowerSimulation sim = minimal();
+      sim.getMetadata().setName("fmnist.run-1");
+      assertValid(sim);
+    }
+
+    @Test
+    void nameMustBeAtMost253Characters() {
+      FlowerSimulation sim = minimal();
+      sim.getMetadata().setName("a".repeat(254));
+      assertOnlyError(sim, "metadata.name", "must be at most 253 characters, got 254");
+    }
+
+    @Test
+    void specIsRequired() {
+      FlowerSimulation sim = minimal();
+      sim.setSpec(null);
+      assertOnlyError(sim, "spec", "is required");
+    }
+  }
+
+  @Nested
+  class Spec {
+
+    @Test
+    void taskIsRequired() {
+      FlowerSimulation sim = minimal();
+      sim.getSpec().task = null;
+      assertOnlyError(sim, "spec.task", "is required");
+    }
+
+    @Test
+    void taskMustNotBeBlank() {
+      FlowerSimulation sim = minimal();
+      sim.getSpec().task = "  ";
+      assertOnlyError(sim, "spec.task", "must not be blank, got \"  \"");
+    }
+
+    @Test
+    void roundsIsRequired() {
+      FlowerSimulation sim = minimal();
+      sim.getSpec().rounds = null;
+      assertOnlyError(sim, "spec.rounds", "is required");
+    }
+
+    @Test
+    void roundsMustBeAtLeastOne() {
+      FlowerSimulation sim = minimal();
+      sim.getSpec().rounds = 0;
+      assertOnlyError(sim, "spec.rounds", "must be at least 1, got 0");
+    }
+
+    @Test
+    void seedMayBeAnyNumber() {
+      FlowerSimulation sim = minimal();
+      sim.getSpec().seed = Long.MIN_VALUE;
+      assertValid(sim);
+    }
+
+    @Test
+    void roundTimeoutSecondsMustBeAtLeastOne() {
+      FlowerSimulation sim = minimal();
+      sim.getSpec().roundTimeoutSeconds = 0;
+      assertOnlyError(sim, "spec.roundTimeoutSeconds", "must be at least 1, got 0");
+    }
+
+    @Test
+    void historyLimitMustNotBeNegative() {
+      FlowerSimulation sim = minimal();
+      sim.getSpec().historyLimit = -1;
+      assertOnlyError(sim, "spec.historyLimit", "must be at least 0, got -1");
+    }
+
+    @Test
+    void historyLimitMayBeZero() {
+      FlowerSimulation sim = minimal();
+      sim.getSpec().historyLimit = 0;
+      assertValid(sim);
+    }
+  }
+
+  @Nested
+  class Clients {
+
+    @Test
+    void clientsIsRequired() {
+      FlowerSimulation sim = minimal();
+      sim.getSpec().clients = null;
+      assertOnlyError(sim, "spec.clients", "is required");
+    }
+
+    @Test
+    void countIsRequired() {
+      FlowerSimulation sim = minimal();
+      sim.getSpec().clients.count = null;
+      assertOnlyError(sim, "spec.clients.count", "is required");
+    }
+
+    @Test
+    void countMustBeAtLeastOne() {
+      FlowerSimulation sim = minimal();
+      sim.getSpec().clients.count = 0;
+      assertOnlyError(sim, "spec.clients.count", "must be at least 1, got 0");
+    }
+
+    @Test
+    void cpusMustBeGreaterThanZero() {
+      FlowerSimulation sim = full();
+      sim.getSpec().clients.resources.cpus = 0.0;
+      assertOnlyError(sim, "spec.clients.resources.cpus", "must be greater than 0, got 0");
+    }
+
+    @Test
+    void cpusMayBeFractional() {
+      FlowerSimulation sim = full();
+      sim.getSpec().clients.resources.cpus = 1.5;
+      assertValid(sim);
+    }
+
+    @Test
+    void gpusMustNotBeNegative() {
+      FlowerSimulation sim = full();
+      sim.getSpec().clients.resources.gpus = -0.5;
+      assertOnlyError(sim, "spec.clients.resources.gpus", "must be at least 0, got -0.5");
+    }
+
+    @Test
+    void gpusAboveOneMustBeWhole() {
+      FlowerSimulation sim = full();
+      sim.getSpec().clients.resources.gpus = 1.5;
+      assertOnlyError(sim, "spec.clients.resources.gpus", "must be a whole number when above 1 "
+          + "(Ray allows fractional GPUs only below 1), got 1.5");
+    }
+
+    @Test
+    void gpusMayBeAFractionBelowOneOrWholeAboveIt() {
+      for (double gpus : new double[] {0, 0.25, 1, 2}) {
+        FlowerSimulation sim = full();
+        sim.getSpec().clients.resources.gpus = gpus;
+        assertValid(sim);
+      }
+    }
+
+    @Test
+    void memoryMustBeAQuantity() {
+      FlowerSimulation sim = full();
+      sim.getSpec().clients.resources.memory = new Quantity("2", "Gb");
+      assertOnlyError(sim, "spec.clients.resources.memory", "must be a non-negative Kubernetes "
+          + "quantity such as 2Gi, 512Mi or 1.5G, got \"2Gb\"");
+    }
+
+    @Test
+    void memoryMustNotBeNegative() {
+      FlowerSimulation sim = full();
+      sim.getSpec().clients.resources.memory = new Quantity("-1Gi");
+      assertOnlyError(sim, "spec.clients.resources.memory", "must be a non-negative Kubernetes "
+          + "quantity such as 2Gi, 512Mi or 1.5G, got \"-1Gi\"");
+    }
+
+    @Test
+    void gpuMemoryMustBeAQuantity() {
+      FlowerSimulation sim = full();
+      sim.getSpec().clients.resources.gpuMemory = new Quantity("ten", "Gi");
+      assertOnlyError(sim, "spec.clients.resources.gpuMemory", "must be a non-negative Kubernetes "
+          + "quantity such as 2Gi, 512Mi or 1.5G, got \"tenGi\"");
+    }
+
+    @Test
+    void quantitiesInEveryKubernetesFormAreValid() {
+      for (String memory : new String[] {"0", "2Gi", "512Mi", "1.5G", "1e9", "500m", "2048"}) {
+        FlowerSimulation sim = full();
+        sim.getSpec().clients.resources.memory = new Quantity(memory);
+        assertValid(sim);
+      }
+    }
+
+    @Test
+    void emptyResourcesAreValid() {
+      FlowerSimulation sim = minimal();
+      sim.getSpec().clients.resources = new ClientResources();
+      sim.getSpec().clients.partitioning = new PartitioningSpec();
+      assertValid(sim);
+    }
+
+    @Test
+    void alphaMustBeGreaterThanZero() {
+      FlowerSimulation sim = full();
+      sim.getSpec().clients.partitioning.alpha = 0.0;
+      assertOnlyError(sim, "spec.clients.partitioning.alpha", "must be greater than 0, got 0");
+    }
+
+    @Test
+    void shardsPerClientMustBeAtLeastOne() {
+      FlowerSimulation sim = full();
+      sim.getSpec().clients.partitioning.shardsPerClient = 0;
+      assertOnlyError(sim, "spec.clients.partitioning.shardsPerClient",
+          "must be at least 1, got 0");
+    }
+  }
+
+  @Nested
+  class Strategy {
+
+    @Test
+    void fractionFitMustBeAtMostOne() {
+      FlowerSimulation sim = full();
+      sim.getSpec().strategy.fractionFit = 1.5;
+      assertOnlyError(sim, "spec.strategy.fractionFit", "must be in (0, 1], got 1.5");
+    }
+
+    @Test
+    void fractionFitMustBeAboveZero() {
+      FlowerSimulation sim = full();
+      sim.getSpec().strategy.fractionFit = 0.0;
+      assertOnlyError(sim, "spec.strategy.fractionFit", "must be in (0, 1], got 0");
+    }
+
+    @Test
+    void fractionsMayBeOne() {
+      FlowerSimulation sim = full();
+      sim.getSpec().strategy.fractionFit = 1.0;
+      sim.getSpec().strategy.fractionEvaluate = 1.0;
+      assertValid(sim);
+    }
+
+    @Test
+    void fractionEvaluateMustBeInZeroOne() {
+      FlowerSimulation sim = full();
+      sim.getSpec().strategy.fractionEvaluate = -0.1;
+      assertOnlyError(sim, "spec.strategy.fractionEvaluate", "must be in (0, 1], got -0.1");
+    }
+
+    @Test
+    void minFitClientsMustBeAtLeastOne() {
+      FlowerSimulation sim = full();
+      sim.getSpec().strategy.minFitClients = 0;
+      assertOnlyError(sim, "spec.strategy.minFitClients", "must be at least 1, got 0");
+    }
+
+    @Test
+    void minFitClientsMustNotExceedClientCount() {
+      FlowerSimulation sim = full();
+      sim.getSpec().strategy.minFitClients = 101;
+      assertOnlyError(sim, "spec.strategy.minFitClients",
+          "must be at most spec.clients.count (100), got 101");
+    }
+
+    @Test
+    void minEvaluateClientsMustBeAtLeastOne() {
+      FlowerSimulation sim = full();
+      sim.getSpec().strategy.minEvaluateClients = 0;
+      assertOnlyError(sim, "spec.strategy.minEvaluateClients", "must be at least 1, got 0");
+    }
+
+    @Test
+    void minEvaluateClientsMustNotExceedClientCount() {
+      FlowerSimulation sim = full();
+      sim.getSpec().strategy.minEvaluateClients = 200;
+      assertOnlyError(sim, "spec.strategy.minEvaluateClients",
+          "must be at most spec.clients.count (100), got 200");
+    }
+
+    @Test
+    void minAvailableClientsMustBeAtLeastOne() {
+      FlowerSimulation sim = full();
+      sim.getSpec().strategy.minAvailableClients = -3;
+      assertOnlyError(sim, "spec.strategy.minAvailableClients", "must be at least 1, got -3");
+    }
+
+    @Test
+    void minAvailableClientsMustNotExceedClientCount() {
+      FlowerSimulation sim = full();
+      sim.getSpec().strategy.minAvailableClients = 1000;
+      assertOnlyError(sim, "spec.strategy.minAvailableClients",
+          "must be at most spec.clients.count (100), got 1000");
+    }
+
+    @Test
+    void minimumsAreNotComparedWithAnInvalidClientCount() {
+      FlowerSimulation sim = full();
+      sim.getSpec().clients.count = 0;
+      assertOnlyError(sim, "spec.clients.count", "must be at least 1, got 0");
+    }
+
+    @Test
+    void emptyStrategyIsValid() {
+      FlowerSimulation sim = minimal();
+      sim.getSpec().strategy = new StrategySpec();
+      assertValid(sim);
+    }
+  }
+
+  @Nested
+  class Cluster {
+
+    private static WorkerGroupSpec onlyGroup(FlowerSimulation sim) {
+      return sim.getSpec().cluster.workerGroups.get(0);
+    }
+
+    @Test
+    void emptyClusterIsValid() {
+      FlowerSimulation sim = minimal();
+      sim.getSpec().cluster = new ClusterSpec();
+      sim.getSpec().cluster.head = new HeadGroupSpec();
+      assertValid(sim);
+    }
+
+    @Test
+    void headCpusMustBeGreaterThanZero() {
+      FlowerSimulation sim = full();
+      sim.getSpec().cluster.head.cpus = -2.0;
+      assertOnlyError(sim, "spec.cluster.head.cpus", "must be greater than 0, got -2");
+    }
+
+    @Test
+    void headMemoryMustBeAQuantity() {
+      FlowerSimulation sim = full();
+      sim.getSpec().cluster.head.memory = new Quantity("8", "GiB");
+      assertOnlyError(sim, "spec.cluster.head.memory", "must be a non-negative Kubernetes "
+          + "quantity such as 2Gi, 512Mi or 1.5G, got \"8GiB\"");
+    }
+
+    @Test
+    void groupNameIsRequired() {
+      FlowerSimulation sim = full();
+      onlyGroup(sim).name = null;
+      assertOnlyError(sim, "spec.cluster.workerGroups[0].name", "is required");
+    }
+
+    @Test
+    void groupNameMustNotBeBlank() {
+      FlowerSimulation sim = full();
+      onlyGroup(sim).name = " ";
+      assertOnlyError(sim, "spec.cluster.workerGroups[0].name", "must not be blank, got \" \"");
+    }
+
+    @Test
+    void groupNameMustBeADnsLabel() {
+      FlowerSimulation sim = full();
+      onlyGroup(sim).name = "h100_pool";
+      assertOnlyError(sim, "spec.cluster.workerGroups[0].name", "must be lowercase letters, digits "
+          + "and '-', starting and ending with a letter or digit, at most 30 characters, got "
+          + "\"h100_pool\"");
+    }
+
+    @Test
+    void groupNameMustBeAtMost30Characters() {
+      FlowerSimulation sim = full();
+      onlyGroup(sim).name = "g".repeat(31);
+      assertOnlyError(sim, "spec.cluster.workerGroups[0].name", "must be lowercase letters, digits "
+          + "and '-', starting and ending with a letter or digit, at most 30 characters, got \""
+          + "g".repeat(31) + "\"");
+    }
+
+    @Test
+    void groupNameOf30CharactersIsValid() {
+      FlowerSimulation sim = full();
+      onlyGroup(sim).name = "g".repeat(30);
+      assertValid(sim);
+    }
+
+    @Test
+    void groupNamesMustBeUnique() {
+      FlowerSimulation sim = full();
+      sim.getSpec().cluster.workerGroups.add(workerGroup("cpu"));
+      sim.getSpec().cluster.workerGroups.add(workerGroup("gpu"));
+      assertOnlyError(sim, "spec.cluster.workerGroups[2].name", "must be unique among "
+          + "spec.cluster.workerGroups, got \"gpu\" again (first at spec.cluster.workerGroups[0])");
+    }
+
+    @Test
+    void atMost32Groups() {
+      FlowerSimulation sim = full();
+      List<WorkerGroupSpec> groups = sim.getSpec().cluster.workerGroups;
+      groups.clear();
+      for (int i = 0; i < 33; i++) {
+        groups.add(workerGroup("g" + i));
+      }
+      assertOnlyError(sim, "spec.cluster.workerGroups", "must have at most 32 groups, got 33");
+    }
+
+    @Test
+    void groupMustNotBeNull() {
+      FlowerSimulation sim = full();
+      sim.getSpec().cluster.workerGroups.add(null);
+      assertOnlyError(sim, "spec.cluster.workerGroups[1]", "must be a worker group, got null");
+    }
+
+    @Test
+    void replicasMustNotBeNegative() {
+      FlowerSimulation sim = full();
+      onlyGroup(sim).replicas = -1;
+      assertOnlyError(sim, "spec.cluster.workerGroups[0].replicas", "must be at least 0, got -1");
+    }
+
+    @Test
+    void minReplicasMustNotBeNegative() {
+      FlowerSimulation sim = full();
+      onlyGroup(sim).minReplicas = -1;
+      assertOnlyError(sim, "spec.cluster.workerGroups[0].minReplicas",
+          "must be at least 0, got -1");
+    }
+
+    @Test
+    void maxReplicasMustNotBeNegative() {
+      FlowerSimulation sim = full();
+      onlyGroup(sim).maxReplicas = -1;
+      onlyGroup(sim).replicas = null;
+      onlyGroup(sim).minReplicas = null;
+      assertOnlyError(sim, "spec.cluster.workerGroups[0].maxReplicas",
+          "must be at least 0, got -1");
+    }
+
+    @Test
+    void minReplicasMustNotExceedMaxReplicas() {
+      FlowerSimulation sim = full();
+      onlyGroup(sim).minReplicas = 5;
+      onlyGroup(sim).maxReplicas = 4;
+      assertOnlyError(sim, "spec.cluster.workerGroups[0].minReplicas",
+          "must be at most maxReplicas (4), got 5");
+    }
+
+    @Test
+    void replicasMustNotBeBelowMinReplicas() {
+      FlowerSimulation sim = full();
+      onlyGroup(sim).minReplicas = 3;
+      onlyGroup(sim).replicas = 2;
+      assertOnlyError(sim, "spec.cluster.workerGroups[0].replicas",
+          "must be at least minReplicas (3), got 2");
+    }
+
+    @Test
+    void replicasMustNotExceedMaxReplicas() {
+      FlowerSimulation sim = full();
+      onlyGroup(sim).replicas = 5;
+      assertOnlyError(sim, "spec.cluster.workerGroups[0].replicas",
+          "must be at most maxReplicas (4), got 5");
+    }
+
+    @Test
+    void replicasWithoutBoundsAreValid() {
+      FlowerSimulation sim = full();
+      onlyGroup(sim).minReplicas = null;
+      onlyGroup(sim).maxReplicas = null;
+      onlyGroup(sim).replicas = 100;
+      assertValid(sim);
+    }
+
+    @Test
+    void workerCpusMustBeGreaterThanZero() {
+      FlowerSimulation sim = full();
+      onlyGroup(sim).cpus = 0.0;
+      assertOnlyError(sim, "spec.cluster.workerGroups[0].cpus", "must be greater than 0, got 0");
+    }
+
+    @Test
+    void workerGpusMustNotBeNegative() {
+      FlowerSimulation sim = full();
+      onlyGroup(sim).gpus = -1;
+      assertOnlyError(sim, "spec.cluster.workerGroups[0].gpus", "must be at least 0, got -1");
+    }
+
+    @Test
+    void workerMemoryMustBeAQuantity() {
+      FlowerSimulation sim = full();
+      onlyGroup(sim).memory = new Quantity("lots");
+      assertOnlyError(sim, "spec.cluster.workerGroups[0].memory", "must be a non-negative "
+          + "Kubernetes quantity such as 2Gi, 512Mi or 1.5G, got \"lots\"");
+    }
+  }
+}

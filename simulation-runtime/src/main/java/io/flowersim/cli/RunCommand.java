@@ -1,0 +1,144 @@
+package io.flowersim.cli;
+
+import io.flowersim.api.v1alpha1.FlowerSimulation;
+import io.flowersim.engine.EngineResources;
+import io.flowersim.runtime.Simulation;
+import io.flowersim.server.History;
+import io.flowersim.server.RoundFailedException;
+import io.flowersim.server.ServerListener;
+import io.flowersim.task.TaskRegistry;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+
+/** `flowersim run FILE`: the simulation on the local backend, history.json and history.png. */
+@Command(name = "run", mixinStandardHelpOptions = true,
+    description = "Runs a simulation from a FlowerSimulation file in this JVM.")
+final class RunCommand implements Callable<Integer> {
+
+  @Parameters(index = "0", paramLabel = "FILE", description = "FlowerSimulation YAML")
+  Path file;
+
+  @Option(names = "--out", paramLabel = "DIR",
+      description = "Where history.json and history.png go (default: flowersim-out/NAME).")
+  Path out;
+
+  @Option(names = "--rounds", paramLabel = "N", description = "Overrides spec.rounds.")
+  Integer rounds;
+
+  @Option(names = "--seed", paramLabel = "N", description = "Overrides spec.seed (sampling).")
+  Long seed;
+
+  @Mixin
+  EngineOptions engine;
+
+  @Spec
+  CommandSpec commandSpec;
+
+  private Terminal terminal;
+
+  @Override
+  public Integer call() {
+    terminal = Terminal.of(commandSpec);
+    FlowerSimulation sim;
+    EngineResources resources;
+    try {
+      sim = SimulationFile.read(file);
+      applyOverrides(sim);
+      resources = engine.resources();
+      Preflight.check(sim, resources);
+    } catch (InvalidSimulationException e) {
+      return terminal.refuse(file, e, engine.debug);
+    }
+    List<String> ignored = SimulationFile.clusterOnlyFields(sim);
+    if (!ignored.isEmpty()) {
+      terminal.warn("flowersim run ignores the cluster-only fields " + String.join(", ", ignored)
+          + " (they take effect with kubectl apply)");
+    }
+    String name = sim.getMetadata().getName();
+    Path dir = out != null ? out : Path.of("flowersim-out", name);
+    Simulation simulation;
+    try {
+      simulation = Simulation.local(sim, TaskRegistry.load(), resources);
+    } catch (Exception e) {
+      // The task refused its configuration or could not load its data: still nothing has run.
+      return terminal.refuse(file, new InvalidSimulationException(String.valueOf(e.getMessage()),
+          e), engine.debug);
+    }
+    try (simulation) {
+      return run(sim, simulation, dir);
+    }
+  }
+
+  private void applyOverrides(FlowerSimulation sim) throws InvalidSimulationException {
+    if (rounds != null) {
+      if (rounds < 1) {
+        throw new InvalidSimulationException(List.of("--rounds: must be >= 1, got " + rounds));
+      }
+      sim.getSpec().rounds = rounds;
+    }
+    if (seed != null) {
+      sim.getSpec().seed = seed;
+    }
+  }
+
+  private int run(FlowerSimulation sim, Simulation simulation, Path dir) {
+    String name = sim.getMetadata().getName();
+    var spec = sim.getSpec();
+    terminal.println(String.format(Locale.ROOT, "%s: task %s, %d clients, %d rounds, %s; %s",
+        name, spec.task, spec.clients.count, spec.rounds, simulation.strategy(),
+        simulation.engineDescription()));
+    History history = new History(name);
+    HistoryFileWriter historyFile;
+    try {
+      Files.createDirectories(dir);
+      historyFile = new HistoryFileWriter(dir.resolve("history.json"));
+    } catch (IOException e) {
+      terminal.error("--out " + dir + ": cannot create the directory: " + e.getMessage());
+      return FlowersimCommand.INVALID_INPUT;
+    }
+    long started = System.nanoTime();
+    try (ProgressDisplay progress = new ProgressDisplay(terminal, spec.rounds)) {
+      simulation.run(history, ServerListener.all(progress, historyFile));
+    } catch (RoundFailedException e) {
+      finish(history, historyFile, name, dir);
+      terminal.error(e.getMessage());
+      terminal.error("history of the completed rounds: " + dir.resolve("history.json"));
+      return FlowersimCommand.RUN_FAILED;
+    } catch (RuntimeException e) {
+      finish(history, historyFile, name, dir);
+      terminal.error("the simulation failed: " + e);
+      if (engine.debug) {
+        e.printStackTrace(terminal.err());
+      }
+      return FlowersimCommand.RUN_FAILED;
+    }
+    finish(history, historyFile, name, dir);
+    double seconds = (System.nanoTime() - started) / 1e9;
+    String figures = history.last().map(ProgressDisplay::figures).orElse("");
+    terminal.println(String.format(Locale.ROOT, "done: %d rounds in %.1fs; final %s", spec.rounds,
+        seconds, figures));
+    terminal.println("wrote " + dir.resolve("history.json") + " and " + dir.resolve("history.png"));
+    return FlowersimCommand.OK;
+  }
+
+  /** Writes what there is, also after a failure: no completed round is lost. */
+  private void finish(History history, HistoryFileWriter historyFile, String name, Path dir) {
+    historyFile.write(history);
+    try {
+      HistoryPlot.write(history, name, dir.resolve("history.png"));
+    } catch (IOException | RuntimeException e) {
+      terminal.warn("could not draw " + dir.resolve("history.png") + ": " + e.getMessage());
+    }
+  }
+
+}

@@ -1,0 +1,176 @@
+package io.flowersim.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.flowersim.server.History;
+import io.flowersim.server.HistoryJson;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
+import picocli.CommandLine;
+
+class FlowersimCommandTest {
+
+  /** A small valid simulation; each bad-input case edits one part of it. */
+  static final String VALID = """
+      apiVersion: flowersim.io/v1alpha1
+      kind: FlowerSimulation
+      metadata:
+        name: tiny
+      spec:
+        task: synthetic
+        taskConfig: {samplesPerClient: "32"}
+        rounds: 2
+        clients:
+          count: 20
+          resources: {cpus: 1}
+        strategy:
+          name: FedAvg
+          fractionFit: 0.25
+          fractionEvaluate: 0.25
+          minFitClients: 5
+          minEvaluateClients: 5
+          minAvailableClients: 20
+      """;
+
+  @TempDir
+  Path dir;
+
+  record Outcome(int code, String out, String err) {}
+
+  private Outcome run(String... args) {
+    StringWriter out = new StringWriter();
+    StringWriter err = new StringWriter();
+    CommandLine cli = FlowersimCommand.commandLine();
+    cli.setOut(new PrintWriter(out, true));
+    cli.setErr(new PrintWriter(err, true));
+    int code = cli.execute(args);
+    return new Outcome(code, out.toString(), err.toString());
+  }
+
+  private Path file(String yaml) throws Exception {
+    Path f = dir.resolve("sim.yaml");
+    Files.writeString(f, yaml);
+    return f;
+  }
+
+  static Stream<Arguments> badInput() {
+    return Stream.of(
+        Arguments.of("malformed YAML", "metadata: {name: x\nspec: {task: y}\n", "malformed YAML"),
+        Arguments.of("wrong apiVersion", VALID.replace("flowersim.io/v1alpha1", "flowersim.io/v9"),
+            "apiVersion"),
+        Arguments.of("wrong kind", VALID.replace("kind: FlowerSimulation", "kind: RayJob"), "kind"),
+        Arguments.of("unknown field", VALID.replace("    count: 20", "    count: 20\n    cout: 3"),
+            "spec.clients.cout: unknown field"),
+        Arguments.of("unknown task", VALID.replace("task: synthetic", "task: mnist-gan"),
+            "spec.task: unknown task \"mnist-gan\"; available: synthetic"),
+        Arguments.of("unknown strategy", VALID.replace("name: FedAvg", "name: FedFoo"),
+            "spec.strategy.name: unknown value \"FedFoo\"; allowed: FedAvg"),
+        Arguments.of("zero clients", VALID.replace("count: 20", "count: 0"), "spec.clients.count"),
+        Arguments.of("negative rounds", VALID.replace("rounds: 2", "rounds: -1"), "spec.rounds"),
+        Arguments.of("fraction above 1", VALID.replace("fractionFit: 0.25", "fractionFit: 1.5"),
+            "spec.strategy.fractionFit"),
+        Arguments.of("fraction zero",
+            VALID.replace("fractionEvaluate: 0.25", "fractionEvaluate: 0"),
+            "spec.strategy.fractionEvaluate"),
+        Arguments.of("zero cpus", VALID.replace("resources: {cpus: 1}", "resources: {cpus: 0}"),
+            "spec.clients.resources.cpus"),
+        Arguments.of("negative gpus",
+            VALID.replace("resources: {cpus: 1}", "resources: {cpus: 1, gpus: -0.5}"),
+            "spec.clients.resources.gpus"),
+        Arguments.of("more cpus than the engine has",
+            VALID.replace("resources: {cpus: 1}", "resources: {cpus: 64}"),
+            "spec.clients.resources.cpus: each client needs 64 CPUs but the engine has only 2"),
+        Arguments.of("a gpu the engine lacks",
+            VALID.replace("resources: {cpus: 1}", "resources: {cpus: 1, gpus: 0.5}"),
+            "spec.clients.resources.gpus: each client needs 0.5 GPUs but the engine has only 0"),
+        Arguments.of("minFitClients above count",
+            VALID.replace("minFitClients: 5", "minFitClients: 50"), "spec.strategy.minFitClients"),
+        Arguments.of("missing clients section", VALID.replaceAll("(?s)  clients:.*?strategy:",
+            "  strategy:"), "spec.clients"),
+        Arguments.of("missing spec", "apiVersion: flowersim.io/v1alpha1\nkind: FlowerSimulation\n"
+            + "metadata: {name: x}\n", "spec"),
+        Arguments.of("rounds not a number", VALID.replace("rounds: 2", "rounds: many"),
+            "spec.rounds: expected a whole number"),
+        Arguments.of("empty file", "", "empty"));
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("badInput")
+  void refusesBadInputWithOneLineNamingTheFieldAndWritesNothing(String kind, String yaml,
+      String expected) throws Exception {
+    Path out = dir.resolve("out");
+    Outcome o = run("run", file(yaml).toString(), "--out", out.toString(), "--cpus", "2");
+
+    assertThat(o.code()).as(o.err()).isEqualTo(FlowersimCommand.INVALID_INPUT);
+    assertThat(o.err()).contains(expected);
+    assertThat(o.err().lines().filter(l -> l.startsWith("error: ")))
+        .allSatisfy(l -> assertThat(l).doesNotContain("\tat "));
+    assertThat(o.err()).doesNotContain("Exception in thread").doesNotContain("\tat ");
+    assertThat(out).doesNotExist();
+  }
+
+  @Test
+  void debugAddsTheStackTrace() throws Exception {
+    Outcome o = run("run", file(VALID.replace("rounds: 2", "rounds: many")).toString(), "--debug");
+    assertThat(o.code()).isEqualTo(FlowersimCommand.INVALID_INPUT);
+    assertThat(o.err()).contains("\tat ");
+  }
+
+  @Test
+  void badCommandLineOptionIsRefusedWithExitCode2() throws Exception {
+    Outcome o = run("run", file(VALID).toString(), "--rounds", "0");
+    assertThat(o.code()).isEqualTo(FlowersimCommand.INVALID_INPUT);
+    assertThat(o.err()).contains("--rounds: must be >= 1, got 0");
+
+    Outcome unknownOption = run("run", file(VALID).toString(), "--colour");
+    assertThat(unknownOption.code()).isEqualTo(FlowersimCommand.INVALID_INPUT);
+    assertThat(unknownOption.err()).contains("--colour");
+  }
+
+  @Test
+  void missingFileIsNamed() {
+    Outcome o = run("validate", dir.resolve("nope.yaml").toString());
+    assertThat(o.code()).isEqualTo(FlowersimCommand.INVALID_INPUT);
+    assertThat(o.err()).contains("nope.yaml: no such file");
+  }
+
+  @Test
+  void validateChecksWithoutRunning() throws Exception {
+    Outcome o = run("validate", file(VALID).toString(), "--cpus", "2");
+    assertThat(o.code()).as(o.err()).isZero();
+    assertThat(o.out()).contains("valid").contains("task synthetic").contains("20 clients");
+    assertThat(dir.resolve("flowersim-out")).doesNotExist();
+  }
+
+  @Test
+  void runWritesHistoryAndPlotAndWarnsOnceAboutClusterOnlyFields() throws Exception {
+    String yaml = VALID + "  image: flowersim/runtime:0.1.0\n  queueName: team-a\n"
+        + "  cluster:\n    head: {cpus: 2}\n";
+    Path out = dir.resolve("out");
+    Outcome o = run("run", file(yaml).toString(), "--out", out.toString(), "--cpus", "2",
+        "--rounds", "3", "--seed", "7");
+
+    assertThat(o.code()).as(o.err()).isZero();
+    assertThat(o.err().lines().filter(l -> l.contains("ignores the cluster-only fields")))
+        .containsExactly("warning: flowersim run ignores the cluster-only fields image, cluster, "
+            + "queueName (they take effect with kubectl apply)");
+    assertThat(o.out()).contains("round 1/3").contains("round 3/3").contains("ETA")
+        .contains("accuracy");
+    History history = HistoryJson.read(out.resolve("history.json"));
+    assertThat(history.simulation).isEqualTo("tiny");
+    assertThat(history.rounds).hasSize(3);
+    assertThat(history.rounds.get(0).fitClients).isEqualTo(5);
+    assertThat(history.rounds.get(0).evaluateClients).isEqualTo(5);
+    byte[] png = Files.readAllBytes(out.resolve("history.png"));
+    assertThat(png).hasSizeGreaterThan(1000);
+    assertThat(new String(png, 1, 3, java.nio.charset.StandardCharsets.US_ASCII)).isEqualTo("PNG");
+  }
+}
