@@ -19,6 +19,8 @@ import org.jfree.data.xy.XYSeriesCollection;
 final class HistoryPlot {
 
   private static final String ACCURACY = "accuracy";
+  private static final Color CENTRALIZED = new Color(31, 119, 180);
+  private static final Color DISTRIBUTED = new Color(255, 127, 14);
 
   private HistoryPlot() {}
 
@@ -53,6 +55,8 @@ final class HistoryPlot {
     XYLineAndShapeRenderer renderer = new XYLineAndShapeRenderer(true, true);
     for (int i = 0; i < data.getSeriesCount(); i++) {
       renderer.setSeriesStroke(i, new BasicStroke(2f));
+      renderer.setSeriesPaint(i, data.getSeriesKey(i).toString().startsWith("centralized")
+          ? CENTRALIZED : DISTRIBUTED);
     }
     XYPlot plot = new XYPlot(data, null, axis, renderer);
     plot.setBackgroundPaint(Color.WHITE);

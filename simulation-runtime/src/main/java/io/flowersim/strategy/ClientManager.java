@@ -45,6 +45,12 @@ public final class ClientManager {
       chosen.add(pick);
       order.add(pick);
     }
+    // Floyd picks a uniform set but not a uniform order (high ids come last); clients start in
+    // this order, so shuffle to give no id a better chance of finishing before the round timeout.
+    for (int i = order.size() - 1; i > 0; i--) {
+      int j = random.nextInt(i + 1);
+      order.set(i, order.set(j, order.get(i)));
+    }
     return order;
   }
 }
