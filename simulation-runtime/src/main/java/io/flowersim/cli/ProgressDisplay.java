@@ -31,7 +31,7 @@ final class ProgressDisplay implements ServerListener, AutoCloseable {
     if (terminal.interactive()) {
       bar = ProgressBar.builder().setTaskName("rounds").setInitialMax(rounds)
           .setStyle(ProgressBarStyle.COLORFUL_UNICODE_BLOCK).setUpdateIntervalMillis(200)
-          .showSpeed().build();
+          .setMaxRenderedLength(120).build();
     }
   }
 
@@ -56,7 +56,7 @@ final class ProgressDisplay implements ServerListener, AutoCloseable {
 
   private void refresh(int round) {
     if (bar != null) {
-      bar.setExtraMessage(String.format(Locale.ROOT, "round %d %s %d/%d%s %s", round,
+      bar.setExtraMessage(String.format(Locale.ROOT, " round %d %s %d/%d%s  %s", round,
           operation.label(), done, sampled, failed > 0 ? " (" + failed + " failed)" : "",
           lastFigures));
     }
