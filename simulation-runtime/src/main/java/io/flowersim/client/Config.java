@@ -71,18 +71,11 @@ public final class Config {
   }
 
   public int getInt(String key, int fallback) {
-    Object v = values.get(key);
-    if (v == null) {
-      return fallback;
+    long v = getLong(key, fallback);
+    if (v < Integer.MIN_VALUE || v > Integer.MAX_VALUE) {
+      throw new IllegalArgumentException(key + ": " + v + " is out of range for a whole number");
     }
-    if (v instanceof Integer || v instanceof Long || v instanceof Short) {
-      return ((Number) v).intValue();
-    }
-    try {
-      return Integer.parseInt(v.toString().trim());
-    } catch (NumberFormatException e) {
-      throw new IllegalArgumentException(key + ": expected a whole number, got \"" + v + "\"", e);
-    }
+    return (int) v;
   }
 
   public long getLong(String key, long fallback) {
