@@ -9,6 +9,7 @@ import io.flowersim.engine.ClientRunner;
 import io.flowersim.engine.ClientStateStore;
 import io.flowersim.engine.EngineResources;
 import io.flowersim.engine.LocalEngine;
+import io.flowersim.server.ClientDropout;
 import io.flowersim.server.History;
 import io.flowersim.server.Server;
 import io.flowersim.server.ServerListener;
@@ -50,7 +51,8 @@ public final class Simulation implements AutoCloseable {
     FederatedTask task = tasks.create(spec.task);
     TaskSettings settings = settings(spec);
     task.setup(settings);
-    Strategy strategy = StrategyFactory.create(spec.strategyOrDefault(), task, spec.clients.count);
+    Strategy strategy = StrategyFactory.create(spec.strategyOrDefault(), task, spec.clients.count,
+        spec.seedOrDefault());
     ClientEngine engine =
         new LocalEngine(new ClientRunner(task, settings, new ClientStateStore()), resources, slots);
     return new Simulation(resource, task, strategy, engine);
@@ -91,7 +93,8 @@ public final class Simulation implements AutoCloseable {
     FlowerSimulationSpec spec = resource.getSpec();
     Server server = new Server(engine, strategy,
         new ClientManager(spec.clients.count, spec.seedOrDefault()),
-        Duration.ofSeconds(spec.roundTimeoutSecondsOrDefault()));
+        Duration.ofSeconds(spec.roundTimeoutSecondsOrDefault()),
+        new ClientDropout(spec.clients.dropoutRateOrDefault(), spec.seedOrDefault()));
     server.fit(spec.rounds, task::initialParameters, history, listener);
   }
 

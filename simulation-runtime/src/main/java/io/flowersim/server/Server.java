@@ -9,12 +9,14 @@ import io.flowersim.client.FitResult;
 import io.flowersim.client.Parameters;
 import io.flowersim.client.RoundResults;
 import io.flowersim.engine.ClientEngine;
+import io.flowersim.engine.ClientListener;
 import io.flowersim.strategy.ClientInstruction;
 import io.flowersim.strategy.ClientManager;
 import io.flowersim.strategy.EvaluateAggregate;
 import io.flowersim.strategy.FitAggregate;
 import io.flowersim.strategy.Strategy;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Optional;
@@ -24,7 +26,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Flower's server loop: per round, configure fit, run the sampled clients on the engine,
- * aggregate, evaluate centrally, run distributed evaluation, and record the round.
+ * aggregate, evaluate centrally, run distributed evaluation, and record the round. Sampled clients
+ * that {@link ClientDropout} drops out are not run and count as failures of the round.
  */
 public final class Server {
 
@@ -37,13 +40,22 @@ public final class Server {
   private final Strategy strategy;
   private final ClientManager clients;
   private final Duration roundTimeout;
+  private final ClientDropout dropout;
 
+  /** A server whose sampled clients always report (spec.clients.dropoutRate 0). */
   public Server(ClientEngine engine, Strategy strategy, ClientManager clients,
       Duration roundTimeout) {
+    this(engine, strategy, clients, roundTimeout, ClientDropout.NONE);
+  }
+
+  /** A server whose sampled clients drop out as {@code dropout} decides (spec.clients.dropoutRate). */
+  public Server(ClientEngine engine, Strategy strategy, ClientManager clients,
+      Duration roundTimeout, ClientDropout dropout) {
     this.engine = engine;
     this.strategy = strategy;
     this.clients = clients;
     this.roundTimeout = roundTimeout;
+    this.dropout = dropout;
   }
 
   /**
@@ -88,14 +100,22 @@ public final class Server {
           + "for fit (" + clients.numAvailable() + " available; check minFitClients and "
           + "minAvailableClients against clients.count)", List.of());
     }
-    listener.phaseStarted(round, ClientOperation.FIT, instructions.size());
-    RoundResults<FitResult> results = inClientOrder(engine.fit(round, parameters, instructions,
-        roundTimeout, (id, ok) -> listener.clientFinished(round, ClientOperation.FIT, id, ok)));
-    report(results.failures(), listener);
+    RoundResults<FitResult> results = runClients(round, ClientOperation.FIT, instructions,
+        listener, (reporting, done) -> engine.fit(round, parameters, reporting, roundTimeout,
+            done));
     record.fitClients = results.results().size();
     record.fitFailures = results.failures().size();
     refuseFailures(round, ClientOperation.FIT, results);
-    FitAggregate aggregate = strategy.aggregateFit(round, results);
+    FitAggregate aggregate;
+    try {
+      aggregate = strategy.aggregateFit(round, results);
+    } catch (IllegalArgumentException e) {
+      RoundFailedException failed = new RoundFailedException(round, "round " + round + ": "
+          + strategy.getClass().getSimpleName() + " could not aggregate the fit results of "
+          + results.results().size() + " clients: " + e.getMessage(), results.failures());
+      failed.initCause(e);
+      throw failed;
+    }
     aggregate.metrics().forEach((k, v) -> record.distributedMetrics.put(FIT_METRIC_PREFIX + k, v));
     return aggregate.parameters().orElse(parameters);
   }
@@ -106,17 +126,48 @@ public final class Server {
     if (instructions.isEmpty()) {
       return;
     }
-    listener.phaseStarted(round, ClientOperation.EVALUATE, instructions.size());
-    RoundResults<EvaluateResult> results = inClientOrder(engine.evaluate(round, parameters,
-        instructions, roundTimeout,
-        (id, ok) -> listener.clientFinished(round, ClientOperation.EVALUATE, id, ok)));
-    report(results.failures(), listener);
+    RoundResults<EvaluateResult> results = runClients(round, ClientOperation.EVALUATE,
+        instructions, listener, (reporting, done) -> engine.evaluate(round, parameters, reporting,
+            roundTimeout, done));
     record.evaluateClients = results.results().size();
     record.evaluateFailures = results.failures().size();
     refuseFailures(round, ClientOperation.EVALUATE, results);
     EvaluateAggregate aggregate = strategy.aggregateEvaluate(round, results);
     record.distributedLoss = aggregate.loss().orElse(null);
     record.distributedMetrics.putAll(aggregate.metrics());
+  }
+
+  /** One engine call (fit or evaluate) for the clients that report. */
+  @FunctionalInterface
+  private interface EngineCall<R> {
+    RoundResults<R> run(List<ClientInstruction> reporting, ClientListener done);
+  }
+
+  /**
+   * Runs a phase: the clients that drop out are not run and become failures; the others run on
+   * the engine. Every sampled client is reported to the listener as finished, and each failure
+   * once; the results come back in client order.
+   */
+  private <R> RoundResults<R> runClients(int round, ClientOperation operation,
+      List<ClientInstruction> instructions, ServerListener listener, EngineCall<R> call) {
+    listener.phaseStarted(round, operation, instructions.size());
+    ClientDropout.Split split = dropout.split(round, operation, instructions);
+    for (ClientFailure dropped : split.dropped()) {
+      listener.clientFinished(round, operation, dropped.clientId(), false);
+    }
+    RoundResults<R> ran = split.reporting().isEmpty()
+        ? new RoundResults<>(List.of(), List.of())
+        : call.run(split.reporting(), (id, ok) -> listener.clientFinished(round, operation, id, ok));
+    report(ran.failures(), listener);
+    if (split.dropped().isEmpty()) {
+      return inClientOrder(ran);
+    }
+    LOG.info("round {}, {}: {} of {} sampled clients dropped out (clients.dropoutRate {})", round,
+        operation.label(), split.dropped().size(), instructions.size(), dropout.rate());
+    split.dropped().forEach(listener::clientFailed);
+    List<ClientFailure> failures = new ArrayList<>(ran.failures());
+    failures.addAll(split.dropped());
+    return inClientOrder(new RoundResults<>(ran.results(), failures));
   }
 
   /**

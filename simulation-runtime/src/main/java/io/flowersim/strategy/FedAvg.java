@@ -14,7 +14,9 @@ import java.util.function.IntFunction;
 /**
  * Federated Averaging with all of Flower's knobs. Sampling follows Flower's FedAvg exactly:
  * {@code max(int(available * fraction), minClients)} clients, and nothing while fewer than
- * minAvailableClients exist. Other strategies extend this class and override the least.
+ * minAvailableClients exist. Other strategies extend this class and override the least: most
+ * only {@link #aggregateUpdates}, the step of aggregateFit after the checks for missing results
+ * and refused failures and before the metrics.
  */
 public class FedAvg implements Strategy {
 
@@ -94,11 +96,19 @@ public class FedAvg implements Strategy {
     List<Aggregation.Weighted> updates = results.results().stream()
         .map(r -> new Aggregation.Weighted(r.result().parameters(), r.result().numExamples()))
         .toList();
-    Parameters aggregated = Aggregation.weightedAverage(updates);
+    Parameters aggregated = aggregateUpdates(round, updates);
     Map<String, Double> metrics = fitMetricsAggregation.aggregate(results.results().stream()
         .map(r -> new Aggregation.WeightedMetrics(r.result().numExamples(), r.result().metrics()))
         .toList());
     return new FitAggregate(Optional.of(aggregated), metrics);
+  }
+
+  /**
+   * The new global parameters from a round's updates (at least one): the one step of aggregateFit
+   * that the other strategies replace. FedAvg's is the example-weighted mean.
+   */
+  protected Parameters aggregateUpdates(int round, List<Aggregation.Weighted> updates) {
+    return Aggregation.weightedAverage(updates);
   }
 
   @Override
@@ -139,10 +149,14 @@ public class FedAvg implements Strategy {
 
   @Override
   public String toString() {
-    return getClass().getSimpleName() + "(fractionFit=" + fractionFit + ", fractionEvaluate="
-        + fractionEvaluate + ", minFitClients=" + minFitClients + ", minEvaluateClients="
-        + minEvaluateClients + ", minAvailableClients=" + minAvailableClients
-        + ", acceptFailures=" + acceptFailures + ")";
+    return getClass().getSimpleName() + "(" + knobs() + ")";
+  }
+
+  /** The settings toString shows; subclasses append theirs. */
+  protected String knobs() {
+    return "fractionFit=" + fractionFit + ", fractionEvaluate=" + fractionEvaluate
+        + ", minFitClients=" + minFitClients + ", minEvaluateClients=" + minEvaluateClients
+        + ", minAvailableClients=" + minAvailableClients + ", acceptFailures=" + acceptFailures;
   }
 
   /** Flower's FedAvg constructor arguments, with Flower's defaults. */

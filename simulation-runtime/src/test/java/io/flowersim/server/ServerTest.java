@@ -44,12 +44,16 @@ class ServerTest {
   }
 
   private Server server(TestingTask task, StrategySpec spec, int clients) {
+    return server(task, spec, clients, ClientDropout.NONE);
+  }
+
+  private Server server(TestingTask task, StrategySpec spec, int clients, ClientDropout dropout) {
     LocalEngine engine = new LocalEngine(
         new ClientRunner(task, TestingTask.settings(clients), new ClientStateStore()),
         new EngineResources(2, 0), 2);
     engines.add(engine);
     return new Server(engine, StrategyFactory.create(spec, task, clients),
-        new ClientManager(clients, 42), Duration.ofSeconds(60));
+        new ClientManager(clients, 42), Duration.ofSeconds(60), dropout);
   }
 
   private static int round(io.flowersim.client.Config config) {
@@ -355,5 +359,141 @@ class ServerTest {
     assertThat(e.failures()).isEmpty();
     assertThat(history.rounds()).isEmpty();
     assertThat(task.clientsCreated.get()).isZero();
+  }
+
+  /** Which clients ran fit and evaluate in which round ("3 fit 17"). */
+  private static TestingTask recording(List<String> ran) {
+    return new TestingTask()
+        .onFit((ctx, p, c) -> {
+          ran.add(round(c) + " fit " + ctx.clientId());
+          return new FitResult(p, 1, Map.of());
+        })
+        .onEvaluate((ctx, p, c) -> {
+          ran.add(round(c) + " evaluate " + ctx.clientId());
+          return new EvaluateResult(1.0, 1, Map.of());
+        });
+  }
+
+  @Test
+  void droppedOutClientsAreNotRunAndCountAsFailures() {
+    // all 20 clients sampled for fit and evaluate each round; 30% drop out of each
+    ClientDropout dropout = new ClientDropout(0.3, 42);
+    List<String> ran = new CopyOnWriteArrayList<>();
+    History history = new History("test");
+    Recorder recorder = new Recorder();
+
+    server(recording(ran), new StrategySpec(), 20, dropout).fit(3,
+        () -> TestingTask.parameters(new float[] {0f}), history, recorder);
+
+    List<String> expectedToRun = new ArrayList<>();
+    int droppedTotal = 0;
+    for (RoundRecord r : history.rounds()) {
+      int fitDropped = 0;
+      int evaluateDropped = 0;
+      for (int id = 0; id < 20; id++) {
+        if (dropout.dropsOut(r.round, ClientOperation.FIT, id)) {
+          fitDropped++;
+        } else {
+          expectedToRun.add(r.round + " fit " + id);
+        }
+        if (dropout.dropsOut(r.round, ClientOperation.EVALUATE, id)) {
+          evaluateDropped++;
+        } else {
+          expectedToRun.add(r.round + " evaluate " + id);
+        }
+      }
+      assertThat(r.fitFailures).isEqualTo(fitDropped);
+      assertThat(r.fitClients).isEqualTo(20 - fitDropped);
+      assertThat(r.evaluateFailures).isEqualTo(evaluateDropped);
+      assertThat(r.evaluateClients).isEqualTo(20 - evaluateDropped);
+      // the progress display still sees all 20 sampled clients finish
+      assertThat(recorder.finished.get(r.round + " fit")).hasSize(20).doesNotHaveDuplicates();
+      assertThat(recorder.finished.get(r.round + " evaluate")).hasSize(20);
+      droppedTotal += fitDropped + evaluateDropped;
+    }
+    assertThat(ran).containsExactlyInAnyOrderElementsOf(expectedToRun);
+    // 120 draws at 30%: 36 expected; none or all would mean the rate is ignored
+    assertThat(droppedTotal).isBetween(18, 54);
+    assertThat(recorder.failures).hasSize(droppedTotal)
+        .allSatisfy(f -> assertThat(f.reason()).isEqualTo(ClientDropout.REASON));
+  }
+
+  @Test
+  void theSameSeedDropsTheSameClientsInEveryRun() {
+    List<String> first = new CopyOnWriteArrayList<>();
+    List<String> second = new CopyOnWriteArrayList<>();
+    List<String> otherSeed = new CopyOnWriteArrayList<>();
+
+    server(recording(first), new StrategySpec(), 20, new ClientDropout(0.4, 5)).fit(2,
+        () -> TestingTask.parameters(new float[] {0f}), new History("a"), ServerListener.NONE);
+    server(recording(second), new StrategySpec(), 20, new ClientDropout(0.4, 5)).fit(2,
+        () -> TestingTask.parameters(new float[] {0f}), new History("b"), ServerListener.NONE);
+    server(recording(otherSeed), new StrategySpec(), 20, new ClientDropout(0.4, 6)).fit(2,
+        () -> TestingTask.parameters(new float[] {0f}), new History("c"), ServerListener.NONE);
+
+    assertThat(second).containsExactlyInAnyOrderElementsOf(first);
+    assertThat(new java.util.HashSet<>(otherSeed)).isNotEqualTo(new java.util.HashSet<>(first));
+  }
+
+  @Test
+  void aDropOutWithoutAcceptFailuresStopsTheRunNamingTheReason() {
+    StrategySpec spec = new StrategySpec();
+    spec.acceptFailures = false;
+
+    RoundFailedException e = catchThrowableOfType(
+        () -> server(new TestingTask(), spec, 20, new ClientDropout(0.5, 1)).fit(3,
+            () -> TestingTask.parameters(new float[] {0f}), new History("t"), ServerListener.NONE),
+        RoundFailedException.class);
+
+    assertThat(e).isNotNull();
+    assertThat(e.round()).isEqualTo(1);
+    assertThat(e.getMessage()).contains("dropped out (clients.dropoutRate)")
+        .contains("acceptFailures");
+  }
+
+  @Test
+  void whenEveryClientDropsOutTheRoundKeepsTheParametersAndRunsNobody() {
+    // rate 0.999 with 2 clients: with this seed both drop out of every phase of both rounds
+    ClientDropout dropout = new ClientDropout(0.999, 3);
+    for (int round = 1; round <= 2; round++) {
+      for (int id = 0; id < 2; id++) {
+        assertThat(dropout.dropsOut(round, ClientOperation.FIT, id)).isTrue();
+        assertThat(dropout.dropsOut(round, ClientOperation.EVALUATE, id)).isTrue();
+      }
+    }
+    TestingTask task = new TestingTask();
+    History history = new History("t");
+
+    Parameters last = server(task, new StrategySpec(), 2, dropout).fit(2,
+        () -> TestingTask.parameters(new float[] {4f}), history, ServerListener.NONE);
+
+    assertThat(last.values()).containsExactly(4f);
+    assertThat(task.fitCalls.get() + task.evaluateCalls.get()).isZero();
+    assertThat(history.rounds()).allSatisfy(r -> {
+      assertThat(r.fitFailures).isEqualTo(2);
+      assertThat(r.fitClients).isZero();
+      assertThat(r.distributedLoss).isNull();
+    });
+  }
+
+  @Test
+  void anAggregationTheStrategyRefusesFailsTheRoundClearly() {
+    // Bulyan with f = 1 needs 4 * 1 + 3 = 7 updates; 4 clients report
+    StrategySpec spec = new StrategySpec();
+    spec.name = io.flowersim.api.v1alpha1.spec.StrategyName.BULYAN;
+    spec.numMaliciousClients = 1;
+    History history = new History("t");
+
+    RoundFailedException e = catchThrowableOfType(
+        () -> server(new TestingTask(), spec, 4).fit(2,
+            () -> TestingTask.parameters(new float[] {0f}), history, ServerListener.NONE),
+        RoundFailedException.class);
+
+    assertThat(e).isNotNull();
+    assertThat(e.round()).isEqualTo(1);
+    assertThat(e.getMessage()).isEqualTo("round 1: Bulyan could not aggregate the fit results of "
+        + "4 clients: Bulyan needs at least 4 * numMaliciousClients + 3 = 7 updates, got 4");
+    assertThat(e.getCause()).isInstanceOf(IllegalArgumentException.class);
+    assertThat(history.rounds()).isEmpty();
   }
 }

@@ -102,6 +102,52 @@ class CrdSchemaTest {
     }
   }
 
+  private static void assertMaximum(String path, double maximum, boolean exclusive) {
+    JsonNode node = field(path);
+    assertThat(node.path("maximum").asDouble(Double.NaN)).as("maximum of spec.%s", path)
+        .isEqualTo(maximum);
+    assertThat(node.path("exclusiveMaximum").asBoolean(false))
+        .as("exclusiveMaximum of spec.%s", path).isEqualTo(exclusive);
+  }
+
+  @Test
+  void strategySettingsHaveTheirBounds() {
+    assertMinimum("strategy.proximalMu", 0, false);
+    assertMinimum("strategy.serverLearningRate", 0, true);
+    for (String positive : List.of("eta", "etaL", "tau")) {
+      assertMinimum("strategy." + positive, 0, true);
+    }
+    for (String unit : List.of("serverMomentum", "beta1", "beta2")) {
+      assertMinimum("strategy." + unit, 0, false);
+      assertMaximum("strategy." + unit, 1, true);
+    }
+    assertMinimum("strategy.beta", 0, false);
+    assertMaximum("strategy.beta", 0.5, true);
+    assertMinimum("strategy.numMaliciousClients", 0, false);
+    assertMinimum("strategy.numClientsToKeep", 1, false);
+    assertMinimum("strategy.differentialPrivacy.noiseMultiplier", 0, false);
+    assertMinimum("strategy.differentialPrivacy.clippingNorm", 0, true);
+    assertMinimum("strategy.differentialPrivacy.numSampledClients", 1, false);
+    assertThat(field("strategy.differentialPrivacy").path("required"))
+        .extracting(JsonNode::asText).containsExactlyInAnyOrder("noiseMultiplier", "clippingNorm");
+    assertMinimum("clients.dropoutRate", 0, false);
+    assertMaximum("clients.dropoutRate", 1, true);
+  }
+
+  @Test
+  void strategyNamesAreFlowers() {
+    assertThat(field("strategy.name").path("enum")).extracting(JsonNode::asText)
+        .containsExactlyInAnyOrder("FedAvg", "FedProx", "FedAvgM", "FedAdagrad", "FedAdam",
+            "FedYogi", "FedMedian", "FedTrimmedAvg", "Krum", "MultiKrum", "Bulyan");
+  }
+
+  @Test
+  void fedProxAndMultiKrumRequireTheirSetting() {
+    assertThat(rules(field("strategy"))).containsExactly(
+        "!has(self.name) || self.name != 'FedProx' || has(self.proximalMu)",
+        "!has(self.name) || self.name != 'MultiKrum' || has(self.numClientsToKeep)");
+  }
+
   @Test
   void taskMustNotBeBlank() {
     assertThat(field("task").path("pattern").asText()).isEqualTo("\\S");

@@ -54,6 +54,7 @@ public final class TestFlowerSimulations {
     spec.clients.count = 100;
     spec.clients.resources = resources(1.0, 0.25, "2Gi", "10Gi");
     spec.clients.partitioning = dirichlet(0.5);
+    spec.clients.dropoutRate = 0.1;
     spec.strategy = fedAvg();
     spec.cluster = cluster();
     spec.queueName = "team-a-queue";

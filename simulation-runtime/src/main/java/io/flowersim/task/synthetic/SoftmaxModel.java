@@ -48,6 +48,22 @@ final class SoftmaxModel {
   /** Minibatch SGD over {@code epochs} passes in a seeded order. */
   void train(SyntheticData.Examples data, int epochs, int batchSize, double learningRate,
       SplittableRandom random) {
+    train(data, epochs, batchSize, learningRate, 0.0, random);
+  }
+
+  /**
+   * Minibatch SGD over {@code epochs} passes in a seeded order. With {@code proximalMu > 0}
+   * (FedProx) the loss gains the proximal term (mu/2)||w - w_global||^2, w_global being the
+   * parameters the model held before training, so each step's gradient gains mu * (w - w_global).
+   */
+  void train(SyntheticData.Examples data, int epochs, int batchSize, double learningRate,
+      double proximalMu, SplittableRandom random) {
+    if (!(proximalMu >= 0)) {
+      throw new IllegalArgumentException("proximal_mu must be >= 0, got " + proximalMu);
+    }
+    float[] globalW = proximalMu > 0 ? w.clone() : null;
+    float[] globalB = proximalMu > 0 ? b.clone() : null;
+    float pull = (float) (learningRate * proximalMu);
     int n = data.size();
     int[] order = new int[n];
     for (int i = 0; i < n; i++) {
@@ -81,11 +97,12 @@ final class SoftmaxModel {
           }
         }
         float step = (float) (learningRate / (end - start));
+        // w -= lr * (mean cross-entropy gradient + mu * (w - w_global))
         for (int q = 0; q < w.length; q++) {
-          w[q] -= step * gradW[q];
+          w[q] -= step * gradW[q] + (globalW == null ? 0f : pull * (w[q] - globalW[q]));
         }
         for (int c = 0; c < classes; c++) {
-          b[c] -= step * gradB[c];
+          b[c] -= step * gradB[c] + (globalB == null ? 0f : pull * (b[c] - globalB[c]));
         }
       }
     }

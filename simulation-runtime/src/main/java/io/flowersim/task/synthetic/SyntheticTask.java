@@ -6,6 +6,7 @@ import io.flowersim.client.Config;
 import io.flowersim.client.EvaluateResult;
 import io.flowersim.client.FitResult;
 import io.flowersim.client.Parameters;
+import io.flowersim.strategy.FedProx;
 import io.flowersim.task.FederatedTask;
 import io.flowersim.task.TaskSettings;
 import java.util.Map;
@@ -39,7 +40,7 @@ public final class SyntheticTask implements FederatedTask {
   public String description() {
     return "softmax regression on seeded Gaussian clusters; no data files needed (taskConfig: "
         + "dimensions, classes, separation, noise, samplesPerClient, evalSamplesPerClient, "
-        + "testSamples, learningRate, localEpochs, batchSize)";
+        + "testSamples, learningRate, localEpochs, batchSize; applies FedProx's proximal_mu)";
   }
 
   @Override
@@ -112,6 +113,7 @@ public final class SyntheticTask implements FederatedTask {
       int round = config.getInt("server_round", 0);
       model.train(train, config.getInt("localEpochs", localEpochs),
           config.getInt("batchSize", batchSize), config.getDouble("learningRate", learningRate),
+          config.getDouble(FedProx.PROXIMAL_MU, 0.0),
           new SplittableRandom(SyntheticData.mix(SyntheticData.mix(seed, clientId), round)));
       double[] la = model.lossAndAccuracy(train);
       return new FitResult(model.toParameters(), train.size(),

@@ -173,4 +173,50 @@ class SyntheticTaskTest {
     assertThat(registry.contains(SyntheticTask.NAME)).isTrue();
     assertThat(registry.create(SyntheticTask.NAME)).isInstanceOf(SyntheticTask.class);
   }
+
+  private static double distance(Parameters a, Parameters b) {
+    double sum = 0;
+    for (int i = 0; i < a.size(); i++) {
+      double d = (double) a.values()[i] - b.values()[i];
+      sum += d * d;
+    }
+    return Math.sqrt(sum);
+  }
+
+  @Test
+  void fedProxsProximalTermKeepsTheLocalModelNearTheGlobalOne() throws Exception {
+    // 5 local epochs at learning rate 0.5 on a dirichlet-skewed client: plain SGD drifts far
+    // from the global model; gradient + mu * (w - w_global) pulls it back, more for a larger mu
+    SyntheticTask task = new SyntheticTask();
+    task.setup(new TaskSettings(Config.of(Map.of("localEpochs", "5", "learningRate", "0.5")), 100,
+        partitioning(PartitioningType.DIRICHLET, 0.1, 3)));
+    Parameters global = task.initialParameters();
+    Config plain = Config.of(Map.of("server_round", 1));
+
+    FitResult sgd = task.createClient(context(7)).fit(global, plain);
+    FitResult muZero = task.createClient(context(7)).fit(global, plain.with("proximal_mu", 0.0));
+    FitResult mu = task.createClient(context(7)).fit(global, plain.with("proximal_mu", 0.5));
+    FitResult moreMu = task.createClient(context(7)).fit(global, plain.with("proximal_mu", 2.0));
+
+    assertThat(muZero.parameters()).as("mu 0 is plain SGD").isEqualTo(sgd.parameters());
+    double drift = distance(sgd.parameters(), global);
+    double proxDrift = distance(mu.parameters(), global);
+    double moreProxDrift = distance(moreMu.parameters(), global);
+    assertThat(drift).isGreaterThan(0.5);
+    assertThat(proxDrift).isLessThan(0.8 * drift);
+    assertThat(moreProxDrift).isLessThan(0.8 * proxDrift);
+    // it still learns: the training loss falls below the global model's
+    SyntheticData.Examples train = data(partitioning(PartitioningType.DIRICHLET, 0.1, 3))
+        .clientData(7, 64, 0);
+    assertThat(mu.metrics().get("train_loss"))
+        .isLessThan(new SoftmaxModel(20, CLASSES, global).lossAndAccuracy(train)[0]);
+  }
+
+  @Test
+  void aNegativeProximalMuIsRefused() {
+    SyntheticTask task = task(1, Map.of());
+
+    assertThatThrownBy(() -> task.createClient(context(1)).fit(task.initialParameters(),
+        Config.of(Map.of("proximal_mu", -1.0)))).hasMessageContaining("proximal_mu");
+  }
 }

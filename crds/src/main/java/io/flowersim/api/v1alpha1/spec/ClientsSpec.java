@@ -2,6 +2,7 @@ package io.flowersim.api.v1alpha1.spec;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonPropertyDescription;
+import io.fabric8.generator.annotation.Max;
 import io.fabric8.generator.annotation.Min;
 import io.fabric8.generator.annotation.Required;
 
@@ -22,8 +23,19 @@ public class ClientsSpec {
   @JsonPropertyDescription("How the task's data is split among the clients. Default iid.")
   public PartitioningSpec partitioning;
 
+  @Min(0)
+  @Max(value = 1, inclusive = false)
+  @JsonPropertyDescription("Probability, in [0, 1), that a sampled client drops out of a round "
+      + "(fit or evaluate) without reporting; it counts as a failure of that round. Seeded by "
+      + "spec.seed, so the same clients drop out every run. Default 0.")
+  public Double dropoutRate;
+
   public ClientResources resourcesOrDefault() {
     return resources == null ? new ClientResources() : resources;
+  }
+
+  public double dropoutRateOrDefault() {
+    return dropoutRate == null ? 0.0 : dropoutRate;
   }
 
   public PartitioningSpec partitioningOrDefault() {

@@ -6,9 +6,11 @@ import io.flowersim.api.v1alpha1.FlowerSimulation;
 import io.flowersim.api.v1alpha1.spec.ClientResources;
 import io.flowersim.api.v1alpha1.spec.ClientsSpec;
 import io.flowersim.api.v1alpha1.spec.ClusterSpec;
+import io.flowersim.api.v1alpha1.spec.DifferentialPrivacySpec;
 import io.flowersim.api.v1alpha1.spec.FlowerSimulationSpec;
 import io.flowersim.api.v1alpha1.spec.HeadGroupSpec;
 import io.flowersim.api.v1alpha1.spec.PartitioningSpec;
+import io.flowersim.api.v1alpha1.spec.StrategyName;
 import io.flowersim.api.v1alpha1.spec.StrategySpec;
 import io.flowersim.api.v1alpha1.spec.WorkerGroupSpec;
 import java.math.BigDecimal;
@@ -17,7 +19,9 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Set;
 import java.util.regex.Pattern;
+import java.util.stream.Collectors;
 
 /**
  * Checks a {@link FlowerSimulation} and names every field that is wrong. The one place that knows
@@ -117,6 +121,7 @@ public final class FlowerSimulationValidator {
     if (clients.partitioning != null) {
       checkPartitioning("spec.clients.partitioning", clients.partitioning);
     }
+    inRange("spec.clients.dropoutRate", clients.dropoutRate, 0, 1);
   }
 
   private void checkClientResources(String path, ClientResources resources) {
@@ -135,11 +140,99 @@ public final class FlowerSimulationValidator {
 
   /** {@code clientCount} is null when spec.clients.count is missing or already reported. */
   private void checkStrategy(StrategySpec strategy, Integer clientCount) {
-    fraction("spec.strategy.fractionFit", strategy.fractionFit);
-    fraction("spec.strategy.fractionEvaluate", strategy.fractionEvaluate);
-    minClients("spec.strategy.minFitClients", strategy.minFitClients, clientCount);
-    minClients("spec.strategy.minEvaluateClients", strategy.minEvaluateClients, clientCount);
-    minClients("spec.strategy.minAvailableClients", strategy.minAvailableClients, clientCount);
+    String path = "spec.strategy";
+    StrategyName name = strategy.nameOrDefault();
+    fraction(path + ".fractionFit", strategy.fractionFit);
+    fraction(path + ".fractionEvaluate", strategy.fractionEvaluate);
+    minClients(path + ".minFitClients", strategy.minFitClients, clientCount);
+    minClients(path + ".minEvaluateClients", strategy.minEvaluateClients, clientCount);
+    minClients(path + ".minAvailableClients", strategy.minAvailableClients, clientCount);
+
+    if (applicable(path + ".proximalMu", strategy.proximalMu, name, Set.of(
+        StrategyName.FED_PROX))) {
+      atLeastZero(path + ".proximalMu", strategy.proximalMu);
+    }
+    requiredFor(path + ".proximalMu", strategy.proximalMu, name, StrategyName.FED_PROX);
+    Set<StrategyName> fedAvgM = Set.of(StrategyName.FED_AVG_M);
+    if (applicable(path + ".serverLearningRate", strategy.serverLearningRate, name, fedAvgM)) {
+      greaterThanZero(path + ".serverLearningRate", strategy.serverLearningRate);
+    }
+    if (applicable(path + ".serverMomentum", strategy.serverMomentum, name, fedAvgM)) {
+      inRange(path + ".serverMomentum", strategy.serverMomentum, 0, 1);
+    }
+    Set<StrategyName> fedOpt = Set.of(StrategyName.FED_ADAGRAD, StrategyName.FED_ADAM,
+        StrategyName.FED_YOGI);
+    Set<StrategyName> adaptiveMoments = Set.of(StrategyName.FED_ADAM, StrategyName.FED_YOGI);
+    if (applicable(path + ".eta", strategy.eta, name, fedOpt)) {
+      greaterThanZero(path + ".eta", strategy.eta);
+    }
+    if (applicable(path + ".etaL", strategy.etaL, name, fedOpt)) {
+      greaterThanZero(path + ".etaL", strategy.etaL);
+    }
+    if (applicable(path + ".beta1", strategy.beta1, name, adaptiveMoments)) {
+      inRange(path + ".beta1", strategy.beta1, 0, 1);
+    }
+    if (applicable(path + ".beta2", strategy.beta2, name, adaptiveMoments)) {
+      inRange(path + ".beta2", strategy.beta2, 0, 1);
+    }
+    if (applicable(path + ".tau", strategy.tau, name, fedOpt)) {
+      greaterThanZero(path + ".tau", strategy.tau);
+    }
+    if (applicable(path + ".beta", strategy.beta, name, Set.of(StrategyName.FED_TRIMMED_AVG))) {
+      inRange(path + ".beta", strategy.beta, 0, 0.5);
+    }
+    if (applicable(path + ".numMaliciousClients", strategy.numMaliciousClients, name, Set.of(
+        StrategyName.KRUM, StrategyName.MULTI_KRUM, StrategyName.BULYAN))
+        && atLeast(path + ".numMaliciousClients", strategy.numMaliciousClients, 0)
+        && name == StrategyName.BULYAN) {
+      bulyanHasEnoughClients(path, strategy, clientCount);
+    }
+    if (applicable(path + ".numClientsToKeep", strategy.numClientsToKeep, name, Set.of(
+        StrategyName.MULTI_KRUM))) {
+      atLeast(path + ".numClientsToKeep", strategy.numClientsToKeep, 1);
+    }
+    requiredFor(path + ".numClientsToKeep", strategy.numClientsToKeep, name,
+        StrategyName.MULTI_KRUM);
+    if (strategy.differentialPrivacy != null) {
+      checkDifferentialPrivacy(path + ".differentialPrivacy", strategy.differentialPrivacy,
+          clientCount);
+    }
+  }
+
+  /**
+   * Bulyan refuses a round with fewer than 4f + 3 updates (Flower raises); a round never has more
+   * than it samples, so a sample size below that fails every round. The sample size is FedAvg's
+   * max(int(count * fractionFit), minFitClients), with the runtime's defaults (fraction 1, minimum
+   * min(2, count)); it is skipped when those fields are themselves invalid.
+   */
+  private void bulyanHasEnoughClients(String path, StrategySpec strategy, Integer clientCount) {
+    double fraction = strategy.fractionFit == null ? 1.0 : strategy.fractionFit;
+    if (clientCount == null || !(fraction > 0 && fraction <= 1)
+        || (strategy.minFitClients != null
+            && (strategy.minFitClients < 1 || strategy.minFitClients > clientCount))) {
+      return;
+    }
+    int minFit = strategy.minFitClients == null ? Math.min(2, clientCount)
+        : strategy.minFitClients;
+    int sampled = Math.max((int) (clientCount * fraction), minFit);
+    long needed = 4L * strategy.numMaliciousClients + 3;
+    if (sampled < needed) {
+      error(path + ".numMaliciousClients", "Bulyan needs at least 4 * numMaliciousClients + 3 = "
+          + needed + " clients per round, but a round samples " + sampled
+          + " (max(int(spec.clients.count * fractionFit), minFitClients)), got "
+          + strategy.numMaliciousClients);
+    }
+  }
+
+  private void checkDifferentialPrivacy(String path, DifferentialPrivacySpec dp,
+      Integer clientCount) {
+    if (required(path + ".noiseMultiplier", dp.noiseMultiplier)) {
+      atLeastZero(path + ".noiseMultiplier", dp.noiseMultiplier);
+    }
+    if (required(path + ".clippingNorm", dp.clippingNorm)) {
+      greaterThanZero(path + ".clippingNorm", dp.clippingNorm);
+    }
+    minClients(path + ".numSampledClients", dp.numSampledClients, clientCount);
   }
 
   private void minClients(String field, Integer value, Integer clientCount) {
@@ -297,6 +390,37 @@ public final class FlowerSimulationValidator {
     if (value > 1 && value != Math.rint(value)) {
       error(field, "must be a whole number when above 1 (Ray allows fractional GPUs only below 1), "
           + "got " + number(value));
+    }
+  }
+
+  /** A value in [min, max): "must be in [0, 1), got 1". */
+  private void inRange(String field, Double value, double min, double max) {
+    if (value != null && !(value >= min && value < max)) {
+      error(field, "must be in [" + number(min) + ", " + number(max) + "), got " + number(value));
+    }
+  }
+
+  /**
+   * True when the value is set and {@code name} is one of the strategies it applies to; an error
+   * when it is set for another strategy, where it would silently do nothing.
+   */
+  private boolean applicable(String field, Object value, StrategyName name,
+      Set<StrategyName> strategies) {
+    if (value == null) {
+      return false;
+    }
+    if (!strategies.contains(name)) {
+      error(field, "applies only to " + strategies.stream().sorted().map(StrategyName::jsonName)
+          .collect(Collectors.joining(", ")) + ", not to " + name.jsonName()
+          + " (spec.strategy.name)");
+      return false;
+    }
+    return true;
+  }
+
+  private void requiredFor(String field, Object value, StrategyName name, StrategyName strategy) {
+    if (value == null && name == strategy) {
+      error(field, "is required for " + strategy.jsonName());
     }
   }
 

@@ -9,8 +9,10 @@ import io.fabric8.kubernetes.api.model.Quantity;
 import io.flowersim.api.v1alpha1.FlowerSimulation;
 import io.flowersim.api.v1alpha1.spec.ClientResources;
 import io.flowersim.api.v1alpha1.spec.ClusterSpec;
+import io.flowersim.api.v1alpha1.spec.DifferentialPrivacySpec;
 import io.flowersim.api.v1alpha1.spec.HeadGroupSpec;
 import io.flowersim.api.v1alpha1.spec.PartitioningSpec;
+import io.flowersim.api.v1alpha1.spec.StrategyName;
 import io.flowersim.api.v1alpha1.spec.StrategySpec;
 import io.flowersim.api.v1alpha1.spec.WorkerGroupSpec;
 import java.util.List;
@@ -323,6 +325,27 @@ class FlowerSimulationValidatorTest {
       assertOnlyError(sim, "spec.clients.partitioning.shardsPerClient",
           "must be at least 1, got 0");
     }
+
+    @Test
+    void dropoutRateMustBeBelowOne() {
+      FlowerSimulation sim = full();
+      sim.getSpec().clients.dropoutRate = 1.0;
+      assertOnlyError(sim, "spec.clients.dropoutRate", "must be in [0, 1), got 1");
+    }
+
+    @Test
+    void dropoutRateMustNotBeNegative() {
+      FlowerSimulation sim = full();
+      sim.getSpec().clients.dropoutRate = -0.1;
+      assertOnlyError(sim, "spec.clients.dropoutRate", "must be in [0, 1), got -0.1");
+    }
+
+    @Test
+    void dropoutRateMayBeZero() {
+      FlowerSimulation sim = full();
+      sim.getSpec().clients.dropoutRate = 0.0;
+      assertValid(sim);
+    }
   }
 
   @Nested
@@ -414,6 +437,213 @@ class FlowerSimulationValidatorTest {
       FlowerSimulation sim = minimal();
       sim.getSpec().strategy = new StrategySpec();
       assertValid(sim);
+    }
+  }
+
+  /** The settings of the strategies other than FedAvg; full() samples 10 of 100 clients. */
+  @Nested
+  class StrategySettings {
+
+    private FlowerSimulation with(StrategyName name) {
+      FlowerSimulation sim = full();
+      sim.getSpec().strategy.name = name;
+      return sim;
+    }
+
+    private StrategySpec strategy(FlowerSimulation sim) {
+      return sim.getSpec().strategy;
+    }
+
+    @Test
+    void everyStrategyWithItsOwnSettingsIsValid() {
+      FlowerSimulation prox = with(StrategyName.FED_PROX);
+      strategy(prox).proximalMu = 0.0;
+      assertValid(prox);
+      FlowerSimulation avgM = with(StrategyName.FED_AVG_M);
+      strategy(avgM).serverLearningRate = 0.5;
+      strategy(avgM).serverMomentum = 0.0;
+      assertValid(avgM);
+      for (StrategyName name : List.of(StrategyName.FED_ADAM, StrategyName.FED_YOGI)) {
+        FlowerSimulation sim = with(name);
+        strategy(sim).eta = 0.01;
+        strategy(sim).etaL = 0.1;
+        strategy(sim).beta1 = 0.0;
+        strategy(sim).beta2 = 0.999;
+        strategy(sim).tau = 1e-9;
+        assertValid(sim);
+      }
+      FlowerSimulation adagrad = with(StrategyName.FED_ADAGRAD);
+      strategy(adagrad).eta = 0.1;
+      strategy(adagrad).tau = 1e-3;
+      assertValid(adagrad);
+      FlowerSimulation trimmed = with(StrategyName.FED_TRIMMED_AVG);
+      strategy(trimmed).beta = 0.0;
+      assertValid(trimmed);
+      FlowerSimulation multiKrum = with(StrategyName.MULTI_KRUM);
+      strategy(multiKrum).numMaliciousClients = 0;
+      strategy(multiKrum).numClientsToKeep = 1;
+      assertValid(multiKrum);
+      FlowerSimulation krum = with(StrategyName.KRUM);
+      strategy(krum).numMaliciousClients = 3;
+      assertValid(krum);
+      assertValid(with(StrategyName.FED_MEDIAN));
+      assertValid(with(StrategyName.BULYAN));
+    }
+
+    @Test
+    void proximalMuIsRequiredForFedProx() {
+      assertOnlyError(with(StrategyName.FED_PROX), "spec.strategy.proximalMu",
+          "is required for FedProx");
+    }
+
+    @Test
+    void proximalMuMustNotBeNegative() {
+      FlowerSimulation sim = with(StrategyName.FED_PROX);
+      strategy(sim).proximalMu = -0.5;
+      assertOnlyError(sim, "spec.strategy.proximalMu", "must be at least 0, got -0.5");
+    }
+
+    @Test
+    void aSettingOfAnotherStrategyIsRefusedNamingTheStrategiesItAppliesTo() {
+      FlowerSimulation fedAvg = full();
+      strategy(fedAvg).proximalMu = 0.1;
+      assertOnlyError(fedAvg, "spec.strategy.proximalMu",
+          "applies only to FedProx, not to FedAvg (spec.strategy.name)");
+
+      FlowerSimulation adagrad = with(StrategyName.FED_ADAGRAD);
+      strategy(adagrad).beta1 = 0.9;
+      assertOnlyError(adagrad, "spec.strategy.beta1",
+          "applies only to FedAdam, FedYogi, not to FedAdagrad (spec.strategy.name)");
+
+      FlowerSimulation median = with(StrategyName.FED_MEDIAN);
+      strategy(median).numMaliciousClients = 1;
+      strategy(median).eta = 0.1;
+      assertThat(FlowerSimulationValidator.validate(median)).containsExactly(
+          new ValidationError("spec.strategy.eta",
+              "applies only to FedAdagrad, FedAdam, FedYogi, not to FedMedian (spec.strategy.name)"),
+          new ValidationError("spec.strategy.numMaliciousClients",
+              "applies only to Krum, MultiKrum, Bulyan, not to FedMedian (spec.strategy.name)"));
+
+      FlowerSimulation krum = with(StrategyName.KRUM);
+      strategy(krum).numClientsToKeep = 2;
+      assertOnlyError(krum, "spec.strategy.numClientsToKeep",
+          "applies only to MultiKrum, not to Krum (spec.strategy.name)");
+    }
+
+    @Test
+    void fedAvgMSettingsAreBounded() {
+      FlowerSimulation sim = with(StrategyName.FED_AVG_M);
+      strategy(sim).serverLearningRate = 0.0;
+      strategy(sim).serverMomentum = 1.0;
+      assertThat(FlowerSimulationValidator.validate(sim)).containsExactly(
+          new ValidationError("spec.strategy.serverLearningRate", "must be greater than 0, got 0"),
+          new ValidationError("spec.strategy.serverMomentum", "must be in [0, 1), got 1"));
+    }
+
+    @Test
+    void fedOptSettingsAreBounded() {
+      FlowerSimulation sim = with(StrategyName.FED_YOGI);
+      strategy(sim).eta = -0.1;
+      strategy(sim).etaL = 0.0;
+      strategy(sim).beta1 = 1.0;
+      strategy(sim).beta2 = -0.5;
+      strategy(sim).tau = 0.0;
+      assertThat(FlowerSimulationValidator.validate(sim)).containsExactly(
+          new ValidationError("spec.strategy.eta", "must be greater than 0, got -0.1"),
+          new ValidationError("spec.strategy.etaL", "must be greater than 0, got 0"),
+          new ValidationError("spec.strategy.beta1", "must be in [0, 1), got 1"),
+          new ValidationError("spec.strategy.beta2", "must be in [0, 1), got -0.5"),
+          new ValidationError("spec.strategy.tau", "must be greater than 0, got 0"));
+    }
+
+    @Test
+    void trimmedAvgBetaIsBelowOneHalf() {
+      FlowerSimulation sim = with(StrategyName.FED_TRIMMED_AVG);
+      strategy(sim).beta = 0.5;
+      assertOnlyError(sim, "spec.strategy.beta", "must be in [0, 0.5), got 0.5");
+    }
+
+    @Test
+    void krumCountsAreBounded() {
+      FlowerSimulation sim = with(StrategyName.MULTI_KRUM);
+      strategy(sim).numMaliciousClients = -1;
+      strategy(sim).numClientsToKeep = 0;
+      assertThat(FlowerSimulationValidator.validate(sim)).containsExactly(
+          new ValidationError("spec.strategy.numMaliciousClients", "must be at least 0, got -1"),
+          new ValidationError("spec.strategy.numClientsToKeep", "must be at least 1, got 0"));
+    }
+
+    @Test
+    void numClientsToKeepIsRequiredForMultiKrum() {
+      assertOnlyError(with(StrategyName.MULTI_KRUM), "spec.strategy.numClientsToKeep",
+          "is required for MultiKrum");
+    }
+
+    @Test
+    void bulyanNeedsFourFPlusThreeSampledClients() {
+      // full(): max(int(100 * 0.1), 10) = 10 sampled; f = 2 needs 11, f = 1 needs 7
+      FlowerSimulation sim = with(StrategyName.BULYAN);
+      strategy(sim).numMaliciousClients = 2;
+      assertOnlyError(sim, "spec.strategy.numMaliciousClients", "Bulyan needs at least "
+          + "4 * numMaliciousClients + 3 = 11 clients per round, but a round samples 10 "
+          + "(max(int(spec.clients.count * fractionFit), minFitClients)), got 2");
+      strategy(sim).numMaliciousClients = 1;
+      assertValid(sim);
+      strategy(sim).numMaliciousClients = 2;
+      strategy(sim).minFitClients = 11;
+      assertValid(sim);
+    }
+
+    @Test
+    void bulyanUsesTheDefaultSampleSize() {
+      // minimal(): 10 clients, fractionFit 1 by default -> 10 sampled; f = 2 needs 11
+      FlowerSimulation sim = minimal();
+      sim.getSpec().strategy = new StrategySpec();
+      sim.getSpec().strategy.name = StrategyName.BULYAN;
+      sim.getSpec().strategy.numMaliciousClients = 2;
+      assertThat(FlowerSimulationValidator.validate(sim)).extracting(ValidationError::field)
+          .containsExactly("spec.strategy.numMaliciousClients");
+      sim.getSpec().clients.count = 11;
+      assertValid(sim);
+    }
+
+    private FlowerSimulation withDp(Double noiseMultiplier, Double clippingNorm) {
+      FlowerSimulation sim = with(StrategyName.FED_ADAM);
+      strategy(sim).differentialPrivacy = new DifferentialPrivacySpec();
+      strategy(sim).differentialPrivacy.noiseMultiplier = noiseMultiplier;
+      strategy(sim).differentialPrivacy.clippingNorm = clippingNorm;
+      return sim;
+    }
+
+    @Test
+    void differentialPrivacyWrapsAnyStrategy() {
+      FlowerSimulation sim = withDp(0.0, 0.5);
+      strategy(sim).differentialPrivacy.numSampledClients = 100;
+      assertValid(sim);
+    }
+
+    @Test
+    void differentialPrivacyNeedsNoiseMultiplierAndClippingNorm() {
+      assertThat(FlowerSimulationValidator.validate(withDp(null, null))).containsExactly(
+          new ValidationError("spec.strategy.differentialPrivacy.noiseMultiplier", "is required"),
+          new ValidationError("spec.strategy.differentialPrivacy.clippingNorm", "is required"));
+    }
+
+    @Test
+    void differentialPrivacySettingsAreBounded() {
+      FlowerSimulation sim = withDp(-1.0, 0.0);
+      strategy(sim).differentialPrivacy.numSampledClients = 101;
+      assertThat(FlowerSimulationValidator.validate(sim)).containsExactly(
+          new ValidationError("spec.strategy.differentialPrivacy.noiseMultiplier",
+              "must be at least 0, got -1"),
+          new ValidationError("spec.strategy.differentialPrivacy.clippingNorm",
+              "must be greater than 0, got 0"),
+          new ValidationError("spec.strategy.differentialPrivacy.numSampledClients",
+              "must be at most spec.clients.count (100), got 101"));
+      strategy(sim).differentialPrivacy.numSampledClients = 0;
+      assertThat(FlowerSimulationValidator.validate(sim)).extracting(ValidationError::toString)
+          .contains("spec.strategy.differentialPrivacy.numSampledClients: must be at least 1, "
+              + "got 0");
     }
   }
 

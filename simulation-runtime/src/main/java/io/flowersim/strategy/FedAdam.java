@@ -1,0 +1,39 @@
+package io.flowersim.strategy;
+
+/**
+ * Flower's FedAdam: v = beta2 * v + (1 - beta2) * delta^2, stepped with Flower's bias-corrected
+ * learning rate eta * sqrt(1 - beta2^(t+1)) / (1 - beta1^(t+1)), t the server round. Defaults:
+ * eta 0.1, etaL 0.1, beta1 0.9, beta2 0.99, tau 1e-9.
+ */
+public class FedAdam extends FedOpt {
+
+  protected FedAdam(Builder b) {
+    super(b);
+  }
+
+  public static Builder builder() {
+    return new Builder();
+  }
+
+  @Override
+  protected float[] secondMoment(float[] v, float[] delta) {
+    return Aggregation.adamSecondMoment(v, delta, beta2);
+  }
+
+  @Override
+  protected double learningRate(int round) {
+    return Aggregation.adamBiasCorrectedEta(eta, beta1, beta2, round);
+  }
+
+  /** Flower's FedAdam defaults. */
+  public static final class Builder extends FedOpt.Builder<Builder> {
+    Builder() {
+      super(1e-1, 1e-1, 0.9, 0.99, 1e-9);
+    }
+
+    @Override
+    public FedAdam build() {
+      return new FedAdam(this);
+    }
+  }
+}

@@ -1,0 +1,99 @@
+package io.flowersim.strategy;
+
+import io.flowersim.client.Parameters;
+import java.util.List;
+
+/**
+ * Flower's FedAvgM: FedAvg followed by a server SGD step with momentum on the pseudo-gradient
+ * (global - average). With the defaults (learning rate 1, momentum 0) it is FedAvg. The momentum
+ * buffer starts as the first aggregated round's pseudo-gradient (Flower: round 1).
+ *
+ * <p>Flower reads the global parameters from initial_parameters, which it requires; here the
+ * strategy keeps the parameters each configureFit is given, so the task's initial model works too.
+ */
+public class FedAvgM extends FedAvg {
+
+  protected final double serverLearningRate;
+  protected final double serverMomentum;
+  private Parameters current;
+  private float[] momentumVector;
+
+  protected FedAvgM(Builder b) {
+    super(b);
+    if (!(b.serverLearningRate > 0 && Double.isFinite(b.serverLearningRate))) {
+      throw new IllegalArgumentException("serverLearningRate must be > 0, got "
+          + b.serverLearningRate);
+    }
+    if (!(b.serverMomentum >= 0 && b.serverMomentum < 1)) {
+      throw new IllegalArgumentException("serverMomentum must be in [0, 1), got "
+          + b.serverMomentum);
+    }
+    this.serverLearningRate = b.serverLearningRate;
+    this.serverMomentum = b.serverMomentum;
+    this.current = b.initialParameters;
+  }
+
+  public static Builder builder() {
+    return new Builder();
+  }
+
+  /** Flower's server_opt: whether the server step differs from plain averaging. */
+  boolean serverOptimizes() {
+    return serverMomentum != 0.0 || serverLearningRate != 1.0;
+  }
+
+  @Override
+  public List<ClientInstruction> configureFit(int round, Parameters parameters,
+      ClientManager clients) {
+    current = parameters;
+    return super.configureFit(round, parameters, clients);
+  }
+
+  @Override
+  protected Parameters aggregateUpdates(int round, List<Aggregation.Weighted> updates) {
+    Parameters average = super.aggregateUpdates(round, updates);
+    if (!serverOptimizes()) {
+      return average;
+    }
+    if (current == null) {
+      throw new IllegalStateException("FedAvgM needs the global parameters: call configureFit "
+          + "before aggregateFit, or give initialParameters");
+    }
+    Parameters global = current;
+    float[] pseudoGradient = Aggregation.subtract(global.values(), average.values());
+    if (serverMomentum > 0.0) {
+      momentumVector = Aggregation.momentum(momentumVector, pseudoGradient, serverMomentum);
+      pseudoGradient = momentumVector;
+    }
+    current = Parameters.withLayoutOf(global,
+        Aggregation.sgdStep(global.values(), pseudoGradient, serverLearningRate));
+    return current;
+  }
+
+  @Override
+  protected String knobs() {
+    return super.knobs() + ", serverLearningRate=" + serverLearningRate + ", serverMomentum="
+        + serverMomentum;
+  }
+
+  /** FedAvg's arguments plus the server optimizer's, with Flower's defaults. */
+  public static final class Builder extends FedAvg.Builder<Builder> {
+    double serverLearningRate = 1.0;
+    double serverMomentum = 0.0;
+
+    public Builder serverLearningRate(double v) {
+      serverLearningRate = v;
+      return this;
+    }
+
+    public Builder serverMomentum(double v) {
+      serverMomentum = v;
+      return this;
+    }
+
+    @Override
+    public FedAvgM build() {
+      return new FedAvgM(this);
+    }
+  }
+}

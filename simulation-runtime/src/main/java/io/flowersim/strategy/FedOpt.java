@@ -1,0 +1,136 @@
+package io.flowersim.strategy;
+
+import io.flowersim.client.Parameters;
+import java.util.List;
+
+/**
+ * Flower's FedOpt: the base of the adaptive server optimizers (Reddi et al., "Adaptive Federated
+ * Optimization"). It adds the optimizer's settings and state to FedAvg; each subclass gives only
+ * its second-moment rule (and FedAdam its learning rate). Per round: delta = average - global,
+ * m = beta1 * m + (1 - beta1) * delta, v = the subclass's rule, global += eta * m / (sqrt(v) + tau).
+ *
+ * <p>Flower requires initial_parameters and keeps its own current weights; here the strategy keeps
+ * the parameters each configureFit is given (the same values, since the server adopts what
+ * aggregateFit returns), so the task's initial model works too. etaL is kept, as in Flower, which
+ * does not send it to the clients.
+ */
+public abstract class FedOpt extends FedAvg {
+
+  protected final double eta;
+  protected final double etaL;
+  protected final double beta1;
+  protected final double beta2;
+  protected final double tau;
+  private Parameters current;
+  private float[] m;
+  private float[] v;
+
+  protected FedOpt(Builder<?> b) {
+    super(b);
+    positive("eta", b.eta);
+    positive("etaL", b.etaL);
+    positive("tau", b.tau);
+    unitInterval("beta1", b.beta1);
+    unitInterval("beta2", b.beta2);
+    this.eta = b.eta;
+    this.etaL = b.etaL;
+    this.beta1 = b.beta1;
+    this.beta2 = b.beta2;
+    this.tau = b.tau;
+    this.current = b.initialParameters;
+  }
+
+  private static void positive(String name, double value) {
+    if (!(value > 0 && Double.isFinite(value))) {
+      throw new IllegalArgumentException(name + " must be > 0, got " + value);
+    }
+  }
+
+  private static void unitInterval(String name, double value) {
+    if (!(value >= 0 && value < 1)) {
+      throw new IllegalArgumentException(name + " must be in [0, 1), got " + value);
+    }
+  }
+
+  /** The new second moment v_t from the previous one (null before the first update) and delta. */
+  protected abstract float[] secondMoment(float[] v, float[] delta);
+
+  /** The server learning rate of this round's step; eta unless the optimizer corrects it. */
+  protected double learningRate(int round) {
+    return eta;
+  }
+
+  @Override
+  public List<ClientInstruction> configureFit(int round, Parameters parameters,
+      ClientManager clients) {
+    current = parameters;
+    return super.configureFit(round, parameters, clients);
+  }
+
+  @Override
+  protected Parameters aggregateUpdates(int round, List<Aggregation.Weighted> updates) {
+    Parameters average = super.aggregateUpdates(round, updates);
+    if (current == null) {
+      throw new IllegalStateException(getClass().getSimpleName() + " needs the global parameters: "
+          + "call configureFit before aggregateFit, or give initialParameters");
+    }
+    float[] delta = Aggregation.subtract(average.values(), current.values());
+    m = Aggregation.firstMoment(m, delta, beta1);
+    v = secondMoment(v, delta);
+    current = Parameters.withLayoutOf(current,
+        Aggregation.adaptiveStep(current.values(), m, v, learningRate(round), tau));
+    return current;
+  }
+
+  @Override
+  protected String knobs() {
+    return super.knobs() + ", eta=" + eta + ", etaL=" + etaL + ", beta1=" + beta1 + ", beta2="
+        + beta2 + ", tau=" + tau;
+  }
+
+  /** FedAvg's arguments plus the server optimizer's; each subclass sets Flower's defaults. */
+  @SuppressWarnings("unchecked")
+  public abstract static class Builder<B extends Builder<B>> extends FedAvg.Builder<B> {
+    double eta;
+    double etaL;
+    double beta1;
+    double beta2;
+    double tau;
+
+    protected Builder(double eta, double etaL, double beta1, double beta2, double tau) {
+      this.eta = eta;
+      this.etaL = etaL;
+      this.beta1 = beta1;
+      this.beta2 = beta2;
+      this.tau = tau;
+    }
+
+    public B eta(double v) {
+      eta = v;
+      return (B) this;
+    }
+
+    public B etaL(double v) {
+      etaL = v;
+      return (B) this;
+    }
+
+    public B beta1(double v) {
+      beta1 = v;
+      return (B) this;
+    }
+
+    public B beta2(double v) {
+      beta2 = v;
+      return (B) this;
+    }
+
+    public B tau(double v) {
+      tau = v;
+      return (B) this;
+    }
+
+    @Override
+    public abstract FedOpt build();
+  }
+}

@@ -1,0 +1,58 @@
+package io.flowersim.strategy;
+
+import io.flowersim.client.Parameters;
+import java.util.List;
+
+/**
+ * Flower's FedProx: FedAvg on the server; every client's fit config carries
+ * {@value #PROXIMAL_MU}, the weight mu of the proximal term (mu/2)||w - w_global||^2 that the
+ * client adds to its loss (the built-in synthetic task does). Overrides only configureFit.
+ */
+public class FedProx extends FedAvg {
+
+  /** The fit-config key, as in Flower. */
+  public static final String PROXIMAL_MU = "proximal_mu";
+
+  protected final double proximalMu;
+
+  protected FedProx(Builder b) {
+    super(b);
+    if (!(b.proximalMu >= 0 && Double.isFinite(b.proximalMu))) {
+      throw new IllegalArgumentException("proximalMu must be >= 0 (FedProx has no default), got "
+          + b.proximalMu);
+    }
+    this.proximalMu = b.proximalMu;
+  }
+
+  public static Builder builder() {
+    return new Builder();
+  }
+
+  @Override
+  public List<ClientInstruction> configureFit(int round, Parameters parameters,
+      ClientManager clients) {
+    return super.configureFit(round, parameters, clients).stream()
+        .map(i -> new ClientInstruction(i.clientId(), i.config().with(PROXIMAL_MU, proximalMu)))
+        .toList();
+  }
+
+  @Override
+  protected String knobs() {
+    return super.knobs() + ", proximalMu=" + proximalMu;
+  }
+
+  /** FedAvg's arguments plus proximalMu, which Flower requires (no default). */
+  public static final class Builder extends FedAvg.Builder<Builder> {
+    double proximalMu = Double.NaN;
+
+    public Builder proximalMu(double v) {
+      proximalMu = v;
+      return this;
+    }
+
+    @Override
+    public FedProx build() {
+      return new FedProx(this);
+    }
+  }
+}

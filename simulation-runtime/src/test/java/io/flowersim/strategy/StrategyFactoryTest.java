@@ -1,0 +1,152 @@
+package io.flowersim.strategy;
+
+import static io.flowersim.strategy.StrategyTesting.fit;
+import static io.flowersim.strategy.StrategyTesting.p;
+import static io.flowersim.strategy.StrategyTesting.results;
+import static io.flowersim.strategy.StrategyTesting.round;
+import static io.flowersim.strategy.StrategyTesting.values;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.flowersim.api.v1alpha1.spec.DifferentialPrivacySpec;
+import io.flowersim.api.v1alpha1.spec.StrategyName;
+import io.flowersim.api.v1alpha1.spec.StrategySpec;
+import io.flowersim.task.TestingTask;
+import java.util.Arrays;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
+
+class StrategyFactoryTest {
+
+  private static StrategySpec spec(StrategyName name) {
+    StrategySpec spec = new StrategySpec();
+    spec.name = name;
+    spec.fractionFit = 0.5;
+    spec.minFitClients = 3;
+    if (name == StrategyName.FED_PROX) {
+      spec.proximalMu = 0.1;
+    }
+    if (name == StrategyName.MULTI_KRUM) {
+      spec.numClientsToKeep = 2;
+    }
+    return spec;
+  }
+
+  private static Strategy create(StrategySpec spec) {
+    return StrategyFactory.create(spec, new TestingTask(), 10);
+  }
+
+  @ParameterizedTest
+  @EnumSource(StrategyName.class)
+  void everyNameBuildsTheClassOfThatNameWithTheSamplingKnobs(StrategyName name) {
+    Strategy strategy = create(spec(name));
+
+    assertThat(strategy.getClass().getSimpleName()).isEqualTo(name.jsonName());
+    FedAvg fedAvg = (FedAvg) strategy;
+    // max(int(10 * 0.5), 3) = 5
+    assertThat(fedAvg.numFitClients(10)).containsExactly(5, 2);
+    assertThat(strategy.toString()).startsWith(name.jsonName() + "(fractionFit=0.5");
+  }
+
+  @Test
+  void strategySettingsReachTheStrategy() {
+    StrategySpec avgM = spec(StrategyName.FED_AVG_M);
+    avgM.serverLearningRate = 0.7;
+    avgM.serverMomentum = 0.9;
+    FedAvgM fedAvgM = (FedAvgM) create(avgM);
+    assertThat(fedAvgM.serverLearningRate).isEqualTo(0.7);
+    assertThat(fedAvgM.serverMomentum).isEqualTo(0.9);
+
+    StrategySpec yogi = spec(StrategyName.FED_YOGI);
+    yogi.eta = 0.2;
+    yogi.etaL = 0.3;
+    yogi.beta1 = 0.5;
+    yogi.beta2 = 0.6;
+    yogi.tau = 0.01;
+    FedYogi fedYogi = (FedYogi) create(yogi);
+    assertThat(Arrays.asList(fedYogi.eta, fedYogi.etaL, fedYogi.beta1, fedYogi.beta2,
+        fedYogi.tau)).containsExactly(0.2, 0.3, 0.5, 0.6, 0.01);
+
+    StrategySpec trimmed = spec(StrategyName.FED_TRIMMED_AVG);
+    trimmed.beta = 0.1;
+    assertThat(((FedTrimmedAvg) create(trimmed)).beta).isEqualTo(0.1);
+
+    StrategySpec multiKrum = spec(StrategyName.MULTI_KRUM);
+    multiKrum.numMaliciousClients = 1;
+    MultiKrum mk = (MultiKrum) create(multiKrum);
+    assertThat(mk.numMaliciousClients).isEqualTo(1);
+    assertThat(mk.numClientsToKeep).isEqualTo(2);
+
+    StrategySpec bulyan = spec(StrategyName.BULYAN);
+    bulyan.numMaliciousClients = 2;
+    assertThat(((Bulyan) create(bulyan)).numMaliciousClients).isEqualTo(2);
+
+    FedProx fedProx = (FedProx) create(spec(StrategyName.FED_PROX));
+    assertThat(fedProx.proximalMu).isEqualTo(0.1);
+  }
+
+  @Test
+  void fieldsLeftOutKeepFlowersDefaults() {
+    FedAdam adam = (FedAdam) create(spec(StrategyName.FED_ADAM));
+    FedYogi yogi = (FedYogi) create(spec(StrategyName.FED_YOGI));
+    FedAvgM avgM = (FedAvgM) create(spec(StrategyName.FED_AVG_M));
+
+    assertThat(adam.eta).isEqualTo(0.1);
+    assertThat(adam.tau).isEqualTo(1e-9);
+    assertThat(yogi.eta).isEqualTo(0.01);
+    assertThat(yogi.tau).isEqualTo(1e-3);
+    assertThat(avgM.serverLearningRate).isEqualTo(1.0);
+    assertThat(((FedTrimmedAvg) create(spec(StrategyName.FED_TRIMMED_AVG))).beta).isEqualTo(0.2);
+    assertThat(((Krum) create(spec(StrategyName.KRUM))).numClientsToKeep).isZero();
+  }
+
+  @Test
+  void requiredFieldsAreRefusedWhenMissing() {
+    StrategySpec prox = spec(StrategyName.FED_PROX);
+    prox.proximalMu = null;
+    StrategySpec multiKrum = spec(StrategyName.MULTI_KRUM);
+    multiKrum.numClientsToKeep = null;
+
+    assertThatThrownBy(() -> create(prox)).hasMessageContaining("spec.strategy.proximalMu");
+    assertThatThrownBy(() -> create(multiKrum))
+        .hasMessageContaining("spec.strategy.numClientsToKeep");
+  }
+
+  @Test
+  void differentialPrivacyWrapsTheNamedStrategy() {
+    StrategySpec spec = spec(StrategyName.FED_MEDIAN);
+    spec.differentialPrivacy = new DifferentialPrivacySpec();
+    spec.differentialPrivacy.noiseMultiplier = 1.0;
+    spec.differentialPrivacy.clippingNorm = 2.0;
+
+    Strategy strategy = create(spec);
+
+    assertThat(strategy).isInstanceOf(DifferentialPrivacyServerSideFixedClipping.class);
+    assertThat(strategy.toString()).contains("numSampledClients=5").contains("of FedMedian(");
+    // numSampledClients defaults to the fit sample size, max(int(10 * 0.5), 3) = 5: 1 * 2 / 5
+    assertThat(((DifferentialPrivacyServerSideFixedClipping) strategy).noiseStddev())
+        .isEqualTo(0.4);
+    spec.differentialPrivacy.numSampledClients = 8;
+    assertThat(((DifferentialPrivacyServerSideFixedClipping) create(spec)).noiseStddev())
+        .isEqualTo(0.25);
+  }
+
+  @Test
+  void theSeedSeedsTheNoise() {
+    StrategySpec spec = spec(StrategyName.FED_AVG);
+    spec.differentialPrivacy = new DifferentialPrivacySpec();
+    spec.differentialPrivacy.noiseMultiplier = 1.0;
+    spec.differentialPrivacy.clippingNorm = 1.0;
+
+    float[] a = values(round(StrategyFactory.create(spec, new TestingTask(), 10, 7), 1, p(0, 0),
+        results(fit(1, 0, 0))));
+    float[] b = values(round(StrategyFactory.create(spec, new TestingTask(), 10, 7), 1, p(0, 0),
+        results(fit(1, 0, 0))));
+    float[] c = values(round(StrategyFactory.create(spec, new TestingTask(), 10, 8), 1, p(0, 0),
+        results(fit(1, 0, 0))));
+
+    assertThat(b).containsExactly(a);
+    assertThat(c).isNotEqualTo(a);
+  }
+}
