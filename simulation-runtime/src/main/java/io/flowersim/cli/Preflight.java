@@ -13,6 +13,18 @@ final class Preflight {
 
   private Preflight() {}
 
+  /** Only that the task exists: a remote backend judges resources against its cluster. */
+  static void checkTask(FlowerSimulation simulation) throws InvalidSimulationException {
+    TaskRegistry tasks = TaskRegistry.load();
+    try {
+      if (!tasks.contains(simulation.getSpec().task)) {
+        tasks.create(simulation.getSpec().task);
+      }
+    } catch (UnknownTaskException e) {
+      throw new InvalidSimulationException(List.of(e.getMessage()));
+    }
+  }
+
   static void check(FlowerSimulation simulation, EngineResources resources)
       throws InvalidSimulationException {
     try {

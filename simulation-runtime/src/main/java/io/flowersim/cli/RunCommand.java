@@ -2,6 +2,7 @@ package io.flowersim.cli;
 
 import io.flowersim.api.v1alpha1.FlowerSimulation;
 import io.flowersim.engine.EngineResources;
+import io.flowersim.engine.InsufficientResourcesException;
 import io.flowersim.runtime.Simulation;
 import io.flowersim.server.History;
 import io.flowersim.server.RoundFailedException;
@@ -22,7 +23,8 @@ import picocli.CommandLine.Spec;
 
 /** `flowersim run FILE`: the simulation on the local backend, history.json and history.png. */
 @Command(name = "run", mixinStandardHelpOptions = true,
-    description = "Runs a simulation from a FlowerSimulation file in this JVM.")
+    description = "Runs a simulation from a FlowerSimulation file: in this JVM, or on a Ray "
+        + "cluster with --backend ray.")
 final class RunCommand implements Callable<Integer> {
 
   @Parameters(index = "0", paramLabel = "FILE", description = "FlowerSimulation YAML")
@@ -37,6 +39,16 @@ final class RunCommand implements Callable<Integer> {
 
   @Option(names = "--seed", paramLabel = "N", description = "Overrides spec.seed (sampling).")
   Long seed;
+
+  @Option(names = "--backend", paramLabel = "local|ray", defaultValue = "local",
+      description = "Where clients run: local (threads in this JVM, the default) or ray (Ray Java "
+          + "actors on a Ray cluster; needs the simulation-runtime-ray module).")
+  String backend;
+
+  @Option(names = "--ray-address", paramLabel = "HOST:PORT",
+      description = "The Ray cluster's GCS address (scripts/ray-cluster.sh address), or auto "
+          + "inside the head pod; with --backend ray. Default: $RAY_ADDRESS.")
+  String rayAddress;
 
   @Mixin
   EngineOptions engine;
@@ -55,7 +67,12 @@ final class RunCommand implements Callable<Integer> {
       sim = SimulationFile.read(file);
       applyOverrides(sim);
       resources = engine.resources();
-      Preflight.check(sim, resources);
+      checkBackend();
+      if (backend.equals("local")) {
+        Preflight.check(sim, resources);
+      } else {
+        Preflight.checkTask(sim);
+      }
     } catch (InvalidSimulationException e) {
       return terminal.refuse(file, e, engine.debug);
     }
@@ -68,7 +85,10 @@ final class RunCommand implements Callable<Integer> {
     Path dir = out != null ? out : Path.of("flowersim-out", name);
     Simulation simulation;
     try {
-      simulation = Simulation.local(sim, TaskRegistry.load(), resources);
+      simulation = Simulation.create(backend, rayAddress, sim, TaskRegistry.load(), resources);
+    } catch (InsufficientResourcesException e) {
+      return terminal.refuse(file, new InvalidSimulationException(List.of(e.getMessage())),
+          engine.debug);
     } catch (Exception e) {
       // The task refused its configuration or could not load its data: still nothing has run.
       return terminal.refuse(file, new InvalidSimulationException(String.valueOf(e.getMessage()),
@@ -76,6 +96,47 @@ final class RunCommand implements Callable<Integer> {
     }
     try (simulation) {
       return run(sim, simulation, dir);
+    }
+  }
+
+  /** --backend local|ray, and --ray-address HOST:PORT only with ray. */
+  private void checkBackend() throws InvalidSimulationException {
+    if (!backend.equals("local") && !backend.equals("ray")) {
+      throw new InvalidSimulationException(
+          List.of("--backend: must be local or ray, got \"" + backend + "\""));
+    }
+    if (backend.equals("local")) {
+      if (rayAddress != null) {
+        throw new InvalidSimulationException(
+            List.of("--ray-address: only with --backend ray (the local backend runs in this JVM)"));
+      }
+      return;
+    }
+    if (rayAddress == null) {
+      rayAddress = System.getenv("RAY_ADDRESS");
+    }
+    if (rayAddress == null || rayAddress.isBlank()) {
+      throw new InvalidSimulationException(List.of("--ray-address: needed with --backend ray "
+          + "(HOST:PORT of the cluster's GCS, e.g. the output of scripts/ray-cluster.sh address; "
+          + "or set RAY_ADDRESS)"));
+    }
+    rayAddress = rayAddress.trim();
+    if (rayAddress.equals("auto")) {
+      return;
+    }
+    int colon = rayAddress.lastIndexOf(':');
+    boolean ok = colon > 0 && colon < rayAddress.length() - 1;
+    if (ok) {
+      try {
+        int port = Integer.parseInt(rayAddress.substring(colon + 1));
+        ok = port > 0 && port < 65536;
+      } catch (NumberFormatException e) {
+        ok = false;
+      }
+    }
+    if (!ok) {
+      throw new InvalidSimulationException(List.of("--ray-address: expected HOST:PORT (port "
+          + "1-65535) or auto, got \"" + rayAddress + "\""));
     }
   }
 

@@ -7,6 +7,7 @@ import io.flowersim.engine.ClientConcurrency;
 import io.flowersim.engine.ClientEngine;
 import io.flowersim.engine.ClientRunner;
 import io.flowersim.engine.ClientStateStore;
+import io.flowersim.engine.EngineBackend;
 import io.flowersim.engine.EngineResources;
 import io.flowersim.engine.LocalEngine;
 import io.flowersim.server.ClientDropout;
@@ -56,6 +57,42 @@ public final class Simulation implements AutoCloseable {
     ClientEngine engine =
         new LocalEngine(new ClientRunner(task, settings, new ClientStateStore()), resources, slots);
     return new Simulation(resource, task, strategy, engine);
+  }
+
+  /**
+   * Prepares a simulation on the named backend: "local" is {@link #local}; any other name is an
+   * {@link EngineBackend} found through ServiceLoader (e.g. "ray" from simulation-runtime-ray),
+   * connected to {@code address}. The engine refuses an unreachable cluster or client resources no
+   * node can satisfy before the task loads any data in this process.
+   */
+  public static Simulation create(String backend, String address, FlowerSimulation resource,
+      TaskRegistry tasks, EngineResources resources) throws Exception {
+    if (backend == null || backend.equals("local")) {
+      return local(resource, tasks, resources);
+    }
+    FlowerSimulationSpec spec = resource.getSpec();
+    if (!tasks.contains(spec.task)) {
+      tasks.create(spec.task);
+    }
+    TaskSettings settings = settings(spec);
+    EngineBackend found = EngineBackend.find(backend, Simulation.class.getClassLoader());
+    ClientEngine engine = found.create(new EngineBackend.Request(spec.task, settings,
+        spec.clients.resourcesOrDefault(), address));
+    try {
+      FederatedTask task = tasks.create(spec.task);
+      task.setup(settings);
+      Strategy strategy =
+          StrategyFactory.create(spec.strategyOrDefault(), task, spec.clients.count);
+      return new Simulation(resource, task, strategy, engine);
+    } catch (Exception | Error e) {
+      engine.close();
+      throw e;
+    }
+  }
+
+  /** The engine, for backends' tests (e.g. where the Ray backend placed clients). */
+  public ClientEngine engine() {
+    return engine;
   }
 
   /**

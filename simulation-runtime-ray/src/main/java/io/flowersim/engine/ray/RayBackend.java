@@ -1,0 +1,18 @@
+package io.flowersim.engine.ray;
+
+import io.flowersim.engine.ClientEngine;
+import io.flowersim.engine.EngineBackend;
+
+/** --backend ray: found by the CLI through ServiceLoader. */
+public final class RayBackend implements EngineBackend {
+
+  @Override
+  public String name() {
+    return "ray";
+  }
+
+  @Override
+  public ClientEngine create(Request request) {
+    return RayEngine.connect(RayEngine.Options.from(request));
+  }
+}

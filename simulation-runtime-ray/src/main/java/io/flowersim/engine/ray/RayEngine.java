@@ -1,0 +1,425 @@
+package io.flowersim.engine.ray;
+
+import io.flowersim.api.v1alpha1.spec.ClientResources;
+import io.flowersim.client.ClientFailure;
+import io.flowersim.client.ClientOperation;
+import io.flowersim.client.ClientResult;
+import io.flowersim.client.ClientState;
+import io.flowersim.client.EvaluateResult;
+import io.flowersim.client.FitResult;
+import io.flowersim.client.Parameters;
+import io.flowersim.client.RoundResults;
+import io.flowersim.engine.ClientEngine;
+import io.flowersim.engine.ClientListener;
+import io.flowersim.engine.ClientStateStore;
+import io.flowersim.engine.EngineBackend;
+import io.flowersim.engine.InsufficientResourcesException;
+import io.flowersim.strategy.ClientInstruction;
+import io.flowersim.task.TaskSettings;
+import io.ray.api.ActorHandle;
+import io.ray.api.ObjectRef;
+import io.ray.api.Ray;
+import io.ray.api.WaitResult;
+import io.ray.api.exception.RayActorException;
+import io.ray.api.runtimecontext.NodeInfo;
+import java.io.File;
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.net.Socket;
+import java.time.Duration;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.Deque;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.TimeoutException;
+import java.util.function.Function;
+import java.util.stream.Collectors;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The Ray backend: virtual clients run in a pool of Ray Java actors ({@link ClientActor}). Each
+ * actor reserves one client's resources (CPU, fractional GPU, memory) for its lifetime, so the pool
+ * size is exactly how many clients the cluster runs at once, and Ray's scheduler spreads the actors
+ * over the nodes. The round's parameters are put in the object store once and passed by reference;
+ * results are taken as they complete ({@code Ray.wait}). An actor that dies is replaced and its
+ * client counts as a failure of the round.
+ */
+public final class RayEngine implements ClientEngine {
+
+  private static final Logger LOG = LoggerFactory.getLogger(RayEngine.class);
+
+  /** System property naming an {@link ActorInitHook} class, run once per actor. */
+  public static final String INIT_HOOK_PROPERTY = "flowersim.ray.actor-init";
+  /** System property / env FLOWERSIM_RAY_CODE_SEARCH_PATH: where workers find our classes. */
+  public static final String CODE_SEARCH_PATH_PROPERTY = "flowersim.ray.code-search-path";
+
+  /** Ray Java's FST serializer needs these on JDK 17, in the driver and in every worker JVM. */
+  public static final List<String> JDK17_OPENS = List.of(
+      "--add-opens=java.base/java.lang=ALL-UNNAMED",
+      "--add-opens=java.base/java.math=ALL-UNNAMED",
+      "--add-opens=java.base/java.util=ALL-UNNAMED",
+      "--add-opens=java.base/java.util.concurrent=ALL-UNNAMED",
+      "--add-opens=java.base/java.net=ALL-UNNAMED",
+      "--add-opens=java.base/java.text=ALL-UNNAMED",
+      "--add-opens=java.base/java.nio=ALL-UNNAMED",
+      "--add-opens=java.base/sun.nio.ch=ALL-UNNAMED");
+
+  /** How the engine connects and what each actor reserves. */
+  public record Options(String address, String codeSearchPath, List<String> workerJvmOptions,
+      String taskName, TaskSettings settings, ClientResources perClient, String initHook,
+      int maxActors) {
+
+    public static Options from(EngineBackend.Request r) {
+      String csp = System.getProperty(CODE_SEARCH_PATH_PROPERTY,
+          System.getenv().getOrDefault("FLOWERSIM_RAY_CODE_SEARCH_PATH", defaultCodeSearchPath()));
+      return new Options(r.address(), csp, JDK17_OPENS, r.taskName(), r.settings(),
+          r.perClient(), System.getProperty(INIT_HOOK_PROPERTY, ""), r.settings().numClients());
+    }
+
+    public Options withMaxActors(int n) {
+      return new Options(address, codeSearchPath, workerJvmOptions, taskName, settings, perClient,
+          initHook, n);
+    }
+
+    public Options withInitHook(String className) {
+      return new Options(address, codeSearchPath, workerJvmOptions, taskName, settings, perClient,
+          className, maxActors);
+    }
+  }
+
+  /**
+   * This JVM's classpath without Ray's own jars: the worker JVMs have ray_dist.jar already, and a
+   * second copy of Ray (or of its log4j/slf4j 1.7) from our path would only shadow it.
+   */
+  static String defaultCodeSearchPath() {
+    return java.util.Arrays.stream(System.getProperty("java.class.path").split(File.pathSeparator))
+        .filter(p -> !p.isBlank())
+        .filter(p -> {
+          String n = new File(p).getName();
+          return !(n.startsWith("ray-api-") || n.startsWith("ray-runtime-")
+              || n.startsWith("log4j-") || n.startsWith("slf4j-simple"));
+        })
+        .collect(Collectors.joining(File.pathSeparator));
+  }
+
+  private final Options options;
+  private final ClientStateStore states = new ClientStateStore();
+  private final List<Slot> slots = new ArrayList<>();
+  private final List<Placement> placements = Collections.synchronizedList(new ArrayList<>());
+  private final String clusterSummary;
+  private final byte[] settingsBytes;
+
+  private static final class Slot {
+    ActorHandle<ClientActor> actor;
+    int generation;
+  }
+
+  private record InFlight(Slot slot, ClientInstruction instruction) {}
+
+  private RayEngine(Options options, int poolSize, String clusterSummary) {
+    this.options = options;
+    this.clusterSummary = clusterSummary;
+    this.settingsBytes = Wire.settings(options.settings());
+    for (int i = 0; i < poolSize; i++) {
+      Slot s = new Slot();
+      s.actor = newActor();
+      slots.add(s);
+    }
+  }
+
+  /**
+   * Connects to the cluster at {@code options.address} (fails within seconds, naming it, when
+   * nothing answers there), sizes the pool from the alive nodes' resources and starts the actors.
+   */
+  public static RayEngine connect(Options options) {
+    init(options);
+    List<NodeInfo> nodes = Ray.getRuntimeContext().getAllNodeInfo().stream()
+        .filter(n -> n.isAlive).toList();
+    int pool = poolSize(nodes, options.perClient(), options.address());
+    pool = Math.max(1, Math.min(pool, options.maxActors()));
+    String summary = nodes.size() + " node(s), " + total(nodes, "CPU") + " CPUs, "
+        + total(nodes, "GPU") + " GPUs";
+    RayEngine engine = new RayEngine(options, pool, summary);
+    engine.awaitActors(Duration.ofSeconds(120));
+    return engine;
+  }
+
+  private static synchronized void init(Options options) {
+    String address = options.address();
+    if (address == null || address.isBlank()) {
+      throw new IllegalArgumentException("ray address: none given (--ray-address HOST:PORT)");
+    }
+    if (!address.equals("auto")) {
+      probe(address);
+    }
+    if (Ray.isInitialized()) {
+      if (!address.equals(System.getProperty("ray.address"))) {
+        throw new IllegalStateException("this JVM is already connected to the Ray cluster at "
+            + System.getProperty("ray.address") + ", not " + address);
+      }
+      return;
+    }
+    System.setProperty("ray.address", address);
+    System.setProperty("ray.job.code-search-path", options.codeSearchPath());
+    // RayConfig reads ray.job.jvm-options as a list; indexed system properties make one.
+    List<String> jvm = options.workerJvmOptions();
+    for (int i = 0; i < jvm.size(); i++) {
+      System.setProperty("ray.job.jvm-options." + i, jvm.get(i));
+    }
+    System.setProperty("ray.logging.level", System.getProperty("ray.logging.level", "WARN"));
+    Ray.init();
+  }
+
+  /** A plain TCP connect to the GCS port, so a wrong address fails in seconds, not minutes. */
+  static void probe(String address) {
+    int colon = address.lastIndexOf(':');
+    if (colon <= 0) {
+      throw new IllegalArgumentException("ray address " + address + ": expected HOST:PORT");
+    }
+    String host = address.substring(0, colon);
+    int port = Integer.parseInt(address.substring(colon + 1));
+    try (Socket s = new Socket()) {
+      s.connect(new InetSocketAddress(host, port), 3000);
+    } catch (IOException e) {
+      throw new IllegalStateException("cannot reach the Ray cluster at " + address + " ("
+          + e.getMessage() + "); start one with scripts/ray-cluster.sh start, or pass the "
+          + "address of the cluster's GCS with --ray-address HOST:PORT");
+    }
+  }
+
+  /** Per node: how many clients its CPUs, GPUs and memory hold at once; summed over nodes. */
+  static int poolSize(List<NodeInfo> nodes, ClientResources perClient, String address) {
+    Map<String, Double> need = request(perClient);
+    int total = 0;
+    for (NodeInfo n : nodes) {
+      total += fits(n.resources, need);
+    }
+    if (total == 0) {
+      String each = need.entrySet().stream()
+          .map(e -> fmt(e.getKey().equals("memory") ? e.getValue() / (1 << 30) : e.getValue())
+              + (e.getKey().equals("memory") ? " GiB memory" : " " + e.getKey() + "s"))
+          .collect(Collectors.joining(", "));
+      String have = nodes.stream()
+          .map(n -> "node " + n.nodeId.toString().substring(0, 8) + ": "
+              + fmt(n.resources.getOrDefault("CPU", 0.0)) + " CPUs, "
+              + fmt(n.resources.getOrDefault("GPU", 0.0)) + " GPUs, "
+              + fmt(n.resources.getOrDefault("memory", 0.0) / (1 << 30)) + " GiB memory")
+          .collect(Collectors.joining("; "));
+      throw new InsufficientResourcesException("spec.clients.resources", "each client needs "
+          + each + " but no node of the Ray cluster at " + address + " has that ("
+          + (nodes.isEmpty() ? "no alive node" : have) + ")");
+    }
+    return total;
+  }
+
+  static Map<String, Double> request(ClientResources perClient) {
+    Map<String, Double> need = new LinkedHashMap<>();
+    need.put("CPU", perClient.cpusOrDefault());
+    if (perClient.gpusOrDefault() > 0) {
+      need.put("GPU", perClient.gpusOrDefault());
+    }
+    if (perClient.memory != null) {
+      need.put("memory", perClient.memory.getNumericalAmount().doubleValue());
+    }
+    return need;
+  }
+
+  static int fits(Map<String, Double> have, Map<String, Double> need) {
+    long n = Long.MAX_VALUE;
+    for (Map.Entry<String, Double> e : need.entrySet()) {
+      if (e.getValue() <= 0) {
+        continue;
+      }
+      n = Math.min(n, (long) Math.floor(have.getOrDefault(e.getKey(), 0.0) / e.getValue() + 1e-6));
+    }
+    return (int) Math.min(n, Integer.MAX_VALUE);
+  }
+
+  private static double total(List<NodeInfo> nodes, String resource) {
+    return nodes.stream().mapToDouble(n -> n.resources.getOrDefault(resource, 0.0)).sum();
+  }
+
+  static String fmt(double v) {
+    return v == Math.rint(v) ? Long.toString((long) v) : String.format(Locale.ROOT, "%.2f", v);
+  }
+
+  private ActorHandle<ClientActor> newActor() {
+    var creator = Ray.actor(ClientActor::new, options.taskName(), settingsBytes,
+        options.initHook());
+    request(options.perClient()).forEach(creator::setResource);
+    creator.setMaxRestarts(0);
+    creator.setJvmOptions(options.workerJvmOptions());
+    return creator.remote();
+  }
+
+  /** Waits until every actor has started (JVM up, task set up), so round 1 is not the warm-up. */
+  private void awaitActors(Duration timeout) {
+    List<ObjectRef<String>> refs = new ArrayList<>();
+    for (Slot s : slots) {
+      refs.add(s.actor.task(ClientActor::where).remote());
+    }
+    WaitResult<String> w = Ray.wait(refs, refs.size(), (int) timeout.toMillis());
+    if (!w.getUnready().isEmpty()) {
+      LOG.warn("{} of {} Ray actors not up after {}s; continuing", w.getUnready().size(),
+          refs.size(), timeout.toSeconds());
+      return;
+    }
+    try {
+      LOG.info("Ray actors at {}", Ray.get(refs));
+    } catch (RuntimeException e) {
+      throw new IllegalStateException("the Ray client actors failed to start: " + e.getMessage()
+          + " (worker logs: <ray temp dir>/session_latest/logs/java-worker-*.log)", e);
+    }
+  }
+
+  @Override
+  public String description() {
+    Map<String, Double> need = request(options.perClient());
+    return "ray backend at " + options.address() + ": " + clusterSummary + ", " + slots.size()
+        + " actor(s) of " + need.entrySet().stream().map(e -> e.getKey() + " "
+        + fmt(e.getValue())).collect(Collectors.joining(", ")) + ", " + slots.size()
+        + " client(s) at once";
+  }
+
+  @Override
+  public int maxConcurrentClients() {
+    return slots.size();
+  }
+
+  /** Every client call so far, with its node and process: for tests and diagnostics. */
+  public List<Placement> placements() {
+    synchronized (placements) {
+      return List.copyOf(placements);
+    }
+  }
+
+  @Override
+  public RoundResults<FitResult> fit(int round, Parameters parameters,
+      List<ClientInstruction> instructions, Duration timeout, ClientListener listener) {
+    return run(round, true, parameters, instructions, timeout, listener,
+        r -> new FitResult(Parameters.withLayoutOf(parameters, r.values), r.numExamples,
+            r.metrics));
+  }
+
+  @Override
+  public RoundResults<EvaluateResult> evaluate(int round, Parameters parameters,
+      List<ClientInstruction> instructions, Duration timeout, ClientListener listener) {
+    return run(round, false, parameters, instructions, timeout, listener,
+        r -> new EvaluateResult(r.loss, r.numExamples, r.metrics));
+  }
+
+  private synchronized <R> RoundResults<R> run(int round, boolean fit, Parameters parameters,
+      List<ClientInstruction> instructions, Duration timeout, ClientListener listener,
+      Function<Wire.Reply, R> decode) {
+    ClientOperation op = fit ? ClientOperation.FIT : ClientOperation.EVALUATE;
+    ObjectRef<byte[]> model = Ray.put(Wire.model(parameters));
+    Deque<ClientInstruction> queue = new ArrayDeque<>(instructions);
+    Deque<Slot> idle = new ArrayDeque<>(slots);
+    Map<ObjectRef<byte[]>, InFlight> inFlight = new LinkedHashMap<>();
+    List<ClientResult<R>> results = new ArrayList<>();
+    List<ClientFailure> failures = new ArrayList<>();
+    long deadline = System.nanoTime() + timeout.toNanos();
+    while (!queue.isEmpty() || !inFlight.isEmpty()) {
+      while (!queue.isEmpty() && !idle.isEmpty()) {
+        ClientInstruction i = queue.poll();
+        Slot slot = idle.poll();
+        Wire.Call call = new Wire.Call();
+        call.round = round;
+        call.fit = fit;
+        call.clientId = i.clientId();
+        call.config = Wire.map(i.config().asMap());
+        call.state = Wire.map(states.checkout(i.clientId()).asMap());
+        inFlight.put(slot.actor.task(ClientActor::call, Wire.write(call), model).remote(),
+            new InFlight(slot, i));
+      }
+      long leftMs = (deadline - System.nanoTime()) / 1_000_000;
+      if (leftMs <= 0) {
+        break;
+      }
+      WaitResult<byte[]> w = Ray.wait(new ArrayList<>(inFlight.keySet()), 1,
+          (int) Math.min(leftMs, Integer.MAX_VALUE), false);
+      for (ObjectRef<byte[]> ref : w.getReady()) {
+        InFlight f = inFlight.remove(ref);
+        int clientId = f.instruction().clientId();
+        try {
+          Wire.Reply reply = Wire.read(Ray.get(ref));
+          placements.add(new Placement(round, op, clientId, reply.nodeId, reply.pid,
+              reply.startMillis, reply.endMillis));
+          if (reply.error != null) {
+            failures.add(new ClientFailure(clientId, round, op, reply.error, reply.errorTrace));
+            listener.clientFinished(clientId, false);
+          } else {
+            results.add(new ClientResult<>(clientId, decode.apply(reply)));
+            states.checkin(clientId, new ClientState(reply.state));
+            listener.clientFinished(clientId, true);
+          }
+          idle.add(f.slot());
+        } catch (RayActorException e) {
+          LOG.warn("round {}: the Ray actor running client {} died; replacing it", round,
+              clientId);
+          failures.add(ClientFailure.of(clientId, round, op, new IllegalStateException(
+              "the Ray actor (worker process) running this client died: " + e.getMessage(), e)));
+          listener.clientFinished(clientId, false);
+          replace(f.slot());
+          idle.add(f.slot());
+        } catch (RuntimeException e) {
+          failures.add(ClientFailure.of(clientId, round, op, e));
+          listener.clientFinished(clientId, false);
+          idle.add(f.slot());
+        }
+      }
+    }
+    for (InFlight f : inFlight.values()) {
+      int clientId = f.instruction().clientId();
+      failures.add(ClientFailure.of(clientId, round, op, new TimeoutException(
+          "did not finish within the round timeout of " + timeout.toSeconds()
+              + "s (spec.roundTimeoutSeconds)")));
+      listener.clientFinished(clientId, false);
+      // Its actor is still busy with the late call: kill it so the next round gets a fresh one.
+      f.slot().actor.kill(true);
+      replace(f.slot());
+    }
+    for (ClientInstruction i : queue) {
+      failures.add(ClientFailure.of(i.clientId(), round, op, new TimeoutException(
+          "not started within the round timeout of " + timeout.toSeconds() + "s")));
+      listener.clientFinished(i.clientId(), false);
+    }
+    return new RoundResults<>(results, failures);
+  }
+
+  private void replace(Slot slot) {
+    slot.actor = newActor();
+    slot.generation++;
+  }
+
+  /** Actors replaced so far (crashed or timed out). */
+  public synchronized int replacedActors() {
+    return slots.stream().mapToInt(s -> s.generation).sum();
+  }
+
+  /** For tests: the pid and node of every live actor of the pool. */
+  public synchronized List<String> actorLocations() {
+    List<ObjectRef<String>> refs = new ArrayList<>();
+    for (Slot s : slots) {
+      refs.add(s.actor.task(ClientActor::where).remote());
+    }
+    return Ray.get(refs);
+  }
+
+  @Override
+  public synchronized void close() {
+    for (Slot s : slots) {
+      try {
+        s.actor.kill(true);
+      } catch (RuntimeException e) {
+        LOG.debug("killing actor: {}", e.toString());
+      }
+    }
+    slots.clear();
+  }
+}

@@ -1,0 +1,49 @@
+package io.flowersim.engine;
+
+import io.flowersim.api.v1alpha1.spec.ClientResources;
+import io.flowersim.task.TaskSettings;
+import java.util.ServiceLoader;
+import java.util.TreeSet;
+
+/**
+ * A backend of the virtual client engine that lives in its own module (the Ray backend in
+ * simulation-runtime-ray), found by {@link #name()} through {@link ServiceLoader}. The local backend
+ * is built in. Keeping Ray in its own module keeps its dependencies (log4j, testng, guava 28, ...)
+ * off the classpath of everything that does not run on Ray.
+ */
+public interface EngineBackend {
+
+  /** The value of --backend, e.g. "ray". */
+  String name();
+
+  /**
+   * Connects and sizes the engine. Refuses, before any round, what cannot run: an unreachable
+   * address, client resources that no node can satisfy (an {@link InsufficientResourcesException}).
+   */
+  ClientEngine create(Request request) throws Exception;
+
+  /**
+   * What a backend needs to start workers that run this simulation's clients.
+   *
+   * @param taskName spec.task, loaded by name in every worker
+   * @param settings what each worker sets the task up with
+   * @param perClient spec.clients.resources
+   * @param address the cluster to connect to (null: the backend's default)
+   */
+  record Request(String taskName, TaskSettings settings, ClientResources perClient,
+      String address) {}
+
+  /** The backend called {@code name}, or an exception that says which backends exist. */
+  static EngineBackend find(String name, ClassLoader loader) {
+    TreeSet<String> names = new TreeSet<>();
+    for (EngineBackend backend : ServiceLoader.load(EngineBackend.class, loader)) {
+      if (backend.name().equals(name)) {
+        return backend;
+      }
+      names.add(backend.name());
+    }
+    throw new IllegalArgumentException("--backend " + name + ": not on the classpath (found: local"
+        + (names.isEmpty() ? "" : ", " + String.join(", ", names)) + "); the Ray backend is the "
+        + "simulation-runtime-ray module");
+  }
+}
