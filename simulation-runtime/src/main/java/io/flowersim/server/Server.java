@@ -104,6 +104,8 @@ public final class Server {
         listener, (reporting, done) -> engine.fit(round, parameters, reporting, roundTimeout,
             done));
     record.fitClients = results.results().size();
+    results.results().stream().filter(r -> r.node() != null).forEach(r -> record.fitClientsByNode
+        .computeIfAbsent(r.node(), n -> new java.util.ArrayList<>()).add(r.clientId()));
     record.fitFailures = results.failures().size();
     refuseFailures(round, ClientOperation.FIT, results);
     FitAggregate aggregate;

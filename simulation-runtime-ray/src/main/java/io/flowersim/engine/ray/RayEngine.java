@@ -110,6 +110,7 @@ public final class RayEngine implements ClientEngine {
   private final Options options;
   private final ClientStateStore states = new ClientStateStore();
   private final List<Slot> slots = new ArrayList<>();
+  private static final int MAX_PLACEMENTS = 10_000;
   private final List<Placement> placements = Collections.synchronizedList(new ArrayList<>());
   private final String clusterSummary;
   private final byte[] settingsBytes;
@@ -291,7 +292,17 @@ public final class RayEngine implements ClientEngine {
     return slots.size();
   }
 
-  /** Every client call so far, with its node and process: for tests and diagnostics. */
+  /** Keeps the newest calls only, so that a long run does not grow the driver's heap. */
+  private void recordPlacement(Placement placement) {
+    synchronized (placements) {
+      if (placements.size() >= MAX_PLACEMENTS) {
+        placements.subList(0, placements.size() - MAX_PLACEMENTS + 1).clear();
+      }
+      placements.add(placement);
+    }
+  }
+
+  /** The newest client calls (at most 10,000), with node and process: for tests and diagnostics. */
   public List<Placement> placements() {
     synchronized (placements) {
       return List.copyOf(placements);
@@ -348,13 +359,13 @@ public final class RayEngine implements ClientEngine {
         int clientId = f.instruction().clientId();
         try {
           Wire.Reply reply = Wire.read(Ray.get(ref));
-          placements.add(new Placement(round, op, clientId, reply.nodeId, reply.pid,
+          recordPlacement(new Placement(round, op, clientId, reply.nodeId, reply.pid,
               reply.startMillis, reply.endMillis));
           if (reply.error != null) {
             failures.add(new ClientFailure(clientId, round, op, reply.error, reply.errorTrace));
             listener.clientFinished(clientId, false);
           } else {
-            results.add(new ClientResult<>(clientId, decode.apply(reply)));
+            results.add(new ClientResult<>(clientId, decode.apply(reply), reply.nodeId));
             states.checkin(clientId, new ClientState(reply.state));
             listener.clientFinished(clientId, true);
           }

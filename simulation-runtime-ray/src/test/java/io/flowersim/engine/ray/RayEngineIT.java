@@ -143,8 +143,16 @@ class RayEngineIT {
     assertThat(ray.rounds()).allSatisfy(x -> assertThat(x.fitFailures).isZero());
     assertThat(r.centralizedMetrics.get("accuracy"))
         .isCloseTo(l.centralizedMetrics.get("accuracy"), within(0.02));
+    // The round records say where each fit client ran: every client on exactly one node.
+    assertThat(ray.rounds()).allSatisfy(x -> assertThat(x.fitClientsByNode.values().stream()
+        .mapToInt(List::size).sum()).isEqualTo(x.fitClients));
+    assertThat(local.rounds()).allSatisfy(x -> assertThat(x.fitClientsByNode).isEmpty());
+    Set<String> recordedNodes = ray.rounds().stream()
+        .flatMap(x -> x.fitClientsByNode.keySet().stream()).collect(Collectors.toSet());
+    assertThat(recordedNodes).isSubsetOf(nodes);
     if (aliveNodes() >= 2) {
       assertThat(nodes).as("clients observed on every node").hasSizeGreaterThanOrEqualTo(2);
+      assertThat(recordedNodes).as("round records name both nodes").hasSizeGreaterThanOrEqualTo(2);
     } else if ("true".equals(System.getenv("CI"))) {
       Assertions.fail("CI needs the 2-node cluster (scripts/ray-cluster.sh start --nodes 2)");
     }

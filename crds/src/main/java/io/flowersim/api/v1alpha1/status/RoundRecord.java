@@ -4,6 +4,7 @@ import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonPropertyDescription;
 import com.fasterxml.jackson.annotation.JsonPropertyOrder;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 
@@ -14,7 +15,7 @@ import java.util.Objects;
 @JsonInclude(JsonInclude.Include.NON_NULL)
 @JsonPropertyOrder({"round", "fitClients", "fitFailures", "evaluateClients", "evaluateFailures",
     "distributedLoss", "distributedMetrics", "centralizedLoss", "centralizedMetrics",
-    "durationSeconds"})
+    "durationSeconds", "fitClientsByNode"})
 public class RoundRecord {
 
   @JsonPropertyDescription("Round number, from 1.")
@@ -47,6 +48,11 @@ public class RoundRecord {
   @JsonPropertyDescription("Wall time of the round in seconds.")
   public double durationSeconds;
 
+  @JsonPropertyDescription("Which clients trained on which node (Ray node id to client ids); empty "
+      + "on backends without nodes.")
+  @JsonInclude(JsonInclude.Include.NON_EMPTY)
+  public Map<String, List<Integer>> fitClientsByNode = new LinkedHashMap<>();
+
   @Override
   public boolean equals(Object o) {
     if (this == o) {
@@ -61,13 +67,15 @@ public class RoundRecord {
         && Objects.equals(distributedMetrics, r.distributedMetrics)
         && Objects.equals(centralizedLoss, r.centralizedLoss)
         && Objects.equals(centralizedMetrics, r.centralizedMetrics)
-        && Double.compare(durationSeconds, r.durationSeconds) == 0;
+        && Double.compare(durationSeconds, r.durationSeconds) == 0
+        && Objects.equals(fitClientsByNode, r.fitClientsByNode);
   }
 
   @Override
   public int hashCode() {
     return Objects.hash(round, fitClients, fitFailures, evaluateClients, evaluateFailures,
-        distributedLoss, distributedMetrics, centralizedLoss, centralizedMetrics, durationSeconds);
+        distributedLoss, distributedMetrics, centralizedLoss, centralizedMetrics, durationSeconds,
+        fitClientsByNode);
   }
 
   @Override
