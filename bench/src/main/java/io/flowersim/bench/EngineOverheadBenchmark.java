@@ -43,59 +43,13 @@ public final class EngineOverheadBenchmark {
   static final int CLIENTS = 100;
   static final int ROUNDS = 20;
 
-  /** A task whose clients do nothing: fit echoes the parameters, evaluate returns a constant. */
-  static final class NoOpTask implements FederatedTask {
-    private final Parameters initial;
-
-    NoOpTask(int floats) {
-      initial = Parameters.builder().add("w", new int[] {floats}, new float[floats]).build();
-    }
-
-    @Override
-    public String name() {
-      return "bench-noop";
-    }
-
-    @Override
-    public String description() {
-      return "no-op clients for the engine overhead benchmark";
-    }
-
-    @Override
-    public void setup(TaskSettings settings) {}
-
-    @Override
-    public Client createClient(ClientContext context) {
-      return new Client() {
-        @Override
-        public Parameters getParameters(Config config) {
-          return initial;
-        }
-
-        @Override
-        public FitResult fit(Parameters parameters, Config config) {
-          return new FitResult(parameters, 1, Map.of());
-        }
-
-        @Override
-        public EvaluateResult evaluate(Parameters parameters, Config config) {
-          return new EvaluateResult(0.5, 1, Map.of());
-        }
-      };
-    }
-
-    @Override
-    public Parameters initialParameters() {
-      return initial;
-    }
-  }
-
   record Case(int perRound, int floats) {}
 
   /** Runs one simulation of {@link #ROUNDS} rounds and returns its wall time in nanoseconds. */
   static long runOnce(Case c, int slots) {
-    NoOpTask task = new NoOpTask(c.floats());
-    TaskSettings settings = new TaskSettings(Config.empty(), CLIENTS, new PartitioningSpec());
+    NoOpTask task = new NoOpTask();
+    TaskSettings settings = new TaskSettings(Config.of(Map.of(NoOpTask.FLOATS, c.floats())),
+        CLIENTS, new PartitioningSpec());
     task.setup(settings);
     double fraction = (double) c.perRound() / CLIENTS;
     FedAvg strategy = FedAvg.builder()
