@@ -1,12 +1,7 @@
 package io.flowersim.bench;
 
 import io.flowersim.api.v1alpha1.spec.PartitioningSpec;
-import io.flowersim.client.Client;
-import io.flowersim.client.ClientContext;
 import io.flowersim.client.Config;
-import io.flowersim.client.EvaluateResult;
-import io.flowersim.client.FitResult;
-import io.flowersim.client.Parameters;
 import io.flowersim.engine.ClientRunner;
 import io.flowersim.engine.ClientStateStore;
 import io.flowersim.engine.EngineResources;
@@ -16,7 +11,6 @@ import io.flowersim.server.Server;
 import io.flowersim.server.ServerListener;
 import io.flowersim.strategy.ClientManager;
 import io.flowersim.strategy.FedAvg;
-import io.flowersim.task.FederatedTask;
 import io.flowersim.task.TaskSettings;
 import java.time.Duration;
 import java.util.Arrays;
