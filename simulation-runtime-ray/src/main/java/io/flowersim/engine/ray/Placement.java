@@ -5,9 +5,12 @@ import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
 
-/** Where and when one client call ran: the Ray node, the worker process, wall-clock times. */
+/**
+ * Where and when one client call ran: the Ray node, the worker process, wall-clock times, and how
+ * many actor init hooks had run in that process by then.
+ */
 public record Placement(int round, ClientOperation operation, int clientId, String nodeId,
-    long pid, long startMillis, long endMillis) {
+    long pid, long startMillis, long endMillis, int initHookRuns) {
 
   /** The most calls that ran at the same moment (end and start at the same ms do not overlap). */
   public static int maxOverlap(Collection<Placement> placements) {

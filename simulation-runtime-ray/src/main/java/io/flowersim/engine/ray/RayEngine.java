@@ -360,7 +360,7 @@ public final class RayEngine implements ClientEngine {
         try {
           Wire.Reply reply = Wire.read(Ray.get(ref));
           recordPlacement(new Placement(round, op, clientId, reply.nodeId, reply.pid,
-              reply.startMillis, reply.endMillis));
+              reply.startMillis, reply.endMillis, reply.initHookRuns));
           if (reply.error != null) {
             failures.add(new ClientFailure(clientId, round, op, reply.error, reply.errorTrace));
             listener.clientFinished(clientId, false);

@@ -159,6 +159,31 @@ class RayEngineIT {
   }
 
   @Test
+  void theInitHookRunsOncePerActorNotPerCall() throws Exception {
+    System.setProperty(RayEngine.INIT_HOOK_PROPERTY, CountingInitHook.class.getName());
+    try (Simulation s = onRay(sleepy(8, "{cpus: 0.5}", "", 3))) {
+      run(s, "hook");
+      RayEngine engine = (RayEngine) s.engine();
+      List<Placement> calls = engine.placements();
+      // 3 rounds of fit + evaluate: far more calls than actors, yet each process counts at most
+      // as many hook runs as actors exist, and every call ran after its actor's hook.
+      assertThat(calls).hasSizeGreaterThan(engine.maxConcurrentClients());
+      assertThat(calls).allSatisfy(p -> assertThat(p.initHookRuns()).isGreaterThanOrEqualTo(1));
+      int hookRuns = calls.stream().collect(Collectors.groupingBy(Placement::pid,
+              Collectors.summarizingInt(Placement::initHookRuns))).values().stream()
+          .mapToInt(stats -> stats.getMax()).sum();
+      assertThat(hookRuns).isBetween(1, engine.maxConcurrentClients());
+    } finally {
+      System.clearProperty(RayEngine.INIT_HOOK_PROPERTY);
+    }
+    try (Simulation s = onRay(sleepy(4, "{cpus: 0.5}", "", 1))) {
+      run(s, "no-hook");
+      assertThat(((RayEngine) s.engine()).placements())
+          .allSatisfy(p -> assertThat(p.initHookRuns()).isZero());
+    }
+  }
+
+  @Test
   void concurrencyFollowsCpus() throws Exception {
     try (Simulation s = onRay(sleepy(8, "{cpus: 0.5}", "", 1))) {
       run(s, "cpus");
