@@ -32,6 +32,11 @@ public class FedAvg implements Strategy {
   protected final IntFunction<Config> onEvaluateConfig;
   protected final MetricsAggregation fitMetricsAggregation;
   protected final MetricsAggregation evaluateMetricsAggregation;
+  /**
+   * The global parameters of the round being aggregated (Flower's server-optimizing strategies
+   * keep their own copy; here configureFit records what the server hands out).
+   */
+  protected Parameters globalParameters;
 
   protected FedAvg(Builder<?> b) {
     if (!(b.fractionFit > 0 && b.fractionFit <= 1)) {
@@ -53,6 +58,7 @@ public class FedAvg implements Strategy {
     this.onEvaluateConfig = b.onEvaluateConfig;
     this.fitMetricsAggregation = b.fitMetricsAggregation;
     this.evaluateMetricsAggregation = b.evaluateMetricsAggregation;
+    this.globalParameters = b.initialParameters;
   }
 
   public static Builder<?> builder() {
@@ -79,6 +85,7 @@ public class FedAvg implements Strategy {
   @Override
   public List<ClientInstruction> configureFit(int round, Parameters parameters,
       ClientManager clients) {
+    globalParameters = parameters;
     Config config = onFitConfig.apply(round);
     int[] size = numFitClients(clients.numAvailable());
     return clients.sample(size[0], size[1]).stream()
@@ -109,6 +116,15 @@ public class FedAvg implements Strategy {
    */
   protected Parameters aggregateUpdates(int round, List<Aggregation.Weighted> updates) {
     return Aggregation.weightedAverage(updates);
+  }
+
+  /** The round's global parameters, for strategies whose server step starts from them. */
+  protected Parameters requireGlobalParameters() {
+    if (globalParameters == null) {
+      throw new IllegalStateException(getClass().getSimpleName() + " needs the global parameters: "
+          + "call configureFit before aggregateFit, or give initialParameters");
+    }
+    return globalParameters;
   }
 
   @Override

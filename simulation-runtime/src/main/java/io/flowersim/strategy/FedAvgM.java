@@ -15,7 +15,6 @@ public class FedAvgM extends FedAvg {
 
   protected final double serverLearningRate;
   protected final double serverMomentum;
-  private Parameters current;
   private float[] momentumVector;
 
   protected FedAvgM(Builder b) {
@@ -30,7 +29,6 @@ public class FedAvgM extends FedAvg {
     }
     this.serverLearningRate = b.serverLearningRate;
     this.serverMomentum = b.serverMomentum;
-    this.current = b.initialParameters;
   }
 
   public static Builder builder() {
@@ -43,31 +41,20 @@ public class FedAvgM extends FedAvg {
   }
 
   @Override
-  public List<ClientInstruction> configureFit(int round, Parameters parameters,
-      ClientManager clients) {
-    current = parameters;
-    return super.configureFit(round, parameters, clients);
-  }
-
-  @Override
   protected Parameters aggregateUpdates(int round, List<Aggregation.Weighted> updates) {
     Parameters average = super.aggregateUpdates(round, updates);
     if (!serverOptimizes()) {
       return average;
     }
-    if (current == null) {
-      throw new IllegalStateException("FedAvgM needs the global parameters: call configureFit "
-          + "before aggregateFit, or give initialParameters");
-    }
-    Parameters global = current;
+    Parameters global = requireGlobalParameters();
     float[] pseudoGradient = Aggregation.subtract(global.values(), average.values());
     if (serverMomentum > 0.0) {
       momentumVector = Aggregation.momentum(momentumVector, pseudoGradient, serverMomentum);
       pseudoGradient = momentumVector;
     }
-    current = Parameters.withLayoutOf(global,
+    globalParameters = Parameters.withLayoutOf(global,
         Aggregation.sgdStep(global.values(), pseudoGradient, serverLearningRate));
-    return current;
+    return globalParameters;
   }
 
   @Override

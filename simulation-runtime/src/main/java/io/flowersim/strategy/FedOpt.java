@@ -21,7 +21,6 @@ public abstract class FedOpt extends FedAvg {
   protected final double beta1;
   protected final double beta2;
   protected final double tau;
-  private Parameters current;
   private float[] m;
   private float[] v;
 
@@ -37,7 +36,6 @@ public abstract class FedOpt extends FedAvg {
     this.beta1 = b.beta1;
     this.beta2 = b.beta2;
     this.tau = b.tau;
-    this.current = b.initialParameters;
   }
 
   private static void positive(String name, double value) {
@@ -61,25 +59,15 @@ public abstract class FedOpt extends FedAvg {
   }
 
   @Override
-  public List<ClientInstruction> configureFit(int round, Parameters parameters,
-      ClientManager clients) {
-    current = parameters;
-    return super.configureFit(round, parameters, clients);
-  }
-
-  @Override
   protected Parameters aggregateUpdates(int round, List<Aggregation.Weighted> updates) {
     Parameters average = super.aggregateUpdates(round, updates);
-    if (current == null) {
-      throw new IllegalStateException(getClass().getSimpleName() + " needs the global parameters: "
-          + "call configureFit before aggregateFit, or give initialParameters");
-    }
+    Parameters current = requireGlobalParameters();
     float[] delta = Aggregation.subtract(average.values(), current.values());
     m = Aggregation.firstMoment(m, delta, beta1);
     v = secondMoment(v, delta);
-    current = Parameters.withLayoutOf(current,
+    globalParameters = Parameters.withLayoutOf(current,
         Aggregation.adaptiveStep(current.values(), m, v, learningRate(round), tau));
-    return current;
+    return globalParameters;
   }
 
   @Override
