@@ -70,7 +70,8 @@ class FlowersimCommandTest {
         Arguments.of("unknown field", VALID.replace("    count: 20", "    count: 20\n    cout: 3"),
             "spec.clients.cout: unknown field"),
         Arguments.of("unknown task", VALID.replace("task: synthetic", "task: mnist-gan"),
-            "spec.task: unknown task \"mnist-gan\"; available: synthetic"),
+            "spec.task: unknown task \"mnist-gan\"; available: fashion-mnist-cnn, "
+                + "fashion-mnist-mlp, synthetic"),
         Arguments.of("unknown strategy", VALID.replace("name: FedAvg", "name: FedFoo"),
             "spec.strategy.name: unknown value \"FedFoo\"; allowed: FedAvg"),
         Arguments.of("zero clients", VALID.replace("count: 20", "count: 0"), "spec.clients.count"),

@@ -1,6 +1,7 @@
 package io.flowersim.task.synthetic;
 
 import io.flowersim.api.v1alpha1.spec.PartitioningSpec;
+import io.flowersim.data.RandomVariates;
 import java.util.SplittableRandom;
 
 /**
@@ -38,7 +39,7 @@ final class SyntheticData {
       double norm = 0;
       double[] v = new double[dimensions];
       for (int d = 0; d < dimensions; d++) {
-        v[d] = gaussian(random);
+        v[d] = RandomVariates.gaussian(random);
         norm += v[d] * v[d];
       }
       norm = Math.sqrt(norm);
@@ -89,7 +90,7 @@ final class SyntheticData {
     double[] w = new double[classes];
     double sum = 0;
     for (int c = 0; c < classes; c++) {
-      w[c] = gamma(random, alpha);
+      w[c] = RandomVariates.gamma(random, alpha);
       sum += w[c];
     }
     for (int c = 0; c < classes; c++) {
@@ -123,7 +124,7 @@ final class SyntheticData {
       int label = draw(random, labelWeights);
       y[i] = label;
       for (int d = 0; d < dimensions; d++) {
-        x[i * dimensions + d] = (float) (means[label][d] + noise * gaussian(random));
+        x[i * dimensions + d] = (float) (means[label][d] + noise * RandomVariates.gaussian(random));
       }
     }
     return new Examples(x, y, dimensions);
@@ -144,34 +145,6 @@ final class SyntheticData {
       }
     }
     return weights.length - 1;
-  }
-
-  private static double gaussian(SplittableRandom random) {
-    // Box-Muller; SplittableRandom has no nextGaussian on Java 17.
-    double u1 = 1.0 - random.nextDouble();
-    double u2 = random.nextDouble();
-    return Math.sqrt(-2.0 * Math.log(u1)) * Math.cos(2 * Math.PI * u2);
-  }
-
-  /** Marsaglia-Tsang, with the alpha < 1 boost. */
-  private static double gamma(SplittableRandom random, double alpha) {
-    if (alpha < 1) {
-      return gamma(random, alpha + 1) * Math.pow(random.nextDouble(), 1.0 / alpha);
-    }
-    double d = alpha - 1.0 / 3;
-    double c = 1.0 / Math.sqrt(9 * d);
-    while (true) {
-      double x = gaussian(random);
-      double v = 1 + c * x;
-      if (v <= 0) {
-        continue;
-      }
-      v = v * v * v;
-      double u = random.nextDouble();
-      if (Math.log(u) < 0.5 * x * x + d - d * v + d * Math.log(v)) {
-        return d * v;
-      }
-    }
   }
 
   static long mix(long a, long b) {

@@ -46,12 +46,12 @@ public final class SyntheticTask implements FederatedTask {
   @Override
   public void setup(TaskSettings settings) {
     Config c = settings.taskConfig();
-    int dimensions = positive(c, "dimensions", 20);
-    int classes = positive(c, "classes", 5);
-    samplesPerClient = positive(c, "samplesPerClient", 64);
-    evalSamplesPerClient = positive(c, "evalSamplesPerClient", 16);
-    localEpochs = positive(c, "localEpochs", 1);
-    batchSize = positive(c, "batchSize", 16);
+    int dimensions = settings.positiveInt("dimensions", 20);
+    int classes = settings.positiveInt("classes", 5);
+    samplesPerClient = settings.positiveInt("samplesPerClient", 64);
+    evalSamplesPerClient = settings.positiveInt("evalSamplesPerClient", 16);
+    localEpochs = settings.positiveInt("localEpochs", 1);
+    batchSize = settings.positiveInt("batchSize", 16);
     learningRate = c.getDouble("learningRate", 0.1);
     if (!(learningRate > 0)) {
       throw new IllegalArgumentException("spec.taskConfig.learningRate: must be > 0, got "
@@ -60,20 +60,7 @@ public final class SyntheticTask implements FederatedTask {
     seed = settings.partitioning().seedOrDefault();
     data = new SyntheticData(dimensions, classes, c.getDouble("separation", 3.0),
         c.getDouble("noise", 1.0), seed, settings.partitioning());
-    testSet = data.testSet(positive(c, "testSamples", 2000));
-  }
-
-  private static int positive(Config c, String key, int fallback) {
-    int v;
-    try {
-      v = c.getInt(key, fallback);
-    } catch (IllegalArgumentException e) {
-      throw new IllegalArgumentException("spec.taskConfig." + e.getMessage(), e);
-    }
-    if (v < 1) {
-      throw new IllegalArgumentException("spec.taskConfig." + key + ": must be >= 1, got " + v);
-    }
-    return v;
+    testSet = data.testSet(settings.positiveInt("testSamples", 2000));
   }
 
   @Override

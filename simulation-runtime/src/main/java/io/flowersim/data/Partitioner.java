@@ -1,0 +1,39 @@
+package io.flowersim.data;
+
+import io.flowersim.api.v1alpha1.spec.PartitioningSpec;
+
+/**
+ * Splits a dataset's examples among partitions (one per client), as flwr-datasets' partitioners.
+ * The result is computed once per process: partition {@code p} is {@code result[p]}, the indices
+ * of its examples. Partitions are disjoint and together cover every example.
+ */
+public interface Partitioner {
+
+  /** The name used in spec.clients.partitioning.type. */
+  String name();
+
+  /**
+   * @param labels one label per example, each in {@code [0, numClasses)}
+   * @param numClasses how many labels exist
+   * @param numPartitions how many partitions (clients)
+   */
+  int[][] partition(int[] labels, int numClasses, int numPartitions);
+
+  /** Default minimum partition size for dirichlet, as flwr-datasets' DirichletPartitioner. */
+  int DEFAULT_MIN_PARTITION_SIZE = 10;
+
+  /** The partitioner that {@code spec} (spec.clients.partitioning) names. */
+  static Partitioner fromSpec(PartitioningSpec spec, int minPartitionSize) {
+    PartitioningSpec s = spec == null ? new PartitioningSpec() : spec;
+    return switch (s.typeOrDefault()) {
+      case IID -> new IidPartitioner(s.seedOrDefault());
+      case DIRICHLET ->
+          new DirichletPartitioner(s.alphaOrDefault(), s.seedOrDefault(), minPartitionSize);
+      case SHARD -> new ShardPartitioner(s.shardsPerClientOrDefault(), s.seedOrDefault());
+    };
+  }
+
+  static Partitioner fromSpec(PartitioningSpec spec) {
+    return fromSpec(spec, DEFAULT_MIN_PARTITION_SIZE);
+  }
+}

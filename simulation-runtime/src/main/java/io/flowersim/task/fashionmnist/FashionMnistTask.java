@@ -1,0 +1,177 @@
+package io.flowersim.task.fashionmnist;
+
+import ai.djl.ndarray.types.Shape;
+import ai.djl.nn.Block;
+import io.flowersim.client.Client;
+import io.flowersim.client.ClientContext;
+import io.flowersim.client.Config;
+import io.flowersim.client.EvaluateResult;
+import io.flowersim.client.FitResult;
+import io.flowersim.client.Parameters;
+import io.flowersim.data.FashionMnist;
+import io.flowersim.data.LabeledDataset;
+import io.flowersim.data.Partitioner;
+import io.flowersim.strategy.FedProx;
+import io.flowersim.task.FederatedTask;
+import io.flowersim.task.TaskSettings;
+import java.util.Arrays;
+import java.util.Map;
+import java.util.Optional;
+import java.util.SplittableRandom;
+import java.util.stream.IntStream;
+
+/**
+ * Fashion-MNIST trained with DJL's PyTorch engine: the data from Debian's dataset-fashion-mnist
+ * (or taskConfig.dataDir), split among the clients by spec.clients.partitioning once per process;
+ * each client keeps {@code evalFraction} of its partition for its own evaluation; the server
+ * evaluates on the 10k test set. taskConfig keys and defaults are the constants below.
+ *
+ * <p>DJL lets one training step run per JVM at a time, so {@link
+ * #clientsRunConcurrentlyInOneProcess()} is false and all model work here is serialized.
+ */
+public abstract class FashionMnistTask implements FederatedTask {
+
+  private LabeledDataset train;
+  private LabeledDataset test;
+  private int[][] partitions;
+  private int[] testIndices;
+  private int localEpochs;
+  private int batchSize;
+  private double learningRate;
+  private double evalFraction;
+  private int maxBatches;
+  private long seed;
+  private ImageModel model;
+  private Parameters initial;
+
+  /** The network; called once per process. */
+  protected abstract Block network();
+
+  /** One example's input shape. */
+  protected abstract Shape sampleShape();
+
+  @Override
+  public boolean clientsRunConcurrentlyInOneProcess() {
+    return false;
+  }
+
+  @Override
+  public void setup(TaskSettings settings) throws Exception {
+    Config c = settings.taskConfig();
+    localEpochs = settings.positiveInt("localEpochs", 1);
+    batchSize = settings.positiveInt("batchSize", 32);
+    learningRate = c.getDouble("learningRate", 0.1);
+    if (!(learningRate > 0)) {
+      throw new IllegalArgumentException("spec.taskConfig.learningRate: must be > 0, got "
+          + learningRate);
+    }
+    evalFraction = c.getDouble("evalFraction", 0.1);
+    if (!(evalFraction >= 0 && evalFraction < 1)) {
+      throw new IllegalArgumentException("spec.taskConfig.evalFraction: must be in [0, 1), got "
+          + evalFraction);
+    }
+    maxBatches = settings.positiveInt("maxBatches", Integer.MAX_VALUE);
+    int minPartitionSize = c.getInt("minPartitionSize", Partitioner.DEFAULT_MIN_PARTITION_SIZE);
+    seed = settings.partitioning().seedOrDefault();
+    var dir = FashionMnist.directory(c.getString(FashionMnist.DATA_DIR_KEY, null));
+    train = FashionMnist.train(dir);
+    test = FashionMnist.test(dir);
+    // optional subsets (tests, quick runs): the first N examples
+    if (c.has("trainExamples")) {
+      train = train.head(settings.positiveInt("trainExamples", train.size()));
+    }
+    int testExamples = Math.min(test.size(), settings.positiveInt("testExamples", test.size()));
+    testIndices = IntStream.range(0, testExamples).toArray();
+    partitions = Partitioner.fromSpec(settings.partitioning(), minPartitionSize)
+        .partition(train.labels(), train.numClasses(), settings.numClients());
+    synchronized (this) {
+      model = new ImageModel(name(), network(), sampleShape(), seed);
+      initial = model.exportParameters();
+    }
+  }
+
+  @Override
+  public Parameters initialParameters() {
+    return initial;
+  }
+
+  /** Partition {@code p}'s training examples (all but the held-out tail). */
+  int[] trainIndices(int p) {
+    int[] all = partitions[p];
+    return Arrays.copyOfRange(all, 0, all.length - heldOut(all.length));
+  }
+
+  /** Partition {@code p}'s held-out examples for the client's evaluation. */
+  int[] evalIndices(int p) {
+    int[] all = partitions[p];
+    return Arrays.copyOfRange(all, all.length - heldOut(all.length), all.length);
+  }
+
+  private int heldOut(int n) {
+    int h = (int) Math.round(n * evalFraction);
+    return evalFraction > 0 && n > 1 ? Math.max(1, Math.min(h, n - 1)) : 0;
+  }
+
+  @Override
+  public Optional<EvaluateResult> evaluateCentralized(int round, Parameters parameters) {
+    double[] la;
+    synchronized (this) {
+      model.importParameters(parameters);
+      la = model.evaluate(test, testIndices, 1000);
+    }
+    return Optional.of(new EvaluateResult(la[0], testIndices.length, Map.of("accuracy", la[1])));
+  }
+
+  @Override
+  public Client createClient(ClientContext context) {
+    return new DjlClient(context.partitionId());
+  }
+
+  /** Trains {@code partition}'s data from {@code parameters}; for tests: per-epoch losses too. */
+  synchronized TrainOutcome trainPartition(int partition, Parameters parameters, Config config) {
+    int[] idx = trainIndices(partition);
+    int round = config.getInt("server_round", 0);
+    model.importParameters(parameters);
+    double[] losses = model.train(train, idx, config.getInt("localEpochs", localEpochs),
+        config.getInt("batchSize", batchSize), (float) config.getDouble("learningRate",
+            learningRate), (float) config.getDouble(FedProx.PROXIMAL_MU, 0.0),
+        new SplittableRandom(seed * 1_000_003L + partition * 7919L + round),
+        config.getInt("maxBatches", maxBatches));
+    double[] la = model.evaluate(train, idx, 1000);
+    return new TrainOutcome(model.exportParameters(), idx.length, losses, la[0], la[1]);
+  }
+
+  record TrainOutcome(Parameters parameters, int examples, double[] epochLosses, double loss,
+      double accuracy) {}
+
+  private final class DjlClient implements Client {
+    private final int partition;
+
+    DjlClient(int partition) {
+      this.partition = partition;
+    }
+
+    @Override
+    public Parameters getParameters(Config config) {
+      return initial;
+    }
+
+    @Override
+    public FitResult fit(Parameters parameters, Config config) {
+      TrainOutcome o = trainPartition(partition, parameters, config);
+      return new FitResult(o.parameters(), o.examples(),
+          Map.of("train_loss", o.loss(), "train_accuracy", o.accuracy()));
+    }
+
+    @Override
+    public EvaluateResult evaluate(Parameters parameters, Config config) {
+      int[] idx = evalIndices(partition);
+      double[] la;
+      synchronized (FashionMnistTask.this) {
+        model.importParameters(parameters);
+        la = model.evaluate(train, idx, 1000);
+      }
+      return new EvaluateResult(la[0], idx.length, Map.of("accuracy", la[1]));
+    }
+  }
+}
