@@ -1,0 +1,34 @@
+package io.flowersim.operator.dependent;
+
+import io.fabric8.kubernetes.api.model.rbac.RoleBinding;
+import io.fabric8.kubernetes.api.model.rbac.RoleBindingBuilder;
+import io.flowersim.api.v1alpha1.FlowerSimulation;
+import io.javaoperatorsdk.operator.api.config.informer.Informer;
+import io.javaoperatorsdk.operator.api.reconciler.Context;
+import io.javaoperatorsdk.operator.processing.dependent.kubernetes.CRUDKubernetesDependentResource;
+import io.javaoperatorsdk.operator.processing.dependent.kubernetes.KubernetesDependent;
+
+/** Grants the runtime's Role to its ServiceAccount. */
+@KubernetesDependent(informer = @Informer(labelSelector = ManagedLabels.SELECTOR))
+public class RuntimeRoleBindingDependentResource
+    extends CRUDKubernetesDependentResource<RoleBinding, FlowerSimulation> {
+
+  public RuntimeRoleBindingDependentResource() {
+    super(RoleBinding.class);
+  }
+
+  @Override
+  protected RoleBinding desired(FlowerSimulation sim, Context<FlowerSimulation> context) {
+    ResourceNames names = new ResourceNames(sim);
+    String namespace = sim.getMetadata().getNamespace();
+    return new RoleBindingBuilder().withNewMetadata()
+        .withName(names.runtime())
+        .withNamespace(namespace)
+        .withLabels(ManagedLabels.labels())
+        .endMetadata()
+        .withNewRoleRef("rbac.authorization.k8s.io", "Role", names.runtime())
+        .addNewSubject().withKind("ServiceAccount").withName(names.runtime())
+        .withNamespace(namespace).endSubject()
+        .build();
+  }
+}
