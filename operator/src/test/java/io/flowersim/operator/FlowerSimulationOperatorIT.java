@@ -41,6 +41,7 @@ import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
+import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
@@ -57,6 +58,8 @@ class FlowerSimulationOperatorIT {
   static final Duration WAIT = Duration.ofSeconds(30);
 
   static KubernetesClient client;
+  /** The operator's own client: its ServiceAccount with manifests/operator/rbac.yaml. */
+  static KubernetesClient operatorClient;
 
   String namespace;
   FlowerSimulationOperator operator;
@@ -64,6 +67,14 @@ class FlowerSimulationOperatorIT {
   @BeforeAll
   static void connect() {
     client = KubeApiServer.connect();
+    operatorClient = KubeApiServer.asOperator(client);
+  }
+
+  @AfterAll
+  static void disconnect() {
+    if (operatorClient != null) {
+      operatorClient.close();
+    }
   }
 
   @BeforeEach
@@ -75,7 +86,7 @@ class FlowerSimulationOperatorIT {
   static FlowerSimulationOperator startOperator(String namespace) {
     OperatorSettings settings = new OperatorSettings("example.org/flowersim/runtime:test", 60,
         600, OperatorSettings.DEFAULT_RUNTIME_COMMAND, List.of(namespace));
-    return new FlowerSimulationOperator(client, settings, new SimpleMeterRegistry(), o -> {})
+    return new FlowerSimulationOperator(operatorClient, settings, new SimpleMeterRegistry(), o -> {})
         .start();
   }
 

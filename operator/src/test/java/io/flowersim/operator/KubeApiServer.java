@@ -29,6 +29,9 @@ import org.junit.jupiter.api.Assumptions;
 final class KubeApiServer {
 
   static final String CRD_FILE = "manifests/crds/flowersimulations.flowersim.io-v1.yml";
+  static final String OPERATOR_RBAC_FILE = "manifests/operator/rbac.yaml";
+  static final String OPERATOR_NAMESPACE = "flowersim-system";
+  static final String OPERATOR_SERVICE_ACCOUNT = "flowersim-operator";
 
   private KubeApiServer() {}
 
@@ -66,8 +69,34 @@ final class KubeApiServer {
     return client;
   }
 
+  /**
+   * A client that acts as the operator's ServiceAccount with exactly the RBAC of
+   * manifests/operator/rbac.yaml, so that a verb the operator uses but the manifest lacks fails
+   * the tests.
+   */
+  static KubernetesClient asOperator(KubernetesClient admin) {
+    if (admin.namespaces().withName(OPERATOR_NAMESPACE).get() == null) {
+      admin.namespaces().resource(new NamespaceBuilder().withNewMetadata()
+          .withName(OPERATOR_NAMESPACE).endMetadata().build()).serverSideApply();
+    }
+    try (InputStream in = Files.newInputStream(repositoryFile(OPERATOR_RBAC_FILE))) {
+      admin.load(in).forceConflicts().serverSideApply();
+    } catch (IOException e) {
+      throw new IllegalStateException("cannot read " + OPERATOR_RBAC_FILE, e);
+    }
+    Config config = new ConfigBuilder(admin.getConfiguration())
+        .withImpersonateUsername("system:serviceaccount:" + OPERATOR_NAMESPACE + ":"
+            + OPERATOR_SERVICE_ACCOUNT)
+        .build();
+    return new KubernetesClientBuilder().withConfig(config).build();
+  }
+
+  private static Path repositoryFile(String path) {
+    return Path.of(System.getProperty("flowersim.repository.root", "..")).resolve(path);
+  }
+
   private static void applyOurCrd(KubernetesClient client) {
-    Path file = Path.of(System.getProperty("flowersim.repository.root", "..")).resolve(CRD_FILE);
+    Path file = repositoryFile(CRD_FILE);
     try (InputStream in = Files.newInputStream(file)) {
       CustomResourceDefinition crd = client.apiextensions().v1().customResourceDefinitions()
           .load(in).item();
