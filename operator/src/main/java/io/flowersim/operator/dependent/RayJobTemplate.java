@@ -195,9 +195,16 @@ public final class RayJobTemplate {
         });
   }
 
-  /** The spec as JSON, the form {@link #startedSpec} returns, for comparing the two. */
+  /**
+   * The spec as {@link #startedSpec} returns it, for comparing the two: through text, so that
+   * numbers get the same node types (a long seed read back from text is an int node).
+   */
   public static JsonNode specTree(FlowerSimulationSpec spec) {
-    return JSON.valueToTree(spec);
+    try {
+      return JSON.readTree(JSON.writeValueAsString(spec));
+    } catch (IOException e) {
+      throw new IllegalStateException("cannot write the spec as JSON", e);
+    }
   }
 
   private static String number(double value) {
