@@ -38,8 +38,8 @@ public final class FlowerSimulationOperator implements AutoCloseable {
     this.operator = new Operator(o -> {
       o.withKubernetesClient(client)
           .withCloseClientOnStop(false)
-          .withMetrics(MicrometerMetrics.newPerResourceCollectingMicrometerMetricsBuilder(registry)
-              .build());
+          // Per-controller meters only: per-resource ones would grow with the simulations.
+          .withMetrics(MicrometerMetrics.withoutPerResourceMetrics(registry));
       overrides.accept(o);
     });
     operator.register(new FlowerSimulationReconciler(settings), c -> {

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
 import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.ConfigMapBuilder;
 import io.fabric8.kubernetes.api.model.Container;
@@ -19,9 +20,12 @@ import io.fabric8.kubernetes.client.ConfigBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientBuilder;
 import io.fabric8.kubernetes.client.KubernetesClientException;
+import io.fabric8.kubernetes.client.Watcher;
+import io.fabric8.kubernetes.client.WatcherException;
 import io.fabric8.kubernetes.client.dsl.base.PatchContext;
 import io.fabric8.kubernetes.client.dsl.base.PatchType;
 import io.flowersim.api.kuberay.RayJob;
+import io.flowersim.api.kuberay.RayJobStatus;
 import io.flowersim.api.kuberay.WorkerGroupSpec;
 import io.flowersim.api.v1alpha1.FlowerSimulation;
 import io.flowersim.api.v1alpha1.TestFlowerSimulations;
@@ -34,13 +38,17 @@ import io.flowersim.api.v1alpha1.status.SimulationPhase;
 import io.flowersim.operator.dependent.RayJobTemplate;
 import io.flowersim.runtime.Main;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import java.io.IOException;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Predicate;
 import java.util.stream.Collectors;
+import java.util.stream.IntStream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
@@ -56,6 +64,7 @@ import org.junit.jupiter.api.Test;
 class FlowerSimulationOperatorIT {
 
   static final Duration WAIT = Duration.ofSeconds(30);
+  static final ObjectMapper JSON = new ObjectMapper();
 
   static KubernetesClient client;
   /** The operator's own client: its ServiceAccount with manifests/operator/rbac.yaml. */
@@ -266,7 +275,7 @@ class FlowerSimulationOperatorIT {
     String name = create(TestFlowerSimulations.minimal()).getMetadata().getName();
     await().atMost(WAIT).until(() -> rayJob(name), j -> j != null);
     client.resources(RayJob.class).inNamespace(namespace).withName(name).editStatus(j -> {
-      j.setStatus(new io.flowersim.api.kuberay.RayJobStatus());
+      j.setStatus(new RayJobStatus());
       j.getStatus().jobDeploymentStatus = "Failed";
       j.getStatus().message = "The RayJob has passed the activeDeadlineSeconds.";
       return j;
@@ -288,7 +297,7 @@ class FlowerSimulationOperatorIT {
     setRayJobStatus(name, "Running", "RUNNING", null);
     awaitStatus(name, s -> s.phase == SimulationPhase.Running);
 
-    List<Integer> roundsSeen = new java.util.concurrent.CopyOnWriteArrayList<>();
+    List<Integer> roundsSeen = new CopyOnWriteArrayList<>();
     try (var watch = client.configMaps().inNamespace(namespace).withName(name + "-history")
         .watch(new RoundsWatcher(roundsSeen));
         KubernetesClient runtime = asRuntime(name)) {
@@ -359,7 +368,7 @@ class FlowerSimulationOperatorIT {
     FlowerSimulationStatus done = awaitStatus(name, s -> s.phase == SimulationPhase.Succeeded);
     assertThat(done.currentRound).isEqualTo(rounds);
     assertThat(done.rounds).extracting(r -> r.round)
-        .containsExactlyElementsOf(java.util.stream.IntStream.rangeClosed(1, rounds).boxed()
+        .containsExactlyElementsOf(IntStream.rangeClosed(1, rounds).boxed()
             .toList());
   }
 
@@ -494,7 +503,7 @@ class FlowerSimulationOperatorIT {
   /** What KubeRay writes: deployment and job status, the cluster's name, start and end. */
   void setRayJobStatus(String name, String deployment, String jobStatus, String endTime) {
     client.resources(RayJob.class).inNamespace(namespace).withName(name).editStatus(j -> {
-      j.setStatus(new io.flowersim.api.kuberay.RayJobStatus());
+      j.setStatus(new RayJobStatus());
       j.getStatus().jobDeploymentStatus = deployment;
       j.getStatus().jobStatus = jobStatus;
       j.getStatus().rayClusterName = name + "-raycluster-x7k2p";
@@ -510,7 +519,7 @@ class FlowerSimulationOperatorIT {
   }
 
   FlowerSimulationStatus awaitStatus(String name,
-      java.util.function.Predicate<FlowerSimulationStatus> done) {
+      Predicate<FlowerSimulationStatus> done) {
     return await().atMost(WAIT).until(() -> status(name), s -> s != null && done.test(s));
   }
 
@@ -556,7 +565,7 @@ class FlowerSimulationOperatorIT {
   }
 
   /** Records the rounds in each version of the history ConfigMap. */
-  static final class RoundsWatcher implements io.fabric8.kubernetes.client.Watcher<ConfigMap> {
+  static final class RoundsWatcher implements Watcher<ConfigMap> {
     private final List<Integer> seen;
 
     RoundsWatcher(List<Integer> seen) {
@@ -569,15 +578,14 @@ class FlowerSimulationOperatorIT {
         return;
       }
       try {
-        var rounds = new com.fasterxml.jackson.databind.ObjectMapper()
-            .readTree(cm.getData().get(HistoryConfigMap.HISTORY_KEY)).path("rounds");
+        var rounds = JSON.readTree(cm.getData().get(HistoryConfigMap.HISTORY_KEY)).path("rounds");
         seen.add(rounds.size());
-      } catch (java.io.IOException e) {
+      } catch (IOException e) {
         throw new IllegalStateException(e);
       }
     }
 
     @Override
-    public void onClose(io.fabric8.kubernetes.client.WatcherException cause) {}
+    public void onClose(WatcherException cause) {}
   }
 }

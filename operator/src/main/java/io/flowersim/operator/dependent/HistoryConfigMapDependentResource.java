@@ -25,10 +25,8 @@ public class HistoryConfigMapDependentResource
 
   @Override
   protected ConfigMap desired(FlowerSimulation sim, Context<FlowerSimulation> context) {
-    return new ConfigMapBuilder().withNewMetadata()
-        .withName(new ResourceNames(sim).historyConfigMap())
-        .withNamespace(sim.getMetadata().getNamespace())
-        .withLabels(ManagedLabels.labels())
-        .endMetadata().build();
+    return new ConfigMapBuilder()
+        .withMetadata(ManagedLabels.metadata(new ResourceNames(sim).historyConfigMap(), sim))
+        .build();
   }
 }

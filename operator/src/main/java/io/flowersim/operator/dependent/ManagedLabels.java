@@ -1,5 +1,8 @@
 package io.flowersim.operator.dependent;
 
+import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.api.model.ObjectMeta;
+import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
 import java.util.Map;
 
 /** Labels on everything the operator makes; its informers watch only objects that carry them. */
@@ -15,6 +18,12 @@ public final class ManagedLabels {
   public static final String KUEUE_QUEUE_NAME = "kueue.x-k8s.io/queue-name";
 
   private ManagedLabels() {}
+
+  /** Metadata of an object made for {@code simulation}: its namespace, these labels. */
+  static ObjectMeta metadata(String name, HasMetadata simulation) {
+    return new ObjectMetaBuilder().withName(name)
+        .withNamespace(simulation.getMetadata().getNamespace()).withLabels(labels()).build();
+  }
 
   public static Map<String, String> labels() {
     return Map.of(MANAGED_BY, OPERATOR, "app.kubernetes.io/part-of", "flowersim");

@@ -20,15 +20,11 @@ public class RuntimeRoleBindingDependentResource
   @Override
   protected RoleBinding desired(FlowerSimulation sim, Context<FlowerSimulation> context) {
     ResourceNames names = new ResourceNames(sim);
-    String namespace = sim.getMetadata().getNamespace();
-    return new RoleBindingBuilder().withNewMetadata()
-        .withName(names.runtime())
-        .withNamespace(namespace)
-        .withLabels(ManagedLabels.labels())
-        .endMetadata()
+    return new RoleBindingBuilder()
+        .withMetadata(ManagedLabels.metadata(names.runtime(), sim))
         .withNewRoleRef("rbac.authorization.k8s.io", "Role", names.runtime())
         .addNewSubject().withKind("ServiceAccount").withName(names.runtime())
-        .withNamespace(namespace).endSubject()
+        .withNamespace(sim.getMetadata().getNamespace()).endSubject()
         .build();
   }
 }

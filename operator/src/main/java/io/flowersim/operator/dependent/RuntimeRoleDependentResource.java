@@ -21,11 +21,8 @@ public class RuntimeRoleDependentResource
   @Override
   protected Role desired(FlowerSimulation sim, Context<FlowerSimulation> context) {
     ResourceNames names = new ResourceNames(sim);
-    return new RoleBuilder().withNewMetadata()
-        .withName(names.runtime())
-        .withNamespace(sim.getMetadata().getNamespace())
-        .withLabels(ManagedLabels.labels())
-        .endMetadata()
+    return new RoleBuilder()
+        .withMetadata(ManagedLabels.metadata(names.runtime(), sim))
         .withRules(new PolicyRuleBuilder().withApiGroups("").withResources("configmaps")
             .withResourceNames(names.historyConfigMap()).withVerbs("get", "patch").build())
         .build();

@@ -19,10 +19,7 @@ public class RuntimeServiceAccountDependentResource
 
   @Override
   protected ServiceAccount desired(FlowerSimulation sim, Context<FlowerSimulation> context) {
-    return new ServiceAccountBuilder().withNewMetadata()
-        .withName(new ResourceNames(sim).runtime())
-        .withNamespace(sim.getMetadata().getNamespace())
-        .withLabels(ManagedLabels.labels())
-        .endMetadata().build();
+    return new ServiceAccountBuilder()
+        .withMetadata(ManagedLabels.metadata(new ResourceNames(sim).runtime(), sim)).build();
   }
 }
