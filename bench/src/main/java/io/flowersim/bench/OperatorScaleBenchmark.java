@@ -30,6 +30,7 @@ import java.io.InputStream;
 import java.lang.management.ManagementFactory;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
@@ -88,7 +89,10 @@ public final class OperatorScaleBenchmark {
       @Override
       public DistributionStatisticConfig configure(Meter.Id id, DistributionStatisticConfig c) {
         return id.getName().startsWith("operator.sdk.")
-            ? DistributionStatisticConfig.builder().percentiles(0.5, 0.99).build().merge(c) : c;
+            // One window for the whole run: by default the percentiles and max decay within
+            // about two minutes, which would report only the last phase.
+            ? DistributionStatisticConfig.builder().percentiles(0.5, 0.99)
+                .expiry(Duration.ofHours(1)).bufferLength(1).build().merge(c) : c;
       }
     });
     OperatorSettings settings = new OperatorSettings("example.org/runtime:bench", 60, 600,
