@@ -370,6 +370,10 @@ class FlowerSimulationOperatorIT {
     assertThat(done.rounds).extracting(r -> r.round)
         .containsExactlyElementsOf(IntStream.rangeClosed(1, rounds).boxed()
             .toList());
+    // The new operator created nothing over the runtime's ConfigMap.
+    assertThat(client.configMaps().inNamespace(namespace).withName(name + "-history").get()
+        .getData()).containsEntry(HistoryConfigMap.STATE_KEY, "succeeded")
+        .containsKey(HistoryConfigMap.HISTORY_KEY);
   }
 
   // ---- refused specs ------------------------------------------------------------------------
