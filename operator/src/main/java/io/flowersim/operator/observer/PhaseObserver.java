@@ -36,6 +36,9 @@ public final class PhaseObserver {
       if (job.getSpec() != null && Boolean.TRUE.equals(job.getSpec().suspend)) {
         return suspended();
       }
+      if (runtimeRuns(history)) {
+        return running(history);
+      }
       return new Observation(SimulationPhase.Pending, "RayJobPending",
           "waiting for KubeRay to start the RayJob");
     }
@@ -58,12 +61,17 @@ public final class PhaseObserver {
       default:
         // Initializing, Waiting, Retrying and values of later KubeRay releases: the cluster is on
         // its way. Rounds already recorded mean the runtime runs even if KubeRay has not said so.
-        if (!history.rounds().isEmpty() || history.state() == RunState.RUNNING) {
+        if (runtimeRuns(history)) {
           return running(history);
         }
         return new Observation(SimulationPhase.Provisioning, "ClusterProvisioning",
             "KubeRay is starting the Ray cluster (" + deployment + ")");
     }
+  }
+
+  /** Rounds recorded, or the runtime says it runs: it does, whatever KubeRay has said yet. */
+  private static boolean runtimeRuns(HistoryReading history) {
+    return !history.rounds().isEmpty() || history.state() == RunState.RUNNING;
   }
 
   private static Observation running(HistoryReading history) {

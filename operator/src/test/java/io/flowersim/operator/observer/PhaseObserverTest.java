@@ -74,6 +74,12 @@ class PhaseObserverTest {
   }
 
   @Test
+  void recordedRoundsMeanRunningBeforeKubeRayWroteAnyStatus() {
+    assertThat(PhaseObserver.observe(job(null, null), rounds(1, null), 3).phase())
+        .isEqualTo(SimulationPhase.Running);
+  }
+
+  @Test
   void recordedRoundsMeanRunningBeforeKubeRaySaysSo() {
     Observation o = PhaseObserver.observe(job("Initializing", null), rounds(2, RunState.RUNNING),
         3);
