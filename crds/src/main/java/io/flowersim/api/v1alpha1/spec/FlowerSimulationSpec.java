@@ -17,20 +17,14 @@ import java.util.Map;
 @ValidationRule(value = "!has(self.strategy) || !has(self.strategy.minFitClients) "
     + "|| self.strategy.minFitClients <= self.clients.count",
     message = "spec.strategy.minFitClients must not exceed spec.clients.count",
-    messageExpression = "'must be at most spec.clients.count (' + string(self.clients.count) "
-        + "+ '), got ' + string(self.strategy.minFitClients)",
     fieldPath = ".strategy.minFitClients")
 @ValidationRule(value = "!has(self.strategy) || !has(self.strategy.minEvaluateClients) "
     + "|| self.strategy.minEvaluateClients <= self.clients.count",
     message = "spec.strategy.minEvaluateClients must not exceed spec.clients.count",
-    messageExpression = "'must be at most spec.clients.count (' + string(self.clients.count) "
-        + "+ '), got ' + string(self.strategy.minEvaluateClients)",
     fieldPath = ".strategy.minEvaluateClients")
 @ValidationRule(value = "!has(self.strategy) || !has(self.strategy.minAvailableClients) "
     + "|| self.strategy.minAvailableClients <= self.clients.count",
     message = "spec.strategy.minAvailableClients must not exceed spec.clients.count",
-    messageExpression = "'must be at most spec.clients.count (' + string(self.clients.count) "
-        + "+ '), got ' + string(self.strategy.minAvailableClients)",
     fieldPath = ".strategy.minAvailableClients")
 public class FlowerSimulationSpec {
 

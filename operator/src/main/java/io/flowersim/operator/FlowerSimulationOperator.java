@@ -1,0 +1,96 @@
+package io.flowersim.operator;
+
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientBuilder;
+import io.flowersim.operator.health.HealthServer;
+import io.flowersim.operator.reconciler.FlowerSimulationReconciler;
+import io.javaoperatorsdk.operator.Operator;
+import io.javaoperatorsdk.operator.api.config.ConfigurationServiceOverrider;
+import io.javaoperatorsdk.operator.monitoring.micrometer.MicrometerMetrics;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import java.util.function.Consumer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The operator: one JOSDK controller for FlowerSimulation, its metrics in a Micrometer registry,
+ * and a health endpoint. Runs in the cluster (the Deployment in manifests/) or outside it on the
+ * current kubeconfig (bin/flowersim-operator).
+ */
+public final class FlowerSimulationOperator implements AutoCloseable {
+
+  private static final Logger LOG = LoggerFactory.getLogger(FlowerSimulationOperator.class);
+
+  /** Port of /healthz and /readyz; FLOWERSIM_HEALTH_PORT, 0 for none. */
+  public static final int DEFAULT_HEALTH_PORT = 8081;
+
+  private final Operator operator;
+  private final MeterRegistry registry;
+
+  /**
+   * @param overrides further JOSDK settings (tests on Fabric8's mock server turn off server-side
+   *     apply, which the mock does not support)
+   */
+  public FlowerSimulationOperator(KubernetesClient client, OperatorSettings settings,
+      MeterRegistry registry, Consumer<ConfigurationServiceOverrider> overrides) {
+    this.registry = registry;
+    this.operator = new Operator(o -> {
+      o.withKubernetesClient(client)
+          .withCloseClientOnStop(false)
+          // Per-controller meters only: per-resource ones would grow with the simulations.
+          .withMetrics(MicrometerMetrics.withoutPerResourceMetrics(registry));
+      overrides.accept(o);
+    });
+    operator.register(new FlowerSimulationReconciler(settings), c -> {
+      if (!settings.namespaces().isEmpty()) {
+        c.settingNamespaces(settings.namespaces().toArray(String[]::new));
+      }
+    });
+  }
+
+  public FlowerSimulationOperator start() {
+    operator.start();
+    return this;
+  }
+
+  public boolean isHealthy() {
+    return operator.getRuntimeInfo().allEventSourcesAreHealthy();
+  }
+
+  public boolean isStarted() {
+    return operator.getRuntimeInfo().isStarted();
+  }
+
+  public MeterRegistry registry() {
+    return registry;
+  }
+
+  @Override
+  public void close() {
+    operator.stop();
+  }
+
+  public static void main(String[] args) throws Exception {
+    OperatorSettings settings = OperatorSettings.fromEnvironment(System.getenv());
+    KubernetesClient client = new KubernetesClientBuilder().build();
+    int healthPort = Integer.parseInt(System.getenv()
+        .getOrDefault("FLOWERSIM_HEALTH_PORT", Integer.toString(DEFAULT_HEALTH_PORT)));
+    FlowerSimulationOperator operator =
+        new FlowerSimulationOperator(client, settings, new SimpleMeterRegistry(), o -> {});
+    HealthServer health = healthPort == 0 ? null
+        : new HealthServer(healthPort, operator::isStarted,
+            () -> operator.isStarted() && operator.isHealthy()).start();
+    Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+      operator.close();
+      if (health != null) {
+        health.close();
+      }
+      client.close();
+    }, "flowersim-operator-shutdown"));
+    LOG.info("flowersim operator on {} (namespaces: {}, runtime image {}){}",
+        client.getMasterUrl(), settings.namespaces().isEmpty() ? "all" : settings.namespaces(),
+        settings.runtimeImage(), health == null ? "" : ", health on :" + health.port());
+    operator.start();
+  }
+}

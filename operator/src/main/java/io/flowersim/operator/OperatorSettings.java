@@ -1,0 +1,73 @@
+package io.flowersim.operator;
+
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * What the operator decides for every simulation, from its environment (the Deployment sets
+ * these; bin/flowersim-operator takes the defaults).
+ *
+ * @param runtimeImage image of the Ray head and workers when spec.image is empty
+ * @param ttlSecondsAfterFinished how long KubeRay keeps a finished job's cluster (for logs)
+ * @param provisioningSeconds time allowed, besides the rounds themselves, to pull images and
+ *     start the cluster; with spec.rounds * roundTimeoutSeconds it makes the RayJob's
+ *     activeDeadlineSeconds
+ * @param runtimeCommand the Ray job's entrypoint: starts io.flowersim.runtime.Main in the image
+ * @param namespaces namespaces to watch; empty means all
+ */
+public record OperatorSettings(String runtimeImage, int ttlSecondsAfterFinished,
+    int provisioningSeconds, String runtimeCommand, List<String> namespaces) {
+
+  public static final String DEFAULT_RUNTIME_IMAGE = "flowersim/runtime:0.1.0";
+  public static final int DEFAULT_TTL_SECONDS_AFTER_FINISHED = 300;
+  public static final int DEFAULT_PROVISIONING_SECONDS = 1800;
+  /**
+   * The layout of the runtime image (images/runtime/Dockerfile): every jar in /opt/flowersim/lib,
+   * ours also in /opt/flowersim/code, the path Ray's Java workers load client code from. Ray Java
+   * needs the --add-opens on JDK 17 (DESIGN.md).
+   */
+  public static final String DEFAULT_RUNTIME_COMMAND = "java"
+      + " --add-opens=java.base/java.lang=ALL-UNNAMED --add-opens=java.base/java.math=ALL-UNNAMED"
+      + " --add-opens=java.base/java.util=ALL-UNNAMED"
+      + " --add-opens=java.base/java.util.concurrent=ALL-UNNAMED"
+      + " --add-opens=java.base/java.net=ALL-UNNAMED --add-opens=java.base/java.text=ALL-UNNAMED"
+      + " --add-opens=java.base/java.nio=ALL-UNNAMED --add-opens=java.base/sun.nio.ch=ALL-UNNAMED"
+      + " -Dflowersim.ray.code-search-path=/opt/flowersim/code"
+      + " -cp '/opt/flowersim/lib/*' io.flowersim.runtime.Main";
+
+  public static OperatorSettings defaults() {
+    return fromEnvironment(Map.of());
+  }
+
+  /**
+   * FLOWERSIM_RUNTIME_IMAGE, FLOWERSIM_TTL_SECONDS_AFTER_FINISHED, FLOWERSIM_PROVISIONING_SECONDS,
+   * FLOWERSIM_RUNTIME_COMMAND, FLOWERSIM_WATCH_NAMESPACES (comma-separated).
+   */
+  public static OperatorSettings fromEnvironment(Map<String, String> env) {
+    return new OperatorSettings(
+        env.getOrDefault("FLOWERSIM_RUNTIME_IMAGE", DEFAULT_RUNTIME_IMAGE),
+        number(env, "FLOWERSIM_TTL_SECONDS_AFTER_FINISHED", DEFAULT_TTL_SECONDS_AFTER_FINISHED),
+        number(env, "FLOWERSIM_PROVISIONING_SECONDS", DEFAULT_PROVISIONING_SECONDS),
+        env.getOrDefault("FLOWERSIM_RUNTIME_COMMAND", DEFAULT_RUNTIME_COMMAND),
+        Arrays.stream(env.getOrDefault("FLOWERSIM_WATCH_NAMESPACES", "").split(","))
+            .map(String::strip).filter(s -> !s.isEmpty()).toList());
+  }
+
+  private static int number(Map<String, String> env, String name, int fallback) {
+    String value = env.get(name);
+    if (value == null || value.isBlank()) {
+      return fallback;
+    }
+    try {
+      int n = Integer.parseInt(value.strip());
+      if (n >= 0) {
+        return n;
+      }
+    } catch (NumberFormatException e) {
+      // reported below
+    }
+    throw new IllegalArgumentException(name + ": expected a whole number >= 0, got \"" + value
+        + "\"");
+  }
+}

@@ -1,0 +1,213 @@
+package io.flowersim.operator.dependent;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.fabric8.kubernetes.api.model.ContainerBuilder;
+import io.fabric8.kubernetes.api.model.EnvVar;
+import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
+import io.fabric8.kubernetes.api.model.PodSpecBuilder;
+import io.fabric8.kubernetes.api.model.PodTemplateSpec;
+import io.fabric8.kubernetes.api.model.PodTemplateSpecBuilder;
+import io.fabric8.kubernetes.api.model.Quantity;
+import io.fabric8.kubernetes.api.model.ResourceRequirementsBuilder;
+import io.flowersim.api.kuberay.HeadGroupSpec;
+import io.flowersim.api.kuberay.RayClusterSpec;
+import io.flowersim.api.kuberay.RayJob;
+import io.flowersim.api.kuberay.RayJobSpec;
+import io.flowersim.api.kuberay.WorkerGroupSpec;
+import io.flowersim.api.v1alpha1.FlowerSimulation;
+import io.flowersim.api.v1alpha1.handover.RuntimeEnvironment;
+import io.flowersim.api.v1alpha1.spec.ClusterSpec;
+import io.flowersim.api.v1alpha1.spec.FlowerSimulationSpec;
+import io.flowersim.operator.OperatorSettings;
+import java.io.IOException;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * The RayJob that runs a simulation: a head pod that runs the runtime (io.flowersim.runtime.Main)
+ * as the Ray job's driver, and one Ray worker group per spec.cluster.workerGroups entry.
+ */
+public final class RayJobTemplate {
+
+  public static final String RAY_VERSION = "2.39.0";
+  public static final String HEAD_CONTAINER = "ray-head";
+  public static final String WORKER_CONTAINER = "ray-worker";
+  public static final String GPU_RESOURCE = "nvidia.com/gpu";
+
+  private static final ObjectMapper JSON = new ObjectMapper();
+
+  private final OperatorSettings settings;
+
+  public RayJobTemplate(OperatorSettings settings) {
+    this.settings = settings;
+  }
+
+  public RayJob build(FlowerSimulation sim) {
+    FlowerSimulationSpec spec = sim.getSpec();
+    ResourceNames names = new ResourceNames(sim);
+    RayJob job = new RayJob();
+    Map<String, String> labels = new LinkedHashMap<>(ManagedLabels.labels());
+    if (spec.queueName != null) {
+      labels.put(ManagedLabels.KUEUE_QUEUE_NAME, spec.queueName);
+    }
+    job.setMetadata(new ObjectMetaBuilder().withName(names.rayJob())
+        .withNamespace(sim.getMetadata().getNamespace()).withLabels(labels).build());
+
+    RayJobSpec js = job.getSpec();
+    js.entrypoint = settings.runtimeCommand();
+    js.shutdownAfterJobFinishes = true;
+    js.ttlSecondsAfterFinished = settings.ttlSecondsAfterFinished();
+    js.activeDeadlineSeconds = activeDeadlineSeconds(spec);
+    // Kueue admits a queued RayJob by unsuspending it, so one that names a queue starts suspended.
+    js.suspend = Boolean.TRUE.equals(spec.suspend) || spec.queueName != null;
+
+    ClusterSpec cluster = spec.cluster == null ? new ClusterSpec() : spec.cluster;
+    String image = spec.image != null && !spec.image.isBlank() ? spec.image
+        : settings.runtimeImage();
+    RayClusterSpec rc = new RayClusterSpec();
+    rc.rayVersion = RAY_VERSION;
+    rc.headGroupSpec = head(sim, cluster, image, names);
+    for (io.flowersim.api.v1alpha1.spec.WorkerGroupSpec group : cluster.workerGroups) {
+      rc.workerGroupSpecs.add(worker(group, image, spec.priorityClassName));
+    }
+    js.rayClusterSpec = rc;
+    return job;
+  }
+
+  /** The rounds at their time limit plus time to provision: past this KubeRay fails the job. */
+  int activeDeadlineSeconds(FlowerSimulationSpec spec) {
+    long seconds = (long) spec.rounds * spec.roundTimeoutSecondsOrDefault()
+        + settings.provisioningSeconds();
+    return (int) Math.min(Integer.MAX_VALUE, seconds);
+  }
+
+  private HeadGroupSpec head(FlowerSimulation sim, ClusterSpec cluster, String image,
+      ResourceNames names) {
+    HeadGroupSpec head = new HeadGroupSpec();
+    // The job is submitted through the dashboard, which must listen beyond loopback.
+    head.rayStartParams.put("dashboard-host", "0.0.0.0");
+    if (!cluster.workerGroups.isEmpty()) {
+      // Clients go to the workers; the head keeps its CPUs for the server and Ray's own services.
+      head.rayStartParams.put("num-cpus", "0");
+    }
+    ResourceRequirementsBuilder resources = new ResourceRequirementsBuilder();
+    if (cluster.head != null) {
+      if (cluster.head.cpus != null) {
+        Quantity cpu = new Quantity(number(cluster.head.cpus));
+        resources.addToRequests("cpu", cpu).addToLimits("cpu", cpu);
+      }
+      if (cluster.head.memory != null) {
+        resources.addToRequests("memory", cluster.head.memory)
+            .addToLimits("memory", cluster.head.memory);
+      }
+    }
+    List<EnvVar> env = List.of(
+        new EnvVar(RuntimeEnvironment.SIMULATION, simulationJson(sim), null),
+        new EnvVar(RuntimeEnvironment.HISTORY_CONFIGMAP, names.historyConfigMap(), null),
+        new EnvVar(RuntimeEnvironment.NAMESPACE, sim.getMetadata().getNamespace(), null),
+        new EnvVar(RuntimeEnvironment.BACKEND, "ray", null),
+        new EnvVar(RuntimeEnvironment.RAY_ADDRESS, "auto", null));
+    head.template = template(new PodSpecBuilder()
+        .withServiceAccountName(names.runtime())
+        .withPriorityClassName(sim.getSpec().priorityClassName)
+        .withContainers(new ContainerBuilder().withName(HEAD_CONTAINER).withImage(image)
+            .withResources(resources.build()).withEnv(env).build()));
+    return head;
+  }
+
+  private static WorkerGroupSpec worker(io.flowersim.api.v1alpha1.spec.WorkerGroupSpec group,
+      String image, String priorityClassName) {
+    WorkerGroupSpec worker = new WorkerGroupSpec();
+    worker.groupName = group.name;
+    worker.replicas = group.replicas == null ? 1 : group.replicas;
+    worker.minReplicas = group.minReplicas == null ? worker.replicas : group.minReplicas;
+    worker.maxReplicas = group.maxReplicas == null ? Math.max(worker.replicas, worker.minReplicas)
+        : group.maxReplicas;
+    ResourceRequirementsBuilder resources = new ResourceRequirementsBuilder();
+    if (group.cpus != null) {
+      Quantity cpu = new Quantity(number(group.cpus));
+      resources.addToRequests("cpu", cpu).addToLimits("cpu", cpu);
+      // Ray counts whole CPUs; a pod with less than one still offers one client slot.
+      worker.rayStartParams.put("num-cpus", Long.toString(Math.max(1, (long) Math.floor(group.cpus))));
+    }
+    if (group.memory != null) {
+      resources.addToRequests("memory", group.memory).addToLimits("memory", group.memory);
+    }
+    int gpus = group.gpus == null ? 0 : group.gpus;
+    if (gpus > 0) {
+      resources.addToLimits(GPU_RESOURCE, new Quantity(Integer.toString(gpus)));
+    }
+    worker.rayStartParams.put("num-gpus", Integer.toString(gpus));
+    worker.template = template(new PodSpecBuilder()
+        .withPriorityClassName(priorityClassName)
+        .withNodeSelector(group.nodeSelector.isEmpty() ? null : group.nodeSelector)
+        .withTolerations(group.tolerations.isEmpty() ? null : group.tolerations)
+        .withContainers(new ContainerBuilder().withName(WORKER_CONTAINER).withImage(image)
+            .withResources(resources.build()).build()));
+    return worker;
+  }
+
+  private static PodTemplateSpec template(PodSpecBuilder pod) {
+    return new PodTemplateSpecBuilder().withNewMetadata().withLabels(ManagedLabels.labels())
+        .endMetadata().withSpec(pod.build()).build();
+  }
+
+  /**
+   * The simulation as the runtime reads it: apiVersion, kind, name, namespace and spec only, so
+   * that it does not change when the operator writes the status.
+   */
+  static String simulationJson(FlowerSimulation sim) {
+    ObjectNode doc = JSON.createObjectNode();
+    doc.put("apiVersion", FlowerSimulation.API_VERSION);
+    doc.put("kind", FlowerSimulation.KIND);
+    ObjectNode metadata = doc.putObject("metadata");
+    metadata.put("name", sim.getMetadata().getName());
+    metadata.put("namespace", sim.getMetadata().getNamespace());
+    doc.set("spec", JSON.valueToTree(sim.getSpec()));
+    return doc.toString();
+  }
+
+  /**
+   * The spec a RayJob was made from, read back from its head pod's environment; empty when the
+   * RayJob was not made by this template.
+   */
+  public static Optional<JsonNode> startedSpec(RayJob job) {
+    if (job.getSpec() == null || job.getSpec().rayClusterSpec == null
+        || job.getSpec().rayClusterSpec.headGroupSpec == null
+        || job.getSpec().rayClusterSpec.headGroupSpec.template == null) {
+      return Optional.empty();
+    }
+    return job.getSpec().rayClusterSpec.headGroupSpec.template.getSpec().getContainers().stream()
+        .filter(c -> c.getEnv() != null)
+        .flatMap(c -> c.getEnv().stream())
+        .filter(e -> RuntimeEnvironment.SIMULATION.equals(e.getName()) && e.getValue() != null)
+        .findFirst()
+        .flatMap(e -> {
+          try {
+            return Optional.ofNullable(JSON.readTree(e.getValue()).get("spec"));
+          } catch (IOException ex) {
+            return Optional.empty();
+          }
+        });
+  }
+
+  /**
+   * The spec as {@link #startedSpec} returns it, for comparing the two: through text, so that
+   * numbers get the same node types (a long seed read back from text is an int node).
+   */
+  public static JsonNode specTree(FlowerSimulationSpec spec) {
+    try {
+      return JSON.readTree(JSON.writeValueAsString(spec));
+    } catch (IOException e) {
+      throw new IllegalStateException("cannot write the spec as JSON", e);
+    }
+  }
+
+  private static String number(double value) {
+    return value == Math.rint(value) ? Long.toString((long) value) : Double.toString(value);
+  }
+}

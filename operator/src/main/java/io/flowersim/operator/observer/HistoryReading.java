@@ -1,0 +1,61 @@
+package io.flowersim.operator.observer;
+
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.json.JsonMapper;
+import io.fabric8.kubernetes.api.model.ConfigMap;
+import io.flowersim.api.v1alpha1.handover.HistoryConfigMap;
+import io.flowersim.api.v1alpha1.handover.HistoryConfigMap.RunState;
+import io.flowersim.api.v1alpha1.status.RoundRecord;
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * What the runtime wrote into the history ConfigMap: the rounds so far and its run state.
+ *
+ * @param rounds completed rounds, oldest first
+ * @param state the runtime's own report, null before it wrote one
+ * @param message the runtime's message with a final state, else null
+ * @param problem why the data could not be read, else null
+ */
+public record HistoryReading(List<RoundRecord> rounds, RunState state, String message,
+    String problem) {
+
+  /** Reads only the rounds: the runtime's history.json has more, for the CLI's plot. */
+  private static final ObjectMapper JSON = JsonMapper.builder()
+      .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES).build();
+
+  public static final HistoryReading NONE = new HistoryReading(List.of(), null, null, null);
+
+  public static HistoryReading of(ConfigMap configMap) {
+    if (configMap == null || configMap.getData() == null) {
+      return NONE;
+    }
+    Map<String, String> data = configMap.getData();
+    RunState state = RunState.of(data.get(HistoryConfigMap.STATE_KEY));
+    String message = data.get(HistoryConfigMap.MESSAGE_KEY);
+    String json = data.get(HistoryConfigMap.HISTORY_KEY);
+    if (json == null || json.isBlank()) {
+      return new HistoryReading(List.of(), state, message, null);
+    }
+    try {
+      JsonNode rounds = JSON.readTree(json).path("rounds");
+      List<RoundRecord> records = new ArrayList<>();
+      for (JsonNode round : rounds) {
+        records.add(JSON.treeToValue(round, RoundRecord.class));
+      }
+      return new HistoryReading(List.copyOf(records), state, message, null);
+    } catch (IOException | IllegalArgumentException e) {
+      return new HistoryReading(List.of(), state, message, "the history ConfigMap's "
+          + HistoryConfigMap.HISTORY_KEY + " is not readable: " + e.getMessage());
+    }
+  }
+
+  /** The last completed round, 0 before the first. */
+  public int currentRound() {
+    return rounds.isEmpty() ? 0 : rounds.get(rounds.size() - 1).round;
+  }
+}

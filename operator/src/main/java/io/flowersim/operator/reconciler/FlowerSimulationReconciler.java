@@ -1,0 +1,158 @@
+package io.flowersim.operator.reconciler;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.fabric8.kubernetes.api.model.ConfigMap;
+import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
+import io.flowersim.api.kuberay.RayJob;
+import io.flowersim.api.v1alpha1.FlowerSimulation;
+import io.flowersim.api.v1alpha1.status.Condition;
+import io.flowersim.api.v1alpha1.status.FlowerSimulationStatus;
+import io.flowersim.api.v1alpha1.status.SimulationPhase;
+import io.flowersim.api.v1alpha1.validation.FlowerSimulationValidator;
+import io.flowersim.api.v1alpha1.validation.ValidationError;
+import io.flowersim.operator.OperatorSettings;
+import io.flowersim.operator.dependent.HistoryConfigMapDependentResource;
+import io.flowersim.operator.dependent.RayJobDependentResource;
+import io.flowersim.operator.dependent.RayJobTemplate;
+import io.flowersim.operator.dependent.RuntimeRoleBindingDependentResource;
+import io.flowersim.operator.dependent.RuntimeRoleDependentResource;
+import io.flowersim.operator.dependent.RuntimeServiceAccountDependentResource;
+import io.flowersim.operator.dependent.Settings;
+import io.flowersim.operator.dependent.SpecAcceptedCondition;
+import io.flowersim.operator.observer.HistoryReading;
+import io.flowersim.operator.observer.Observation;
+import io.flowersim.operator.observer.PhaseObserver;
+import io.flowersim.operator.validation.StartedSpecCheck;
+import io.javaoperatorsdk.operator.api.reconciler.Context;
+import io.javaoperatorsdk.operator.api.reconciler.ContextInitializer;
+import io.javaoperatorsdk.operator.api.reconciler.ControllerConfiguration;
+import io.javaoperatorsdk.operator.api.reconciler.Reconciler;
+import io.javaoperatorsdk.operator.api.reconciler.UpdateControl;
+import io.javaoperatorsdk.operator.api.reconciler.Workflow;
+import io.javaoperatorsdk.operator.api.reconciler.dependent.Dependent;
+import java.time.Clock;
+import java.time.temporal.ChronoUnit;
+import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
+
+/**
+ * Reconciles a FlowerSimulation. The workflow makes the dependents (history ConfigMap and the
+ * runtime's RBAC first, then the RayJob); this class then observes the RayJob and the history,
+ * and writes the status, the only writer of it, in one patch, and only when it changed.
+ */
+@ControllerConfiguration(name = FlowerSimulationReconciler.NAME)
+@Workflow(dependents = {
+    @Dependent(name = "history", type = HistoryConfigMapDependentResource.class,
+        reconcilePrecondition = SpecAcceptedCondition.class),
+    @Dependent(name = "runtime-serviceaccount",
+        type = RuntimeServiceAccountDependentResource.class,
+        reconcilePrecondition = SpecAcceptedCondition.class),
+    @Dependent(name = "runtime-role", type = RuntimeRoleDependentResource.class,
+        reconcilePrecondition = SpecAcceptedCondition.class),
+    @Dependent(name = "runtime-rolebinding", type = RuntimeRoleBindingDependentResource.class,
+        dependsOn = {"runtime-serviceaccount", "runtime-role"},
+        reconcilePrecondition = SpecAcceptedCondition.class),
+    @Dependent(name = "rayjob", type = RayJobDependentResource.class,
+        dependsOn = {"history", "runtime-rolebinding"},
+        reconcilePrecondition = SpecAcceptedCondition.class)})
+public class FlowerSimulationReconciler
+    implements Reconciler<FlowerSimulation>, ContextInitializer<FlowerSimulation> {
+
+  public static final String NAME = "flowersimulation";
+
+  private static final ObjectMapper JSON = new ObjectMapper();
+
+  private final OperatorSettings settings;
+  private final Clock clock;
+
+  public FlowerSimulationReconciler(OperatorSettings settings) {
+    this(settings, Clock.systemUTC());
+  }
+
+  FlowerSimulationReconciler(OperatorSettings settings, Clock clock) {
+    this.settings = settings;
+    this.clock = clock;
+  }
+
+  @Override
+  public void initContext(FlowerSimulation sim, Context<FlowerSimulation> context) {
+    Settings.put(context, settings);
+  }
+
+  @Override
+  public UpdateControl<FlowerSimulation> reconcile(FlowerSimulation sim,
+      Context<FlowerSimulation> context) {
+    RayJob job = context.getSecondaryResource(RayJob.class).orElse(null);
+    ConfigMap historyMap = context.getSecondaryResource(ConfigMap.class).orElse(null);
+    HistoryReading history = HistoryReading.of(historyMap);
+    List<String> errors = FlowerSimulationValidator.validate(sim).stream()
+        .map(ValidationError::toString).toList();
+    List<String> changed = job == null ? List.of()
+        : StartedSpecCheck.changedFields(sim.getSpec(), job);
+    int totalRounds = startedRounds(job).orElse(sim.getSpec().rounds);
+    Observation observed = PhaseObserver.observe(job, history, totalRounds);
+    String now = clock.instant().truncatedTo(ChronoUnit.SECONDS).toString();
+    FlowerSimulationStatus next = StatusBuilder.build(sim, job, history, observed, errors,
+        changed, totalRounds, now);
+
+    FlowerSimulationStatus previous = sim.getStatus();
+    if (previous != null && sameStatus(previous, next)) {
+      return UpdateControl.noUpdate();
+    }
+    announce(sim, previous, next, context);
+    return UpdateControl.patchStatus(forStatusPatch(sim, next));
+  }
+
+  private static Optional<Integer> startedRounds(RayJob job) {
+    if (job == null) {
+      return Optional.empty();
+    }
+    return RayJobTemplate.startedSpec(job).map(spec -> spec.get("rounds"))
+        .filter(JsonNode::isInt).map(JsonNode::asInt);
+  }
+
+  /** Events for what changed: a new phase, a newly refused or changed spec. */
+  private static void announce(FlowerSimulation sim, FlowerSimulationStatus previous,
+      FlowerSimulationStatus next, Context<FlowerSimulation> context) {
+    SimulationEvents events = new SimulationEvents(context.getClient());
+    SimulationPhase before = previous == null ? null : previous.phase;
+    if (next.phase != before) {
+      if (next.phase == SimulationPhase.Failed) {
+        events.warning(sim, "Failed", next.message);
+      } else {
+        events.normal(sim, next.phase.name(), next.message);
+      }
+    }
+    Condition validated = condition(next, Conditions.VALIDATED);
+    Condition validatedBefore = previous == null ? null
+        : condition(previous, Conditions.VALIDATED);
+    boolean newProblem = validated != null && "False".equals(validated.status)
+        && (validatedBefore == null || !Objects.equals(validatedBefore.message, validated.message));
+    // A refused spec already said so in the Failed event above.
+    boolean told = next.phase == SimulationPhase.Failed && next.phase != before
+        && "InvalidSpec".equals(validated == null ? null : validated.reason);
+    if (newProblem && !told) {
+      events.warning(sim, validated.reason, validated.message);
+    }
+  }
+
+  private static Condition condition(FlowerSimulationStatus status, String type) {
+    return status.conditions.stream().filter(c -> type.equals(c.type)).findFirst().orElse(null);
+  }
+
+  private static boolean sameStatus(FlowerSimulationStatus a, FlowerSimulationStatus b) {
+    return JSON.valueToTree(a).equals(JSON.valueToTree(b));
+  }
+
+  /** Only name, namespace and status: the patch must not touch the spec or metadata. */
+  private static FlowerSimulation forStatusPatch(FlowerSimulation sim,
+      FlowerSimulationStatus status) {
+    FlowerSimulation patch = new FlowerSimulation();
+    patch.setMetadata(new ObjectMetaBuilder().withName(sim.getMetadata().getName())
+        .withNamespace(sim.getMetadata().getNamespace()).build());
+    patch.setStatus(status);
+    return patch;
+  }
+}

@@ -1,0 +1,595 @@
+package io.flowersim.operator;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.fabric8.kubernetes.api.model.ConfigMap;
+import io.fabric8.kubernetes.api.model.ConfigMapBuilder;
+import io.fabric8.kubernetes.api.model.Container;
+import io.fabric8.kubernetes.api.model.EnvVar;
+import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.api.model.OwnerReference;
+import io.fabric8.kubernetes.api.model.Quantity;
+import io.fabric8.kubernetes.api.model.ServiceAccount;
+import io.fabric8.kubernetes.api.model.rbac.Role;
+import io.fabric8.kubernetes.api.model.rbac.RoleBinding;
+import io.fabric8.kubernetes.client.Config;
+import io.fabric8.kubernetes.client.ConfigBuilder;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientBuilder;
+import io.fabric8.kubernetes.client.KubernetesClientException;
+import io.fabric8.kubernetes.client.Watcher;
+import io.fabric8.kubernetes.client.WatcherException;
+import io.fabric8.kubernetes.client.dsl.base.PatchContext;
+import io.fabric8.kubernetes.client.dsl.base.PatchType;
+import io.flowersim.api.kuberay.RayJob;
+import io.flowersim.api.kuberay.RayJobStatus;
+import io.flowersim.api.kuberay.WorkerGroupSpec;
+import io.flowersim.api.v1alpha1.FlowerSimulation;
+import io.flowersim.api.v1alpha1.TestFlowerSimulations;
+import io.flowersim.api.v1alpha1.handover.HistoryConfigMap;
+import io.flowersim.api.v1alpha1.handover.RuntimeEnvironment;
+import io.flowersim.api.v1alpha1.spec.StrategySpec;
+import io.flowersim.api.v1alpha1.status.Condition;
+import io.flowersim.api.v1alpha1.status.FlowerSimulationStatus;
+import io.flowersim.api.v1alpha1.status.SimulationPhase;
+import io.flowersim.operator.dependent.RayJobTemplate;
+import io.flowersim.runtime.Main;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import java.io.IOException;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Predicate;
+import java.util.stream.Collectors;
+import java.util.stream.IntStream;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The operator in this JVM against a real kube-apiserver (with KubeRay's real CRDs and the
+ * garbage-collecting controller-manager of scripts/kube-control-plane.sh). No KubeRay operator:
+ * the tests write the RayJob's status as KubeRay would, and run the runtime's entry point here
+ * (local backend) as the Ray head would. Each test has its own namespace.
+ */
+class FlowerSimulationOperatorIT {
+
+  static final Duration WAIT = Duration.ofSeconds(30);
+  static final ObjectMapper JSON = new ObjectMapper();
+
+  static KubernetesClient client;
+  /** The operator's own client: its ServiceAccount with manifests/operator/rbac.yaml. */
+  static KubernetesClient operatorClient;
+
+  String namespace;
+  FlowerSimulationOperator operator;
+
+  @BeforeAll
+  static void connect() {
+    client = KubeApiServer.connect();
+    operatorClient = KubeApiServer.asOperator(client);
+  }
+
+  @AfterAll
+  static void disconnect() {
+    if (operatorClient != null) {
+      operatorClient.close();
+    }
+  }
+
+  @BeforeEach
+  void startOperator() {
+    namespace = KubeApiServer.newNamespace(client, "fsim-it");
+    operator = startOperator(namespace);
+  }
+
+  static FlowerSimulationOperator startOperator(String namespace) {
+    OperatorSettings settings = new OperatorSettings("example.org/flowersim/runtime:test", 60,
+        600, OperatorSettings.DEFAULT_RUNTIME_COMMAND, List.of(namespace));
+    return new FlowerSimulationOperator(operatorClient, settings, new SimpleMeterRegistry(), o -> {})
+        .start();
+  }
+
+  @AfterEach
+  void stop() {
+    if (operator != null) {
+      operator.close();
+    }
+    client.namespaces().withName(namespace).delete();
+  }
+
+  // ---- what the operator makes ----------------------------------------------------------------
+
+  @Test
+  void applyingASimulationMakesTheRayJobConfigMapAndRbacWithTheExpectedShape() {
+    FlowerSimulation sim = TestFlowerSimulations.full();
+    sim.getSpec().queueName = null;
+    sim.getSpec().cluster.workerGroups.add(TestFlowerSimulations.workerGroup("a100"));
+    sim.getSpec().cluster.workerGroups.get(1).nodeSelector
+        .put("nvidia.com/gpu.product", "NVIDIA-A100-SXM4-40GB");
+    sim.getSpec().cluster.workerGroups.get(1).gpus = 2;
+    FlowerSimulation created = create(sim);
+    String name = created.getMetadata().getName();
+
+    RayJob job = await().atMost(WAIT).until(() -> rayJob(name), j -> j != null);
+    assertOwnedBy(job, created);
+    assertThat(job.getMetadata().getName()).isEqualTo(name);
+    assertThat(job.getSpec().shutdownAfterJobFinishes).isTrue();
+    assertThat(job.getSpec().ttlSecondsAfterFinished).isEqualTo(60);
+    assertThat(job.getSpec().activeDeadlineSeconds).isEqualTo(10 * 600 + 600);
+    assertThat(job.getSpec().suspend).isFalse();
+    assertThat(job.getSpec().entrypoint).contains("io.flowersim.runtime.Main");
+
+    var head = job.getSpec().rayClusterSpec.headGroupSpec;
+    Container headContainer = head.template.getSpec().getContainers().get(0);
+    assertThat(headContainer.getImage()).isEqualTo("flowersim/runtime:0.1.0");
+    assertThat(headContainer.getResources().getLimits())
+        .containsEntry("cpu", new Quantity("2")).containsEntry("memory", new Quantity("8Gi"));
+    assertThat(env(headContainer)).containsEntry(RuntimeEnvironment.RAY_ADDRESS, "auto")
+        .containsEntry(RuntimeEnvironment.BACKEND, "ray")
+        .containsEntry(RuntimeEnvironment.HISTORY_CONFIGMAP, name + "-history")
+        .containsEntry(RuntimeEnvironment.NAMESPACE, namespace);
+    assertThat(env(headContainer).get(RuntimeEnvironment.SIMULATION))
+        .contains("\"task\":\"fashion-mnist-mlp\"").contains("\"name\":\"" + name + "\"");
+    assertThat(head.template.getSpec().getServiceAccountName()).isEqualTo(name + "-runtime");
+    assertThat(head.template.getSpec().getPriorityClassName()).isEqualTo("research-low");
+    assertThat(head.rayStartParams).containsEntry("num-cpus", "0");
+
+    List<WorkerGroupSpec> workers = job.getSpec().rayClusterSpec.workerGroupSpecs;
+    assertThat(workers).extracting(w -> w.groupName).containsExactly("gpu", "a100");
+    WorkerGroupSpec h100 = workers.get(0);
+    assertThat(List.of(h100.replicas, h100.minReplicas, h100.maxReplicas))
+        .containsExactly(2, 0, 4);
+    assertThat(h100.rayStartParams).containsEntry("num-cpus", "8").containsEntry("num-gpus", "1");
+    var h100Pod = h100.template.getSpec();
+    assertThat(h100Pod.getContainers().get(0).getResources().getLimits())
+        .containsEntry("nvidia.com/gpu", new Quantity("1"))
+        .containsEntry("memory", new Quantity("32Gi"));
+    assertThat(h100Pod.getNodeSelector())
+        .containsEntry("nvidia.com/gpu.product", "NVIDIA-H100-80GB-HBM3");
+    assertThat(h100Pod.getTolerations()).singleElement().satisfies(t -> {
+      assertThat(t.getKey()).isEqualTo("nvidia.com/gpu");
+      assertThat(t.getOperator()).isEqualTo("Exists");
+      assertThat(t.getEffect()).isEqualTo("NoSchedule");
+    });
+    WorkerGroupSpec a100 = workers.get(1);
+    assertThat(a100.rayStartParams).containsEntry("num-gpus", "2");
+    assertThat(a100.template.getSpec().getContainers().get(0).getResources().getLimits())
+        .containsEntry("nvidia.com/gpu", new Quantity("2"));
+    assertThat(a100.template.getSpec().getNodeSelector())
+        .containsEntry("nvidia.com/gpu.product", "NVIDIA-A100-SXM4-40GB");
+
+    ConfigMap history = client.configMaps().inNamespace(namespace).withName(name + "-history")
+        .get();
+    assertOwnedBy(history, created);
+    assertThat(history.getData()).isNullOrEmpty();
+    ServiceAccount sa = client.serviceAccounts().inNamespace(namespace)
+        .withName(name + "-runtime").get();
+    assertOwnedBy(sa, created);
+    Role role = client.rbac().roles().inNamespace(namespace).withName(name + "-runtime").get();
+    assertOwnedBy(role, created);
+    assertThat(role.getRules()).singleElement().satisfies(rule -> {
+      assertThat(rule.getApiGroups()).containsExactly("");
+      assertThat(rule.getResources()).containsExactly("configmaps");
+      assertThat(rule.getResourceNames()).containsExactly(name + "-history");
+      assertThat(rule.getVerbs()).containsExactlyInAnyOrder("get", "patch");
+    });
+    RoleBinding binding = client.rbac().roleBindings().inNamespace(namespace)
+        .withName(name + "-runtime").get();
+    assertOwnedBy(binding, created);
+    assertThat(binding.getRoleRef().getName()).isEqualTo(name + "-runtime");
+    assertThat(binding.getSubjects()).singleElement()
+        .satisfies(s -> assertThat(s.getName()).isEqualTo(name + "-runtime"));
+
+    FlowerSimulationStatus status = awaitStatus(name, s -> s.rayJobName != null);
+    assertThat(status.phase).isEqualTo(SimulationPhase.Pending);
+    assertThat(status.totalRounds).isEqualTo(10);
+    assertThat(status.historyConfigMap).isEqualTo(name + "-history");
+    assertThat(condition(status, "Validated")).satisfies(c -> {
+      assertThat(c.status).as(c.reason + ": " + c.message).isEqualTo("True");
+      assertThat(c.observedGeneration).isEqualTo(created.getMetadata().getGeneration());
+    });
+  }
+
+  @Test
+  void aLongNameGetsAShortenedRayJobName() {
+    String longName = "a-simulation-whose-name-is-much-longer-than-kuberay-allows-for-rayjobs";
+    FlowerSimulation sim = TestFlowerSimulations.minimal();
+    sim.getMetadata().setName(longName);
+    create(sim);
+
+    FlowerSimulationStatus status = awaitStatus(longName, s -> s.rayJobName != null);
+    assertThat(status.rayJobName).hasSizeLessThanOrEqualTo(RayJob.NAME_MAX_LENGTH)
+        .startsWith("a-simulation-whose-name");
+    assertThat(rayJob(status.rayJobName)).isNotNull();
+  }
+
+  @Test
+  void aQueuedSimulationStartsSuspendedForKueueAndTheOperatorLeavesSuspendToKueue() {
+    FlowerSimulation sim = TestFlowerSimulations.full();
+    String name = create(sim).getMetadata().getName();
+    RayJob job = await().atMost(WAIT).until(() -> rayJob(name), j -> j != null);
+    assertThat(job.getSpec().suspend).isTrue();
+    assertThat(job.getMetadata().getLabels())
+        .containsEntry("kueue.x-k8s.io/queue-name", "team-a-queue");
+    awaitStatus(name, s -> s.phase == SimulationPhase.Suspended);
+
+    // Kueue admits the workload: it unsuspends the RayJob. The operator must not undo that.
+    client.resources(RayJob.class).inNamespace(namespace).withName(name)
+        .patch(PatchContext.of(PatchType.JSON_MERGE), "{\"spec\":{\"suspend\":false}}");
+    setRayJobStatus(name, "Initializing", null, null);
+    awaitStatus(name, s -> s.phase == SimulationPhase.Provisioning);
+    assertThat(rayJob(name).getSpec().suspend).isFalse();
+  }
+
+  @Test
+  void suspendingAndResumingFollowsSpecSuspend() {
+    String name = create(TestFlowerSimulations.minimal()).getMetadata().getName();
+    await().atMost(WAIT).until(() -> rayJob(name), j -> j != null && !j.getSpec().suspend);
+
+    patchSpec(name, "{\"spec\":{\"suspend\":true}}");
+    await().atMost(WAIT).until(() -> rayJob(name).getSpec().suspend);
+    FlowerSimulationStatus status = awaitStatus(name, s -> s.phase == SimulationPhase.Suspended);
+    assertThat(condition(status, "Validated").status).isEqualTo("True");
+
+    patchSpec(name, "{\"spec\":{\"suspend\":false}}");
+    await().atMost(WAIT).until(() -> !rayJob(name).getSpec().suspend);
+  }
+
+  // ---- phase from KubeRay's status --------------------------------------------------------------
+
+  @Test
+  void theRayJobStatusAsKubeRayWritesItMovesThePhase() {
+    String name = create(TestFlowerSimulations.minimal()).getMetadata().getName();
+    await().atMost(WAIT).until(() -> rayJob(name), j -> j != null);
+    awaitStatus(name, s -> s.phase == SimulationPhase.Pending);
+
+    setRayJobStatus(name, "Initializing", "PENDING", null);
+    awaitStatus(name, s -> s.phase == SimulationPhase.Provisioning);
+
+    setRayJobStatus(name, "Running", "RUNNING", null);
+    FlowerSimulationStatus running = awaitStatus(name, s -> s.phase == SimulationPhase.Running);
+    assertThat(running.rayClusterName).isEqualTo(name + "-raycluster-x7k2p");
+    assertThat(running.startTime).isEqualTo("2026-01-02T03:04:05Z");
+    assertThat(running.completionTime).isNull();
+
+    setRayJobStatus(name, "Complete", "SUCCEEDED", "2026-01-02T04:00:00Z");
+    FlowerSimulationStatus done = awaitStatus(name, s -> s.phase == SimulationPhase.Succeeded);
+    assertThat(done.completionTime).isEqualTo("2026-01-02T04:00:00Z");
+    assertThat(condition(done, "Completed").status).isEqualTo("True");
+    assertThat(events(name)).contains("Normal/Provisioning", "Normal/Running",
+        "Normal/Succeeded");
+  }
+
+  @Test
+  void aFailedRayJobFailsTheSimulationWithKubeRaysMessageAndAWarning() {
+    String name = create(TestFlowerSimulations.minimal()).getMetadata().getName();
+    await().atMost(WAIT).until(() -> rayJob(name), j -> j != null);
+    client.resources(RayJob.class).inNamespace(namespace).withName(name).editStatus(j -> {
+      j.setStatus(new RayJobStatus());
+      j.getStatus().jobDeploymentStatus = "Failed";
+      j.getStatus().message = "The RayJob has passed the activeDeadlineSeconds.";
+      return j;
+    });
+    FlowerSimulationStatus failed = awaitStatus(name, s -> s.phase == SimulationPhase.Failed);
+    assertThat(failed.message).isEqualTo("The RayJob has passed the activeDeadlineSeconds.");
+    await().atMost(WAIT).until(() -> events(name).contains("Warning/Failed"));
+  }
+
+  // ---- the runtime's rounds in the status ---------------------------------------------------
+
+  @Test
+  void theRuntimeWritesEveryRoundAsItsServiceAccountAndTheStatusFollowsToSucceeded()
+      throws Exception {
+    FlowerSimulation sim = smallSynthetic(5);
+    sim.getSpec().historyLimit = 3;
+    String name = create(sim).getMetadata().getName();
+    RayJob job = await().atMost(WAIT).until(() -> rayJob(name), j -> j != null);
+    setRayJobStatus(name, "Running", "RUNNING", null);
+    awaitStatus(name, s -> s.phase == SimulationPhase.Running);
+
+    List<Integer> roundsSeen = new CopyOnWriteArrayList<>();
+    try (var watch = client.configMaps().inNamespace(namespace).withName(name + "-history")
+        .watch(new RoundsWatcher(roundsSeen));
+        KubernetesClient runtime = asRuntime(name)) {
+      int code = Main.run(headEnvironment(job), runtime);
+      assertThat(code).isEqualTo(Main.OK);
+      await().atMost(WAIT).until(() -> roundsSeen.contains(5));
+    }
+    // Every round was its own write, in order.
+    assertThat(roundsSeen.stream().distinct().toList()).containsSubsequence(1, 2, 3, 4, 5);
+
+    FlowerSimulationStatus done = awaitStatus(name, s -> s.phase == SimulationPhase.Succeeded);
+    assertThat(done.currentRound).isEqualTo(5);
+    assertThat(done.totalRounds).isEqualTo(5);
+    assertThat(done.rounds).extracting(r -> r.round).containsExactly(3, 4, 5);
+    assertThat(done.rounds).allSatisfy(r -> assertThat(r.fitClients).isEqualTo(2));
+    assertThat(done.loss).isNotNull().isEqualTo(done.rounds.get(2).centralizedLoss != null
+        ? done.rounds.get(2).centralizedLoss : done.rounds.get(2).distributedLoss);
+    assertThat(done.message).isEqualTo("all 5 rounds completed");
+  }
+
+  @Test
+  void theRuntimesServiceAccountMayWriteOnlyItsOwnConfigMap() {
+    String name = create(smallSynthetic(1)).getMetadata().getName();
+    await().atMost(WAIT).until(() -> rayJob(name), j -> j != null);
+    client.configMaps().inNamespace(namespace).resource(new ConfigMapBuilder().withNewMetadata()
+        .withName("someone-else").endMetadata().build()).create();
+    try (KubernetesClient runtime = asRuntime(name)) {
+      await().atMost(WAIT).untilAsserted(() -> assertThat(runtime.configMaps()
+          .inNamespace(namespace).withName(name + "-history").get()).isNotNull());
+      assertThatThrownBy(() -> runtime.configMaps().inNamespace(namespace)
+          .withName("someone-else")
+          .patch(PatchContext.of(PatchType.JSON_MERGE), "{\"data\":{\"x\":\"y\"}}"))
+          .isInstanceOfSatisfying(KubernetesClientException.class,
+              e -> assertThat(e.getCode()).isEqualTo(403));
+      assertThatThrownBy(() -> runtime.resources(FlowerSimulation.class).inNamespace(namespace)
+          .withName(name).get())
+          .isInstanceOfSatisfying(KubernetesClientException.class,
+              e -> assertThat(e.getCode()).isEqualTo(403));
+    }
+  }
+
+  @Test
+  void restartingTheOperatorMidRunLosesNoRound() throws Exception {
+    int rounds = 40;
+    FlowerSimulation sim = smallSynthetic(rounds);
+    sim.getSpec().historyLimit = rounds;
+    String name = create(sim).getMetadata().getName();
+    RayJob job = await().atMost(WAIT).until(() -> rayJob(name), j -> j != null);
+    setRayJobStatus(name, "Running", "RUNNING", null);
+    awaitStatus(name, s -> s.phase == SimulationPhase.Running);
+
+    CompletableFuture<Integer> run;
+    int seenByFirst;
+    try (KubernetesClient runtime = asRuntime(name)) {
+      run = CompletableFuture.supplyAsync(() -> Main.run(headEnvironment(job), runtime));
+      awaitStatus(name, s -> s.currentRound != null && s.currentRound >= 1);
+      operator.close();
+      operator = null;
+      seenByFirst = status(name).currentRound;
+      assertThat(run.get(2, TimeUnit.MINUTES)).isEqualTo(Main.OK);
+    }
+    assertThat(seenByFirst)
+        .as("the first operator stopped before the run ended (else this test shows nothing)")
+        .isLessThan(rounds);
+    assertThat(status(name).currentRound).isEqualTo(seenByFirst);
+
+    operator = startOperator(namespace);
+    FlowerSimulationStatus done = awaitStatus(name, s -> s.phase == SimulationPhase.Succeeded);
+    assertThat(done.currentRound).isEqualTo(rounds);
+    assertThat(done.rounds).extracting(r -> r.round)
+        .containsExactlyElementsOf(IntStream.rangeClosed(1, rounds).boxed()
+            .toList());
+    // The new operator created nothing over the runtime's ConfigMap.
+    assertThat(client.configMaps().inNamespace(namespace).withName(name + "-history").get()
+        .getData()).containsEntry(HistoryConfigMap.STATE_KEY, "succeeded")
+        .containsKey(HistoryConfigMap.HISTORY_KEY);
+  }
+
+  // ---- refused specs ------------------------------------------------------------------------
+
+  @Test
+  void theApiServerRefusesInvalidSpecsNamingTheField() {
+    FlowerSimulation noRounds = TestFlowerSimulations.minimal();
+    noRounds.getSpec().rounds = 0;
+    assertRefused(noRounds, "spec.rounds");
+
+    FlowerSimulation tooManyFit = TestFlowerSimulations.minimal();
+    tooManyFit.getSpec().strategy = new StrategySpec();
+    tooManyFit.getSpec().strategy.minFitClients = 11;
+    assertRefused(tooManyFit, "spec.strategy.minFitClients");
+
+    FlowerSimulation fraction = TestFlowerSimulations.minimal();
+    fraction.getSpec().strategy = new StrategySpec();
+    fraction.getSpec().strategy.fractionFit = 1.5;
+    assertRefused(fraction, "spec.strategy.fractionFit");
+
+    FlowerSimulation twins = TestFlowerSimulations.full();
+    twins.getSpec().cluster.workerGroups.add(TestFlowerSimulations.workerGroup("gpu"));
+    assertRefused(twins, "workerGroups names must be unique");
+
+    assertThat(client.resources(FlowerSimulation.class).inNamespace(namespace).list().getItems())
+        .isEmpty();
+  }
+
+  @Test
+  void whatOnlyTheValidatorRefusesFailsTheSimulationAndMakesNothing() {
+    FlowerSimulation sim = TestFlowerSimulations.minimal();
+    sim.getSpec().strategy = new StrategySpec();
+    sim.getSpec().strategy.proximalMu = 0.1; // FedProx's field on FedAvg
+    String name = create(sim).getMetadata().getName();
+
+    FlowerSimulationStatus failed = awaitStatus(name, s -> s.phase == SimulationPhase.Failed);
+    assertThat(condition(failed, "Validated")).satisfies(c -> {
+      assertThat(c.status).isEqualTo("False");
+      assertThat(c.reason).isEqualTo("InvalidSpec");
+      assertThat(c.message).contains("spec.strategy.proximalMu");
+    });
+    await().atMost(WAIT).until(() -> events(name).contains("Warning/Failed"));
+    assertThat(rayJob(name)).isNull();
+    assertThat(client.configMaps().inNamespace(namespace).withName(name + "-history").get())
+        .isNull();
+    assertThat(client.serviceAccounts().inNamespace(namespace).withName(name + "-runtime").get())
+        .isNull();
+  }
+
+  @Test
+  void aSpecChangedWhileRunningIsReportedAndTheRunKeepsItsSpec() {
+    String name = create(TestFlowerSimulations.minimal()).getMetadata().getName();
+    RayJob before = await().atMost(WAIT).until(() -> rayJob(name), j -> j != null);
+    setRayJobStatus(name, "Running", "RUNNING", null);
+    awaitStatus(name, s -> s.phase == SimulationPhase.Running);
+
+    patchSpec(name, "{\"spec\":{\"rounds\":7}}");
+    FlowerSimulationStatus status = awaitStatus(name, s -> s.observedGeneration == 2);
+    assertThat(condition(status, "Validated")).satisfies(c -> {
+      assertThat(c.status).isEqualTo("False");
+      assertThat(c.reason).isEqualTo("SpecChangedWhileRunning");
+      assertThat(c.message).contains("spec.rounds");
+      assertThat(c.observedGeneration).isEqualTo(2);
+    });
+    assertThat(status.phase).isEqualTo(SimulationPhase.Running);
+    assertThat(status.totalRounds).isEqualTo(3);
+    assertThat(RayJobTemplate.startedSpec(rayJob(name)))
+        .isEqualTo(RayJobTemplate.startedSpec(before));
+  }
+
+  // ---- cleanup ------------------------------------------------------------------------------
+
+  @Test
+  void deletingTheSimulationRemovesWhatItOwns() {
+    String name = create(TestFlowerSimulations.minimal()).getMetadata().getName();
+    await().atMost(WAIT).until(() -> rayJob(name), j -> j != null);
+
+    client.resources(FlowerSimulation.class).inNamespace(namespace).withName(name).delete();
+
+    await().atMost(Duration.ofSeconds(60)).untilAsserted(() -> {
+      assertThat(rayJob(name)).isNull();
+      assertThat(client.configMaps().inNamespace(namespace).withName(name + "-history").get())
+          .isNull();
+      assertThat(client.serviceAccounts().inNamespace(namespace).withName(name + "-runtime")
+          .get()).isNull();
+      assertThat(client.rbac().roles().inNamespace(namespace).withName(name + "-runtime").get())
+          .isNull();
+      assertThat(client.rbac().roleBindings().inNamespace(namespace).withName(name + "-runtime")
+          .get()).isNull();
+    });
+  }
+
+  // ---- helpers ------------------------------------------------------------------------------
+
+  FlowerSimulation smallSynthetic(int rounds) {
+    FlowerSimulation sim = TestFlowerSimulations.minimal();
+    sim.getSpec().rounds = rounds;
+    sim.getSpec().clients.count = 4;
+    sim.getSpec().strategy = new StrategySpec();
+    sim.getSpec().strategy.fractionFit = 0.5;
+    sim.getSpec().strategy.fractionEvaluate = 0.5;
+    sim.getSpec().strategy.minFitClients = 2;
+    sim.getSpec().strategy.minEvaluateClients = 2;
+    sim.getSpec().strategy.minAvailableClients = 2;
+    return sim;
+  }
+
+  FlowerSimulation create(FlowerSimulation sim) {
+    sim.getMetadata().setNamespace(namespace);
+    return client.resources(FlowerSimulation.class).inNamespace(namespace).resource(sim)
+        .create();
+  }
+
+  void assertRefused(FlowerSimulation sim, String field) {
+    assertThatThrownBy(() -> create(sim))
+        .isInstanceOfSatisfying(KubernetesClientException.class, e -> {
+          assertThat(e.getCode()).isEqualTo(422);
+          assertThat(e.getMessage()).contains(field);
+        });
+  }
+
+  void patchSpec(String name, String patch) {
+    client.resources(FlowerSimulation.class).inNamespace(namespace).withName(name)
+        .patch(PatchContext.of(PatchType.JSON_MERGE), patch);
+  }
+
+  RayJob rayJob(String name) {
+    return client.resources(RayJob.class).inNamespace(namespace).withName(name).get();
+  }
+
+  /** What KubeRay writes: deployment and job status, the cluster's name, start and end. */
+  void setRayJobStatus(String name, String deployment, String jobStatus, String endTime) {
+    client.resources(RayJob.class).inNamespace(namespace).withName(name).editStatus(j -> {
+      j.setStatus(new RayJobStatus());
+      j.getStatus().jobDeploymentStatus = deployment;
+      j.getStatus().jobStatus = jobStatus;
+      j.getStatus().rayClusterName = name + "-raycluster-x7k2p";
+      j.getStatus().startTime = "2026-01-02T03:04:05Z";
+      j.getStatus().endTime = endTime;
+      return j;
+    });
+  }
+
+  FlowerSimulationStatus status(String name) {
+    return client.resources(FlowerSimulation.class).inNamespace(namespace).withName(name).get()
+        .getStatus();
+  }
+
+  FlowerSimulationStatus awaitStatus(String name,
+      Predicate<FlowerSimulationStatus> done) {
+    return await().atMost(WAIT).until(() -> status(name), s -> s != null && done.test(s));
+  }
+
+  static Condition condition(FlowerSimulationStatus status, String type) {
+    return status.conditions.stream().filter(c -> type.equals(c.type)).findFirst().orElseThrow();
+  }
+
+  List<String> events(String name) {
+    return client.v1().events().inNamespace(namespace).list().getItems().stream()
+        .filter(e -> name.equals(e.getInvolvedObject().getName()))
+        .map(e -> e.getType() + "/" + e.getReason()).toList();
+  }
+
+  static void assertOwnedBy(HasMetadata owned, FlowerSimulation owner) {
+    assertThat(owned).isNotNull();
+    assertThat(owned.getMetadata().getOwnerReferences()).singleElement()
+        .satisfies((OwnerReference ref) -> {
+          assertThat(ref.getKind()).isEqualTo(FlowerSimulation.KIND);
+          assertThat(ref.getName()).isEqualTo(owner.getMetadata().getName());
+          assertThat(ref.getUid()).isEqualTo(owner.getMetadata().getUid());
+        });
+  }
+
+  static Map<String, String> env(Container container) {
+    return container.getEnv().stream()
+        .collect(Collectors.toMap(EnvVar::getName, e -> e.getValue() == null ? "" : e.getValue()));
+  }
+
+  /** The environment the operator gave the Ray head, with the local backend for this JVM. */
+  static Map<String, String> headEnvironment(RayJob job) {
+    Map<String, String> env = new HashMap<>(env(
+        job.getSpec().rayClusterSpec.headGroupSpec.template.getSpec().getContainers().get(0)));
+    env.put(RuntimeEnvironment.BACKEND, "local");
+    return env;
+  }
+
+  /** A client that acts as the runtime's ServiceAccount (the admin may impersonate it). */
+  KubernetesClient asRuntime(String name) {
+    Config config = new ConfigBuilder(client.getConfiguration())
+        .withImpersonateUsername("system:serviceaccount:" + namespace + ":" + name + "-runtime")
+        .build();
+    return new KubernetesClientBuilder().withConfig(config).build();
+  }
+
+  /** Records the rounds in each version of the history ConfigMap. */
+  static final class RoundsWatcher implements Watcher<ConfigMap> {
+    private final List<Integer> seen;
+
+    RoundsWatcher(List<Integer> seen) {
+      this.seen = seen;
+    }
+
+    @Override
+    public void eventReceived(Action action, ConfigMap cm) {
+      if (cm.getData() == null || cm.getData().get(HistoryConfigMap.HISTORY_KEY) == null) {
+        return;
+      }
+      try {
+        var rounds = JSON.readTree(cm.getData().get(HistoryConfigMap.HISTORY_KEY)).path("rounds");
+        seen.add(rounds.size());
+      } catch (IOException e) {
+        throw new IllegalStateException(e);
+      }
+    }
+
+    @Override
+    public void onClose(WatcherException cause) {}
+  }
+}

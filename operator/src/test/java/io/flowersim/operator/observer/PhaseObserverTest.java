@@ -1,0 +1,114 @@
+package io.flowersim.operator.observer;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.fabric8.kubernetes.api.model.ConfigMapBuilder;
+import io.flowersim.api.kuberay.RayJob;
+import io.flowersim.api.kuberay.RayJobStatus;
+import io.flowersim.api.v1alpha1.handover.HistoryConfigMap;
+import io.flowersim.api.v1alpha1.handover.HistoryConfigMap.RunState;
+import io.flowersim.api.v1alpha1.status.SimulationPhase;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+class PhaseObserverTest {
+
+  static RayJob job(String deployment, String jobStatus) {
+    RayJob job = new RayJob();
+    job.getSpec().suspend = false;
+    if (deployment != null) {
+      job.setStatus(new RayJobStatus());
+      job.getStatus().jobDeploymentStatus = deployment;
+      job.getStatus().jobStatus = jobStatus;
+    }
+    return job;
+  }
+
+  static HistoryReading rounds(int n, RunState state) {
+    StringBuilder json = new StringBuilder("{\"simulation\":\"s\",\"rounds\":[");
+    for (int i = 1; i <= n; i++) {
+      json.append(i > 1 ? "," : "").append("{\"round\":").append(i)
+          .append(",\"distributedLoss\":0.5,\"durationSeconds\":1.0,\"unknownField\":1}");
+    }
+    json.append("]}");
+    Map<String, String> data = new HashMap<>();
+    data.put(HistoryConfigMap.HISTORY_KEY, json.toString());
+    if (state != null) {
+      data.put(HistoryConfigMap.STATE_KEY, state.value());
+    }
+    return HistoryReading.of(new ConfigMapBuilder().withData(data).build());
+  }
+
+  @ParameterizedTest
+  @CsvSource({
+      ",,Pending",
+      "Initializing,PENDING,Provisioning",
+      "Waiting,,Provisioning",
+      "Retrying,,Provisioning",
+      "Running,RUNNING,Running",
+      "Complete,SUCCEEDED,Succeeded",
+      "Complete,FAILED,Failed",
+      "Complete,STOPPED,Failed",
+      "Failed,,Failed",
+      "Suspended,,Suspended",
+      "Suspending,,Suspended",
+      "SomethingNew,,Provisioning"})
+  void kubeRaysStatusAloneGivesThePhase(String deployment, String jobStatus,
+      SimulationPhase phase) {
+    assertThat(PhaseObserver.observe(job(deployment, jobStatus), HistoryReading.NONE, 3).phase())
+        .isEqualTo(phase);
+  }
+
+  @Test
+  void noRayJobIsPendingAndASuspendedOneWithoutStatusIsSuspended() {
+    assertThat(PhaseObserver.observe(null, HistoryReading.NONE, 3).phase())
+        .isEqualTo(SimulationPhase.Pending);
+    RayJob suspended = job(null, null);
+    suspended.getSpec().suspend = true;
+    assertThat(PhaseObserver.observe(suspended, HistoryReading.NONE, 3).phase())
+        .isEqualTo(SimulationPhase.Suspended);
+  }
+
+  @Test
+  void recordedRoundsMeanRunningBeforeKubeRayWroteAnyStatus() {
+    assertThat(PhaseObserver.observe(job(null, null), rounds(1, null), 3).phase())
+        .isEqualTo(SimulationPhase.Running);
+  }
+
+  @Test
+  void recordedRoundsMeanRunningBeforeKubeRaySaysSo() {
+    Observation o = PhaseObserver.observe(job("Initializing", null), rounds(2, RunState.RUNNING),
+        3);
+    assertThat(o.phase()).isEqualTo(SimulationPhase.Running);
+    assertThat(o.message()).isEqualTo("round 2 completed");
+  }
+
+  @Test
+  void theRuntimesFinalStateWinsOverKubeRaysRunning() {
+    assertThat(PhaseObserver.observe(job("Running", "RUNNING"), rounds(3, RunState.SUCCEEDED), 3)
+        .phase()).isEqualTo(SimulationPhase.Succeeded);
+    HistoryReading failed = HistoryReading.of(new ConfigMapBuilder().addToData(
+        HistoryConfigMap.STATE_KEY, "failed").addToData(HistoryConfigMap.MESSAGE_KEY,
+        "round 2 failed: too many failures").build());
+    Observation o = PhaseObserver.observe(job("Running", "RUNNING"), failed, 3);
+    assertThat(o.phase()).isEqualTo(SimulationPhase.Failed);
+    assertThat(o.message()).isEqualTo("round 2 failed: too many failures");
+  }
+
+  @Test
+  void theHistoryReadsRoundsAndReportsUnreadableData() {
+    HistoryReading reading = rounds(4, null);
+    assertThat(reading.rounds()).extracting(r -> r.round).containsExactly(1, 2, 3, 4);
+    assertThat(reading.currentRound()).isEqualTo(4);
+    assertThat(reading.problem()).isNull();
+
+    HistoryReading broken = HistoryReading.of(new ConfigMapBuilder()
+        .addToData(HistoryConfigMap.HISTORY_KEY, "{not json").build());
+    assertThat(broken.rounds()).isEqualTo(List.of());
+    assertThat(broken.problem()).contains(HistoryConfigMap.HISTORY_KEY);
+  }
+}

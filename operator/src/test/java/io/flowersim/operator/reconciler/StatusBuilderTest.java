@@ -1,0 +1,107 @@
+package io.flowersim.operator.reconciler;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.flowersim.api.v1alpha1.FlowerSimulation;
+import io.flowersim.api.v1alpha1.TestFlowerSimulations;
+import io.flowersim.api.v1alpha1.status.Condition;
+import io.flowersim.api.v1alpha1.status.FlowerSimulationStatus;
+import io.flowersim.api.v1alpha1.status.RoundRecord;
+import io.flowersim.api.v1alpha1.status.SimulationPhase;
+import io.flowersim.operator.observer.HistoryReading;
+import io.flowersim.operator.observer.Observation;
+import java.util.List;
+import java.util.stream.IntStream;
+import org.junit.jupiter.api.Test;
+
+class StatusBuilderTest {
+
+  static final Observation RUNNING = new Observation(SimulationPhase.Running, "Running", "r");
+  static final Observation PENDING = new Observation(SimulationPhase.Pending, "P", "p");
+
+  static FlowerSimulation sim(long generation) {
+    FlowerSimulation sim = TestFlowerSimulations.minimal();
+    sim.getMetadata().setGeneration(generation);
+    return sim;
+  }
+
+  static HistoryReading rounds(int n) {
+    List<RoundRecord> records = IntStream.rangeClosed(1, n).mapToObj(i -> {
+      RoundRecord r = new RoundRecord();
+      r.round = i;
+      r.distributedLoss = 1.0 / i;
+      r.centralizedMetrics.put("accuracy", 0.1 * i);
+      return r;
+    }).toList();
+    return new HistoryReading(records, null, null, null);
+  }
+
+  static Condition condition(FlowerSimulationStatus s, String type) {
+    return s.conditions.stream().filter(c -> c.type.equals(type)).findFirst().orElseThrow();
+  }
+
+  @Test
+  void mirrorsTheNewestRoundsUpToTheHistoryLimit() {
+    FlowerSimulation sim = sim(1);
+    sim.getSpec().historyLimit = 2;
+    FlowerSimulationStatus s = StatusBuilder.build(sim, null, rounds(5), RUNNING, List.of(),
+        List.of(), 5, "2026-01-01T00:00:00Z");
+    assertThat(s.rounds).extracting(r -> r.round).containsExactly(4, 5);
+    assertThat(s.currentRound).isEqualTo(5);
+    assertThat(s.loss).isEqualTo(0.2);
+    assertThat(s.accuracy).isEqualTo(0.5);
+    assertThat(s.startTime).isEqualTo("2026-01-01T00:00:00Z");
+  }
+
+  @Test
+  void lastTransitionTimeAndStartTimeStayWhileNothingFlips() {
+    FlowerSimulation sim = sim(1);
+    sim.setStatus(StatusBuilder.build(sim, null, rounds(1), RUNNING, List.of(), List.of(), 3,
+        "2026-01-01T00:00:00Z"));
+    FlowerSimulationStatus later = StatusBuilder.build(sim, null, rounds(2), RUNNING, List.of(),
+        List.of(), 3, "2026-01-01T00:05:00Z");
+    assertThat(condition(later, "Running").lastTransitionTime).isEqualTo("2026-01-01T00:00:00Z");
+    assertThat(later.startTime).isEqualTo("2026-01-01T00:00:00Z");
+
+    sim.setStatus(later);
+    FlowerSimulationStatus done = StatusBuilder.build(sim, null, rounds(3),
+        new Observation(SimulationPhase.Succeeded, "Succeeded", "done"), List.of(), List.of(), 3,
+        "2026-01-01T00:09:00Z");
+    assertThat(condition(done, "Running").lastTransitionTime).isEqualTo("2026-01-01T00:09:00Z");
+    assertThat(condition(done, "Completed").status).isEqualTo("True");
+    assertThat(done.completionTime).isEqualTo("2026-01-01T00:09:00Z");
+  }
+
+  @Test
+  void aTerminalPhaseStaysForTheSameGeneration() {
+    FlowerSimulation sim = sim(3);
+    FlowerSimulationStatus failed = new FlowerSimulationStatus();
+    failed.phase = SimulationPhase.Failed;
+    failed.observedGeneration = 3L;
+    failed.message = "deadline";
+    sim.setStatus(failed);
+    FlowerSimulationStatus s = StatusBuilder.build(sim, null, HistoryReading.NONE, PENDING,
+        List.of(), List.of(), 3, "2026-01-01T00:00:00Z");
+    assertThat(s.phase).isEqualTo(SimulationPhase.Failed);
+    assertThat(s.message).isEqualTo("deadline");
+
+    sim.getMetadata().setGeneration(4L);
+    assertThat(StatusBuilder.build(sim, null, HistoryReading.NONE, PENDING, List.of(), List.of(),
+        3, "2026-01-01T00:00:00Z").phase).isEqualTo(SimulationPhase.Pending);
+  }
+
+  @Test
+  void anInvalidSpecBeforeAnyRunFailsWithTheErrorsAndGeneration() {
+    FlowerSimulationStatus s = StatusBuilder.build(sim(2), null, HistoryReading.NONE, PENDING,
+        List.of("spec.strategy.proximalMu: only for FedProx"), List.of(), 3,
+        "2026-01-01T00:00:00Z");
+    assertThat(s.phase).isEqualTo(SimulationPhase.Failed);
+    assertThat(condition(s, "Validated")).satisfies(c -> {
+      assertThat(c.status).isEqualTo("False");
+      assertThat(c.reason).isEqualTo("InvalidSpec");
+      assertThat(c.observedGeneration).isEqualTo(2L);
+      assertThat(c.message).contains("spec.strategy.proximalMu");
+    });
+    assertThat(s.observedGeneration).isEqualTo(2L);
+  }
+}

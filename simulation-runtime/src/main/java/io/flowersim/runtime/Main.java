@@ -1,0 +1,140 @@
+package io.flowersim.runtime;
+
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientBuilder;
+import io.fabric8.kubernetes.client.KubernetesClientException;
+import io.flowersim.api.v1alpha1.FlowerSimulation;
+import io.flowersim.api.v1alpha1.handover.HistoryConfigMap.RunState;
+import io.flowersim.api.v1alpha1.handover.RuntimeEnvironment;
+import io.flowersim.api.v1alpha1.status.RoundRecord;
+import io.flowersim.cli.InvalidSimulationException;
+import io.flowersim.cli.SimulationFile;
+import io.flowersim.engine.EngineResources;
+import io.flowersim.server.History;
+import io.flowersim.server.ServerListener;
+import io.flowersim.task.TaskRegistry;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The in-cluster entry point: the Ray job the operator's RayJob runs on the head pod. Reads the
+ * simulation from its environment (io.flowersim.api.v1alpha1.handover.RuntimeEnvironment), runs
+ * it on the configured backend (ray, address auto; local for tests), and records every round and
+ * the end in the history ConfigMap. Talks to the API server as the pod's ServiceAccount, or
+ * through KUBECONFIG outside a cluster.
+ *
+ * <p>Exit codes as the CLI's: 0 done, 1 the run failed, 2 refused before anything ran. Every
+ * outcome that reaches the API server is also in the ConfigMap, which is what the operator reads.
+ */
+public final class Main {
+
+  private static final Logger LOG = LoggerFactory.getLogger(Main.class);
+
+  public static final int OK = 0;
+  public static final int RUN_FAILED = 1;
+  public static final int INVALID_INPUT = 2;
+
+  private Main() {}
+
+  public static void main(String[] args) {
+    Map<String, String> env = System.getenv();
+    int code;
+    try (KubernetesClient client = new KubernetesClientBuilder().build()) {
+      code = run(env, client);
+    }
+    System.exit(code);
+  }
+
+  /** One run, from {@code env} (the process environment in a pod). */
+  public static int run(Map<String, String> env, KubernetesClient client) {
+    List<String> missing = new ArrayList<>();
+    String json = required(env, RuntimeEnvironment.SIMULATION, missing);
+    String configMap = required(env, RuntimeEnvironment.HISTORY_CONFIGMAP, missing);
+    String namespace = required(env, RuntimeEnvironment.NAMESPACE, missing);
+    if (!missing.isEmpty()) {
+      // Without the ConfigMap's name there is nowhere to report to but the log.
+      LOG.error("{}: not set; io.flowersim.runtime.Main runs with the environment the operator "
+          + "gives the Ray head", String.join(", ", missing));
+      return INVALID_INPUT;
+    }
+    HistoryConfigMapWriter writer = new HistoryConfigMapWriter(client, namespace, configMap);
+    String backend = env.getOrDefault(RuntimeEnvironment.BACKEND, "ray");
+    if (!backend.equals("ray") && !backend.equals("local")) {
+      return refuse(writer, RuntimeEnvironment.BACKEND + ": must be ray or local, got \""
+          + backend + "\"");
+    }
+    String address = env.getOrDefault(RuntimeEnvironment.RAY_ADDRESS, "auto");
+    FlowerSimulation sim;
+    try {
+      sim = SimulationFile.parse(json, RuntimeEnvironment.SIMULATION);
+    } catch (InvalidSimulationException e) {
+      return refuse(writer, "the simulation is invalid: " + String.join("; ", e.problems()));
+    }
+    String name = sim.getMetadata().getName();
+    Simulation simulation;
+    try {
+      simulation = Simulation.create(backend, backend.equals("ray") ? address : null, sim,
+          TaskRegistry.load(), EngineResources.ofThisMachine());
+    } catch (Exception e) {
+      return refuse(writer, "the simulation could not start: " + e.getMessage());
+    }
+    History history = new History(name);
+    try (simulation) {
+      LOG.info("{}: task {}, {} clients, {} rounds, {}; {}", name, sim.getSpec().task,
+          sim.getSpec().clients.count, sim.getSpec().rounds, simulation.strategy(),
+          simulation.engineDescription());
+      writer.started(history);
+      simulation.run(history, ServerListener.all(roundLog(sim.getSpec().rounds), writer));
+    } catch (KubernetesClientException e) {
+      LOG.error("{}: cannot write the history ConfigMap {}/{}: {}", name, namespace, configMap,
+          e.getMessage());
+      return RUN_FAILED;
+    } catch (RuntimeException e) {
+      LOG.error("{}: the simulation failed", name, e);
+      return finish(writer, history, RunState.FAILED,
+          "round " + (history.rounds().size() + 1) + " failed: " + e.getMessage(), RUN_FAILED);
+    }
+    return finish(writer, history, RunState.SUCCEEDED,
+        "all " + sim.getSpec().rounds + " rounds completed", OK);
+  }
+
+  private static String required(Map<String, String> env, String name, List<String> missing) {
+    String value = env.get(name);
+    if (value == null || value.isBlank()) {
+      missing.add(name);
+    }
+    return value;
+  }
+
+  private static int refuse(HistoryConfigMapWriter writer, String message) {
+    LOG.error(message);
+    return finish(writer, null, RunState.FAILED, message, INVALID_INPUT);
+  }
+
+  private static int finish(HistoryConfigMapWriter writer, History history, RunState state,
+      String message, int code) {
+    try {
+      writer.finished(history, state, message);
+      return code;
+    } catch (KubernetesClientException e) {
+      LOG.error("cannot record the end of the run ({}: {}): {}", state.value(), message,
+          e.getMessage());
+      return RUN_FAILED;
+    }
+  }
+
+  private static ServerListener roundLog(int rounds) {
+    return new ServerListener() {
+      @Override
+      public void roundFinished(RoundRecord record, History history) {
+        LOG.info("round {}/{}: fit {} ok {} failed, evaluate {} ok {} failed, loss {}",
+            record.round, rounds, record.fitClients, record.fitFailures, record.evaluateClients,
+            record.evaluateFailures, record.centralizedLoss != null ? record.centralizedLoss
+                : record.distributedLoss);
+      }
+    };
+  }
+}
