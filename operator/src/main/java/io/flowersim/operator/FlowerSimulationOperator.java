@@ -2,28 +2,29 @@ package io.flowersim.operator;
 
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientBuilder;
-import io.flowersim.operator.health.HealthServer;
+import io.flowersim.operator.http.OperatorEndpoints;
 import io.flowersim.operator.reconciler.FlowerSimulationReconciler;
 import io.javaoperatorsdk.operator.Operator;
 import io.javaoperatorsdk.operator.api.config.ConfigurationServiceOverrider;
 import io.javaoperatorsdk.operator.monitoring.micrometer.MicrometerMetrics;
 import io.micrometer.core.instrument.MeterRegistry;
-import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * The operator: one JOSDK controller for FlowerSimulation, its metrics in a Micrometer registry,
- * and a health endpoint. Runs in the cluster (the Deployment in manifests/) or outside it on the
+ * and an HTTP port with the probes and the metrics for Prometheus. Runs in the cluster (the Deployment in manifests/) or outside it on the
  * current kubeconfig (bin/flowersim-operator).
  */
 public final class FlowerSimulationOperator implements AutoCloseable {
 
   private static final Logger LOG = LoggerFactory.getLogger(FlowerSimulationOperator.class);
 
-  /** Port of /healthz and /readyz; FLOWERSIM_HEALTH_PORT, 0 for none. */
-  public static final int DEFAULT_HEALTH_PORT = 8081;
+  /** Port of /healthz, /readyz and /metrics; FLOWERSIM_HTTP_PORT, 0 for none. */
+  public static final int DEFAULT_HTTP_PORT = 8081;
 
   private final Operator operator;
   private final MeterRegistry registry;
@@ -74,23 +75,24 @@ public final class FlowerSimulationOperator implements AutoCloseable {
   public static void main(String[] args) throws Exception {
     OperatorSettings settings = OperatorSettings.fromEnvironment(System.getenv());
     KubernetesClient client = new KubernetesClientBuilder().build();
-    int healthPort = Integer.parseInt(System.getenv()
-        .getOrDefault("FLOWERSIM_HEALTH_PORT", Integer.toString(DEFAULT_HEALTH_PORT)));
+    int httpPort = Integer.parseInt(System.getenv()
+        .getOrDefault("FLOWERSIM_HTTP_PORT", Integer.toString(DEFAULT_HTTP_PORT)));
+    PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
     FlowerSimulationOperator operator =
-        new FlowerSimulationOperator(client, settings, new SimpleMeterRegistry(), o -> {});
-    HealthServer health = healthPort == 0 ? null
-        : new HealthServer(healthPort, operator::isStarted,
-            () -> operator.isStarted() && operator.isHealthy()).start();
+        new FlowerSimulationOperator(client, settings, registry, o -> {});
+    OperatorEndpoints http = httpPort == 0 ? null
+        : new OperatorEndpoints(httpPort, operator::isStarted,
+            () -> operator.isStarted() && operator.isHealthy(), registry::scrape).start();
     Runtime.getRuntime().addShutdownHook(new Thread(() -> {
       operator.close();
-      if (health != null) {
-        health.close();
+      if (http != null) {
+        http.close();
       }
       client.close();
     }, "flowersim-operator-shutdown"));
     LOG.info("flowersim operator on {} (namespaces: {}, runtime image {}){}",
         client.getMasterUrl(), settings.namespaces().isEmpty() ? "all" : settings.namespaces(),
-        settings.runtimeImage(), health == null ? "" : ", health on :" + health.port());
+        settings.runtimeImage(), http == null ? "" : ", probes and metrics on :" + http.port());
     operator.start();
   }
 }
