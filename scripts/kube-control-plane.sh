@@ -281,9 +281,6 @@ start() {
       *) die "unknown option $1 (start [--full])" ;;
     esac
   done
-  if $full && [ "${FLOWERSIM_KUBE_FULL_UNTESTED:-}" != 1 ]; then
-    die "--full (kube-scheduler, KWOK GPU nodes, the KubeRay operator) is not finished yet: issue 6"
-  fi
   if $full; then build_full; else build; fi
   if healthy; then
     if ! $full || [ "$(cat "$STATE/mode")" = full ]; then
