@@ -9,7 +9,8 @@
 # a message naming the field. With --full also: a RayCluster (head on the CPU pool, a worker group
 # asking for nvidia.com/gpu on NVIDIA-L4 nodes) is turned into pods by the real KubeRay operator,
 # placed by the real scheduler on the right pools and Running via KWOK; a GPU pod that does not
-# tolerate the GPU taint stays Pending. Exits non-zero on the first check that fails.
+# tolerate the GPU taint stays Pending; a RayJob reaches jobDeploymentStatus Running.
+# Exits non-zero on the first check that fails.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -114,6 +115,33 @@ EOF
     -o jsonpath='{.status.conditions[?(@.type=="PodScheduled")].message}')
   grep -q 'nvidia.com/gpu' <<<"$reason" || fail "unexpected scheduling message: $reason"
   ok "a GPU pod without the toleration stays Pending: $reason"
+
+  # A RayJob: KubeRay makes its cluster and submitter Job; both keep running under KWOK.
+  kubectl -n "$ns" apply -f - >/dev/null <<'EOF'
+apiVersion: ray.io/v1
+kind: RayJob
+metadata: {name: job}
+spec:
+  entrypoint: "echo never runs under KWOK"
+  rayClusterSpec:
+    rayVersion: "2.39.0"
+    headGroupSpec:
+      rayStartParams: {}
+      template:
+        spec:
+          nodeSelector: {flowersim.io/node-pool: cpu}
+          containers:
+          - {name: ray-head, image: rayproject/ray:2.39.0, resources: {limits: {cpu: "1", memory: 2Gi}}}
+EOF
+  deadline=$((SECONDS + 120))
+  until [ "$(kubectl -n "$ns" get rayjob job -o jsonpath='{.status.jobDeploymentStatus}')" = Running ]; do
+    [ $SECONDS -lt $deadline ] || fail "RayJob not Running after 120 s: $(kubectl -n "$ns" get rayjob job -o yaml)"
+    sleep 1
+  done
+  cluster=$(kubectl -n "$ns" get rayjob job -o jsonpath='{.status.rayClusterName}')
+  [ -n "$cluster" ] && kubectl -n "$ns" get raycluster "$cluster" >/dev/null \
+    || fail "the RayJob names no RayCluster that exists ($cluster)"
+  ok "RayJob Running on RayCluster $cluster"
 fi
 
 # The repo's CRD (last: it is the project's, not the control plane's): a valid spec admitted,

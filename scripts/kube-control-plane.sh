@@ -432,13 +432,15 @@ NODE
 }
 
 # KWOK's own stages, read from its module: nodes become Ready and keep their leases; pods
-# become Running (and Job pods complete, and deleted pods go away).
+# become Running and deleted pods go away. Not pod-complete: it would end KubeRay's submitter
+# Job at once, and KubeRay then fails the RayJob (the Ray dashboard it asks is not there); a
+# submitter that keeps running leaves the RayJob Running, as with a long simulation.
 kwok_stages() {
   local dir f
   dir=$(cd / && go mod download -json "sigs.k8s.io/kwok@$KWOK_VERSION" | jq -r .Dir)/kustomize/stage \
     || die "go mod download sigs.k8s.io/kwok@$KWOK_VERSION failed"
   for f in node/fast/node-initialize.yaml node/heartbeat-with-lease/node-heartbeat-with-lease.yaml \
-      pod/fast/pod-ready.yaml pod/fast/pod-complete.yaml pod/fast/pod-delete.yaml; do
+      pod/fast/pod-ready.yaml pod/fast/pod-delete.yaml; do
     [ -f "$dir/$f" ] || die "KWOK $KWOK_VERSION has no $f"
     echo "---"; cat "$dir/$f"
   done
