@@ -268,6 +268,12 @@ class FlowerSimulationOperatorIT {
     assertThat(condition(done, "Completed").status).isEqualTo("True");
     assertThat(events(name)).contains("Normal/Provisioning", "Normal/Running",
         "Normal/Succeeded");
+
+    // A finished simulation whose RayJob is deleted (by hand, by a TTL) does not run again.
+    client.resources(RayJob.class).inNamespace(namespace).withName(name).delete();
+    await().atMost(WAIT).until(() -> rayJob(name) == null);
+    await().during(Duration.ofSeconds(3)).atMost(WAIT).until(
+        () -> rayJob(name) == null && status(name).phase == SimulationPhase.Succeeded);
   }
 
   @Test

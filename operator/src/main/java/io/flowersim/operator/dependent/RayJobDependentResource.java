@@ -4,11 +4,14 @@ import io.fabric8.kubernetes.client.dsl.base.PatchContext;
 import io.fabric8.kubernetes.client.dsl.base.PatchType;
 import io.flowersim.api.kuberay.RayJob;
 import io.flowersim.api.v1alpha1.FlowerSimulation;
+import io.flowersim.api.v1alpha1.status.SimulationPhase;
 import io.javaoperatorsdk.operator.api.config.informer.Informer;
 import io.javaoperatorsdk.operator.api.reconciler.Context;
+import io.javaoperatorsdk.operator.api.reconciler.dependent.ReconcileResult;
 import io.javaoperatorsdk.operator.processing.dependent.Matcher;
 import io.javaoperatorsdk.operator.processing.dependent.kubernetes.CRUDKubernetesDependentResource;
 import io.javaoperatorsdk.operator.processing.dependent.kubernetes.KubernetesDependent;
+import java.util.List;
 import java.util.Objects;
 
 /**
@@ -24,6 +27,24 @@ public class RayJobDependentResource
 
   public RayJobDependentResource() {
     super(RayJob.class);
+  }
+
+  /**
+   * A finished simulation never gets a new RayJob: if its RayJob is gone (deleted by a user or a
+   * TTL), creating it again would run the whole simulation a second time.
+   */
+  @Override
+  public ReconcileResult<RayJob> reconcile(FlowerSimulation sim,
+      Context<FlowerSimulation> context) {
+    if (finished(sim) && getSecondaryResource(sim, context).isEmpty()) {
+      return ReconcileResult.aggregatedResult(List.of());
+    }
+    return super.reconcile(sim, context);
+  }
+
+  private static boolean finished(FlowerSimulation sim) {
+    return sim.getStatus() != null && (sim.getStatus().phase == SimulationPhase.Succeeded
+        || sim.getStatus().phase == SimulationPhase.Failed);
   }
 
   @Override
