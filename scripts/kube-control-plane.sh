@@ -222,6 +222,13 @@ launch() {
   local name=$1; shift
   setsid "$@" </dev/null >"$STATE/$name.log" 2>&1 8>&- 9>&- &
   echo $! >"$STATE/$name.pid"
+  # Until setsid has exec'd the binary, /proc/PID/exe is still this shell: wait for it, so that
+  # `running` does not take a starting component for a dead one.
+  local i
+  for ((i = 0; i < 100; i++)); do
+    if running "$name" || [ ! -d "/proc/$!" ]; then break; fi
+    sleep 0.05
+  done
 }
 
 # Is the component whose pid we recorded still that process (and not a recycled pid)?
