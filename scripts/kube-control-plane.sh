@@ -2,7 +2,7 @@
 # A local, real Kubernetes control plane for flowersim's operator and its tests.
 #
 #   scripts/kube-control-plane.sh start [--full]   # build once (cached), start, apply KubeRay CRDs
-#   eval "$(scripts/kube-control-plane.sh env)"    # KUBECONFIG and PATH (kubectl) for this shell
+#   eval "$(scripts/kube-control-plane.sh env)"    # KUBECONFIG and PATH (kubectl, helm) for this shell
 #   scripts/kube-control-plane.sh status           # what runs
 #   scripts/kube-control-plane.sh stop             # ends it and removes its state (etcd data too)
 #   scripts/kube-control-plane.sh build            # only build the binaries (once); build-full: --full's
@@ -35,6 +35,7 @@ set -euo pipefail
 K8S_VERSION=v1.34.4                      # k8s.io/kubernetes; staging modules at v0.34.4
 KUBERAY_VERSION=v1.5.0                   # github.com/ray-project/kuberay/ray-operator (CRDs, --full: operator)
 KWOK_VERSION=v0.8.0                      # sigs.k8s.io/kwok (--full: fake nodes and pods)
+HELM_VERSION=v3.22.0                     # helm.sh/helm/v3 (the chart's tests; on env's PATH)
 CACHE=${XDG_CACHE_HOME:-$HOME/.cache}/flowersim
 KUBE_HOME=$CACHE/kube/$K8S_VERSION
 BIN=$KUBE_HOME/bin
@@ -114,7 +115,7 @@ build_lock() {
 }
 
 build() {
-  built && return
+  built && { build_helm; return; }
   build_lock
   if built; then exec 8>&-; return; fi
   command -v go >/dev/null || die "go is needed to build the control plane (go install)"
@@ -135,6 +136,19 @@ build() {
   touch "$BIN/.built"
   exec 8>&-
   log "built in $((SECONDS - t0)) s"
+  build_helm
+}
+
+# helm for charts/flowersim's tests, `go install`ed like KWOK; the ldflags give `helm template`
+# the control plane's Kubernetes version as its default (a bare go install says v1.20).
+build_helm() {
+  [ -x "$BIN/helm" ] && return
+  local minor=${K8S_VERSION#v1.}; minor=${minor%%.*}
+  log "building helm $HELM_VERSION into $BIN (once)"
+  (cd / && CGO_ENABLED=0 GOBIN=$BIN go install -trimpath -ldflags "-s -w \
+      -X helm.sh/helm/v3/pkg/chartutil.k8sVersionMajor=1 \
+      -X helm.sh/helm/v3/pkg/chartutil.k8sVersionMinor=$minor" \
+      "helm.sh/helm/v3/cmd/helm@$HELM_VERSION") || die "go install helm@$HELM_VERSION failed"
 }
 
 built_full() {
