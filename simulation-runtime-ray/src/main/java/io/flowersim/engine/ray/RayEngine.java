@@ -14,6 +14,8 @@ import io.flowersim.engine.ClientListener;
 import io.flowersim.engine.ClientStateStore;
 import io.flowersim.engine.EngineBackend;
 import io.flowersim.engine.InsufficientResourcesException;
+import io.flowersim.engine.worker.Placement;
+import io.flowersim.engine.worker.Wire;
 import io.flowersim.strategy.ClientInstruction;
 import io.flowersim.task.TaskSettings;
 import io.ray.api.ActorHandle;
@@ -53,8 +55,6 @@ public final class RayEngine implements ClientEngine {
 
   private static final Logger LOG = LoggerFactory.getLogger(RayEngine.class);
 
-  /** System property naming an {@link ActorInitHook} class, run once per actor. */
-  public static final String INIT_HOOK_PROPERTY = "flowersim.ray.actor-init";
   /** System property / env FLOWERSIM_RAY_CODE_SEARCH_PATH: where workers find our classes. */
   public static final String CODE_SEARCH_PATH_PROPERTY = "flowersim.ray.code-search-path";
 
@@ -78,7 +78,7 @@ public final class RayEngine implements ClientEngine {
       String csp = System.getProperty(CODE_SEARCH_PATH_PROPERTY,
           System.getenv().getOrDefault("FLOWERSIM_RAY_CODE_SEARCH_PATH", defaultCodeSearchPath()));
       return new Options(r.address(), csp, JDK17_OPENS, r.taskName(), r.settings(),
-          r.perClient(), System.getProperty(INIT_HOOK_PROPERTY, ""), r.settings().numClients());
+          r.perClient(), r.workerInitHook(), r.settings().numClients());
     }
 
     public Options withMaxActors(int n) {
@@ -313,15 +313,15 @@ public final class RayEngine implements ClientEngine {
   public RoundResults<FitResult> fit(int round, Parameters parameters,
       List<ClientInstruction> instructions, Duration timeout, ClientListener listener) {
     return run(round, true, parameters, instructions, timeout, listener,
-        r -> new FitResult(Parameters.withLayoutOf(parameters, r.values), r.numExamples,
-            r.metrics));
+        r -> new FitResult(Parameters.withLayoutOf(parameters, r.values()), r.numExamples(),
+            r.metrics()));
   }
 
   @Override
   public RoundResults<EvaluateResult> evaluate(int round, Parameters parameters,
       List<ClientInstruction> instructions, Duration timeout, ClientListener listener) {
     return run(round, false, parameters, instructions, timeout, listener,
-        r -> new EvaluateResult(r.loss, r.numExamples, r.metrics));
+        r -> new EvaluateResult(r.loss(), r.numExamples(), r.metrics()));
   }
 
   private synchronized <R> RoundResults<R> run(int round, boolean fit, Parameters parameters,
@@ -339,12 +339,8 @@ public final class RayEngine implements ClientEngine {
       while (!queue.isEmpty() && !idle.isEmpty()) {
         ClientInstruction i = queue.poll();
         Slot slot = idle.poll();
-        Wire.Call call = new Wire.Call();
-        call.round = round;
-        call.fit = fit;
-        call.clientId = i.clientId();
-        call.config = Wire.map(i.config().asMap());
-        call.state = Wire.map(states.checkout(i.clientId()).asMap());
+        Wire.Call call = new Wire.Call(round, fit, i.clientId(), i.config().asMap(),
+            states.checkout(i.clientId()).asMap());
         inFlight.put(slot.actor.task(ClientActor::call, Wire.write(call), model).remote(),
             new InFlight(slot, i));
       }
@@ -359,14 +355,15 @@ public final class RayEngine implements ClientEngine {
         int clientId = f.instruction().clientId();
         try {
           Wire.Reply reply = Wire.read(Ray.get(ref));
-          recordPlacement(new Placement(round, op, clientId, reply.nodeId, reply.pid,
-              reply.startMillis, reply.endMillis, reply.initHookRuns));
-          if (reply.error != null) {
-            failures.add(new ClientFailure(clientId, round, op, reply.error, reply.errorTrace));
+          recordPlacement(new Placement(round, op, clientId, reply.nodeId(), reply.pid(),
+              reply.startMillis(), reply.endMillis(), reply.initHookRuns()));
+          if (reply.failed()) {
+            failures.add(new ClientFailure(clientId, round, op, reply.error(),
+                reply.errorTrace()));
             listener.clientFinished(clientId, false);
           } else {
-            results.add(new ClientResult<>(clientId, decode.apply(reply), reply.nodeId));
-            states.checkin(clientId, new ClientState(reply.state));
+            results.add(new ClientResult<>(clientId, decode.apply(reply), reply.nodeId()));
+            states.checkin(clientId, new ClientState(reply.state()));
             listener.clientFinished(clientId, true);
           }
           idle.add(f.slot());
