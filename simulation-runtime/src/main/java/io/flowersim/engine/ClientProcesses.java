@@ -21,10 +21,12 @@ public enum ClientProcesses {
   SINGLE;
 
   /**
-   * Measured on 2 cores with examples/fashion-mnist-mlp.yaml (README, "Fashion-MNIST"): the pool
-   * of 2 single-threaded workers beats one process with 2 intra-op threads.
+   * Measured with bench/client-processes.sh on the 2-core development machine, shared with other
+   * builds (README, "Fashion-MNIST"): one process finished examples/fashion-mnist-mlp.yaml in
+   * about half the time of the pool of two single-threaded workers, whose extra JVMs each warm up
+   * (JIT, DJL) on the same two cores. On a machine with cores to spare, choose the pool.
    */
-  public static final ClientProcesses DEFAULT = POOL;
+  public static final ClientProcesses DEFAULT = SINGLE;
 
   public String label() {
     return name().toLowerCase(Locale.ROOT);

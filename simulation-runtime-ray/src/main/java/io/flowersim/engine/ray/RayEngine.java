@@ -15,6 +15,7 @@ import io.flowersim.engine.ClientStateStore;
 import io.flowersim.engine.EngineBackend;
 import io.flowersim.engine.InsufficientResourcesException;
 import io.flowersim.engine.worker.Placement;
+import io.flowersim.engine.worker.PlacementLog;
 import io.flowersim.engine.worker.Wire;
 import io.flowersim.strategy.ClientInstruction;
 import io.flowersim.task.TaskSettings;
@@ -110,8 +111,7 @@ public final class RayEngine implements ClientEngine {
   private final Options options;
   private final ClientStateStore states = new ClientStateStore();
   private final List<Slot> slots = new ArrayList<>();
-  private static final int MAX_PLACEMENTS = 10_000;
-  private final List<Placement> placements = Collections.synchronizedList(new ArrayList<>());
+  private final PlacementLog placements = new PlacementLog();
   private final String clusterSummary;
   private final byte[] settingsBytes;
 
@@ -292,21 +292,9 @@ public final class RayEngine implements ClientEngine {
     return slots.size();
   }
 
-  /** Keeps the newest calls only, so that a long run does not grow the driver's heap. */
-  private void recordPlacement(Placement placement) {
-    synchronized (placements) {
-      if (placements.size() >= MAX_PLACEMENTS) {
-        placements.subList(0, placements.size() - MAX_PLACEMENTS + 1).clear();
-      }
-      placements.add(placement);
-    }
-  }
-
   /** The newest client calls (at most 10,000), with node and process: for tests and diagnostics. */
   public List<Placement> placements() {
-    synchronized (placements) {
-      return List.copyOf(placements);
-    }
+    return placements.snapshot();
   }
 
   @Override
@@ -355,7 +343,7 @@ public final class RayEngine implements ClientEngine {
         int clientId = f.instruction().clientId();
         try {
           Wire.Reply reply = Wire.read(Ray.get(ref));
-          recordPlacement(new Placement(round, op, clientId, reply.nodeId(), reply.pid(),
+          placements.record(new Placement(round, op, clientId, reply.nodeId(), reply.pid(),
               reply.startMillis(), reply.endMillis(), reply.initHookRuns()));
           if (reply.failed()) {
             failures.add(new ClientFailure(clientId, round, op, reply.error(),

@@ -13,6 +13,7 @@ import io.flowersim.engine.ClientListener;
 import io.flowersim.engine.ClientStateStore;
 import io.flowersim.engine.EngineResources;
 import io.flowersim.engine.worker.Placement;
+import io.flowersim.engine.worker.PlacementLog;
 import io.flowersim.engine.worker.Wire;
 import io.flowersim.strategy.ClientInstruction;
 import java.io.IOException;
@@ -46,14 +47,13 @@ import org.slf4j.LoggerFactory;
 public final class WorkerPoolEngine implements ClientEngine {
 
   private static final Logger LOG = LoggerFactory.getLogger(WorkerPoolEngine.class);
-  private static final int MAX_PLACEMENTS = 10_000;
   private static final AtomicInteger POOLS = new AtomicInteger();
 
   private final WorkerLauncher launcher;
   private final EngineResources resources;
   private final ClientStateStore states = new ClientStateStore();
   private final List<Slot> slots = new ArrayList<>();
-  private final List<Placement> placements = new ArrayList<>();
+  private final PlacementLog placements = new PlacementLog();
   private final ExecutorService io;
   private final Thread shutdownHook;
   private boolean closed;
@@ -210,7 +210,7 @@ public final class WorkerPoolEngine implements ClientEngine {
           replace(d.slot(), round);
         } else {
           Wire.Reply reply = d.reply();
-          record(new Placement(round, op, clientId, reply.nodeId(), reply.pid(),
+          placements.record(new Placement(round, op, clientId, reply.nodeId(), reply.pid(),
               reply.startMillis(), reply.endMillis(), reply.initHookRuns()));
           if (reply.failed()) {
             failures.add(new ClientFailure(clientId, round, op, reply.error(),
@@ -286,20 +286,9 @@ public final class WorkerPoolEngine implements ClientEngine {
     slot.generation++;
   }
 
-  private void record(Placement placement) {
-    synchronized (placements) {
-      if (placements.size() >= MAX_PLACEMENTS) {
-        placements.subList(0, placements.size() - MAX_PLACEMENTS + 1).clear();
-      }
-      placements.add(placement);
-    }
-  }
-
   /** The newest client calls (at most 10,000), with process and times: for tests, diagnostics. */
   public List<Placement> placements() {
-    synchronized (placements) {
-      return List.copyOf(placements);
-    }
+    return placements.snapshot();
   }
 
   /** Workers replaced so far (crashed or timed out). */
