@@ -291,6 +291,11 @@ public final class WorkerPoolEngine implements ClientEngine {
     return placements.snapshot();
   }
 
+  /** Global models sent to the live workers so far: at most one per worker and round. */
+  public synchronized int modelsSent() {
+    return slots.stream().mapToInt(s -> s.worker.modelsSent()).sum();
+  }
+
   /** Workers replaced so far (crashed or timed out). */
   public synchronized int replacedWorkers() {
     return slots.stream().mapToInt(s -> s.generation).sum();

@@ -31,6 +31,7 @@ final class WorkerProcess {
   private final DataInputStream in;
   private boolean ready;
   private byte[] modelSent;
+  private int modelsSent;
 
   private WorkerProcess(Process process) {
     this.process = process;
@@ -86,6 +87,7 @@ final class WorkerProcess {
     if (model != modelSent) {
       Frames.write(out, Frames.MODEL, model);
       modelSent = model;
+      modelsSent++;
     }
     Frames.write(out, Frames.CALL, call);
     out.flush();
@@ -95,6 +97,11 @@ final class WorkerProcess {
       throw new IOException("worker " + pid() + ": expected REPLY, got frame type " + f.type());
     }
     return Wire.read(f.payload());
+  }
+
+  /** How many global models this worker has been sent. */
+  int modelsSent() {
+    return modelsSent;
   }
 
   /** "exit code 137", or "still running". */

@@ -70,8 +70,11 @@ class WorkerPoolEngineTest {
 
     RoundResults<FitResult> round1 = engine.fit(1, MODEL, clients(0, 4), ROUND_TIMEOUT,
         ClientListener.NONE);
+    // 4 clients on 2 workers: the round's model went to each worker once, not once per client
+    assertThat(engine.modelsSent()).isEqualTo(2);
     RoundResults<FitResult> round2 = engine.fit(2, MODEL, clients(0, 4), ROUND_TIMEOUT,
         ClientListener.NONE);
+    assertThat(engine.modelsSent()).isEqualTo(4);
 
     assertThat(round1.failures()).isEmpty();
     assertThat(round1.results()).hasSize(4).allSatisfy(r ->
