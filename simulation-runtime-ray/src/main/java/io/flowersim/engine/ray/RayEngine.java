@@ -1,10 +1,7 @@
 package io.flowersim.engine.ray;
 
 import io.flowersim.api.v1alpha1.spec.ClientResources;
-import io.flowersim.client.ClientFailure;
 import io.flowersim.client.ClientOperation;
-import io.flowersim.client.ClientResult;
-import io.flowersim.client.ClientState;
 import io.flowersim.client.EvaluateResult;
 import io.flowersim.client.FitResult;
 import io.flowersim.client.Parameters;
@@ -16,6 +13,7 @@ import io.flowersim.engine.EngineBackend;
 import io.flowersim.engine.InsufficientResourcesException;
 import io.flowersim.engine.worker.Placement;
 import io.flowersim.engine.worker.PlacementLog;
+import io.flowersim.engine.worker.RoundCollector;
 import io.flowersim.engine.worker.Wire;
 import io.flowersim.strategy.ClientInstruction;
 import io.flowersim.task.TaskSettings;
@@ -32,13 +30,11 @@ import java.net.Socket;
 import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
-import java.util.Collections;
 import java.util.Deque;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.concurrent.TimeoutException;
 import java.util.function.Function;
 import java.util.stream.Collectors;
 import org.slf4j.Logger;
@@ -320,8 +316,8 @@ public final class RayEngine implements ClientEngine {
     Deque<ClientInstruction> queue = new ArrayDeque<>(instructions);
     Deque<Slot> idle = new ArrayDeque<>(slots);
     Map<ObjectRef<byte[]>, InFlight> inFlight = new LinkedHashMap<>();
-    List<ClientResult<R>> results = new ArrayList<>();
-    List<ClientFailure> failures = new ArrayList<>();
+    RoundCollector<R> collector =
+        new RoundCollector<>(round, op, states, placements, listener, decode);
     long deadline = System.nanoTime() + timeout.toNanos();
     while (!queue.isEmpty() || !inFlight.isEmpty()) {
       while (!queue.isEmpty() && !idle.isEmpty()) {
@@ -343,49 +339,31 @@ public final class RayEngine implements ClientEngine {
         int clientId = f.instruction().clientId();
         try {
           Wire.Reply reply = Wire.read(Ray.get(ref));
-          placements.record(new Placement(round, op, clientId, reply.nodeId(), reply.pid(),
-              reply.startMillis(), reply.endMillis(), reply.initHookRuns()));
-          if (reply.failed()) {
-            failures.add(new ClientFailure(clientId, round, op, reply.error(),
-                reply.errorTrace()));
-            listener.clientFinished(clientId, false);
-          } else {
-            results.add(new ClientResult<>(clientId, decode.apply(reply), reply.nodeId()));
-            states.checkin(clientId, new ClientState(reply.state()));
-            listener.clientFinished(clientId, true);
-          }
+          collector.reply(clientId, reply, reply.nodeId());
           idle.add(f.slot());
         } catch (RayActorException e) {
           LOG.warn("round {}: the Ray actor running client {} died; replacing it", round,
               clientId);
-          failures.add(ClientFailure.of(clientId, round, op, new IllegalStateException(
-              "the Ray actor (worker process) running this client died: " + e.getMessage(), e)));
-          listener.clientFinished(clientId, false);
+          collector.fail(clientId, new IllegalStateException(
+              "the Ray actor (worker process) running this client died: " + e.getMessage(), e));
           replace(f.slot());
           idle.add(f.slot());
         } catch (RuntimeException e) {
-          failures.add(ClientFailure.of(clientId, round, op, e));
-          listener.clientFinished(clientId, false);
+          collector.fail(clientId, e);
           idle.add(f.slot());
         }
       }
     }
     for (InFlight f : inFlight.values()) {
-      int clientId = f.instruction().clientId();
-      failures.add(ClientFailure.of(clientId, round, op, new TimeoutException(
-          "did not finish within the round timeout of " + timeout.toSeconds()
-              + "s (spec.roundTimeoutSeconds)")));
-      listener.clientFinished(clientId, false);
+      collector.timedOut(f.instruction().clientId(), timeout);
       // Its actor is still busy with the late call: kill it so the next round gets a fresh one.
       f.slot().actor.kill(true);
       replace(f.slot());
     }
     for (ClientInstruction i : queue) {
-      failures.add(ClientFailure.of(i.clientId(), round, op, new TimeoutException(
-          "not started within the round timeout of " + timeout.toSeconds() + "s")));
-      listener.clientFinished(i.clientId(), false);
+      collector.notStarted(i.clientId(), timeout);
     }
-    return new RoundResults<>(results, failures);
+    return collector.results();
   }
 
   private void replace(Slot slot) {

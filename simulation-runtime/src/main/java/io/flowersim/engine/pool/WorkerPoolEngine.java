@@ -1,9 +1,6 @@
 package io.flowersim.engine.pool;
 
-import io.flowersim.client.ClientFailure;
 import io.flowersim.client.ClientOperation;
-import io.flowersim.client.ClientResult;
-import io.flowersim.client.ClientState;
 import io.flowersim.client.EvaluateResult;
 import io.flowersim.client.FitResult;
 import io.flowersim.client.Parameters;
@@ -14,6 +11,7 @@ import io.flowersim.engine.ClientStateStore;
 import io.flowersim.engine.EngineResources;
 import io.flowersim.engine.worker.Placement;
 import io.flowersim.engine.worker.PlacementLog;
+import io.flowersim.engine.worker.RoundCollector;
 import io.flowersim.engine.worker.Wire;
 import io.flowersim.strategy.ClientInstruction;
 import java.io.IOException;
@@ -188,8 +186,8 @@ public final class WorkerPoolEngine implements ClientEngine {
     Deque<ClientInstruction> queue = new ArrayDeque<>(instructions);
     Deque<Slot> idle = new ArrayDeque<>(slots);
     List<Done> inFlight = new ArrayList<>();
-    List<ClientResult<R>> results = new ArrayList<>();
-    List<ClientFailure> failures = new ArrayList<>();
+    RoundCollector<R> collector =
+        new RoundCollector<>(round, op, states, placements, listener, decode);
     long deadline = System.nanoTime() + timeout.toNanos();
     try {
       while (!queue.isEmpty() || !inFlight.isEmpty()) {
@@ -205,27 +203,10 @@ public final class WorkerPoolEngine implements ClientEngine {
         inFlight.removeIf(f -> f.slot() == d.slot());
         int clientId = d.instruction().clientId();
         if (d.error() != null) {
-          failures.add(ClientFailure.of(clientId, round, op, died(d)));
-          listener.clientFinished(clientId, false);
+          collector.fail(clientId, died(d));
           replace(d.slot(), round);
         } else {
-          Wire.Reply reply = d.reply();
-          placements.record(new Placement(round, op, clientId, reply.nodeId(), reply.pid(),
-              reply.startMillis(), reply.endMillis(), reply.initHookRuns()));
-          if (reply.failed()) {
-            failures.add(new ClientFailure(clientId, round, op, reply.error(),
-                reply.errorTrace()));
-            listener.clientFinished(clientId, false);
-          } else {
-            try {
-              results.add(new ClientResult<>(clientId, decode.apply(reply)));
-              states.checkin(clientId, new ClientState(reply.state()));
-              listener.clientFinished(clientId, true);
-            } catch (RuntimeException e) {
-              failures.add(ClientFailure.of(clientId, round, op, e));
-              listener.clientFinished(clientId, false);
-            }
-          }
+          collector.reply(clientId, d.reply(), null);
         }
         idle.add(d.slot());
       }
@@ -235,21 +216,15 @@ public final class WorkerPoolEngine implements ClientEngine {
       throw new IllegalStateException("worker pool bookkeeping failed", e.getCause());
     }
     for (Done f : inFlight) {
-      int clientId = f.instruction().clientId();
-      failures.add(ClientFailure.of(clientId, round, op, new TimeoutException(
-          "did not finish within the round timeout of " + timeout.toSeconds()
-              + "s (spec.roundTimeoutSeconds)")));
-      listener.clientFinished(clientId, false);
+      collector.timedOut(f.instruction().clientId(), timeout);
       // Its worker is still busy with the late call: kill it so the next round gets a fresh one.
       f.slot().worker.kill();
       replace(f.slot(), round);
     }
     for (ClientInstruction i : queue) {
-      failures.add(ClientFailure.of(i.clientId(), round, op, new TimeoutException(
-          "not started within the round timeout of " + timeout.toSeconds() + "s")));
-      listener.clientFinished(i.clientId(), false);
+      collector.notStarted(i.clientId(), timeout);
     }
-    return new RoundResults<>(results, failures);
+    return collector.results();
   }
 
   private Done dispatch(CompletionService<Done> completion, Slot slot,
