@@ -6,6 +6,7 @@ import io.flowersim.engine.pool.CountingWorkerInitHook;
 import io.flowersim.engine.pool.PoolTestingTask;
 import io.flowersim.server.History;
 import io.flowersim.server.HistoryJson;
+import io.flowersim.task.fashionmnist.FashionMnistTaskTest;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.file.Files;
@@ -118,6 +119,31 @@ class FlowersimCommandTest {
         .allSatisfy(l -> assertThat(l).doesNotContain("\tat "));
     assertThat(o.err()).doesNotContain("Exception in thread").doesNotContain("\tat ");
     assertThat(out).doesNotExist();
+  }
+
+  /** Errors only the task's setup can find (they need the data) still name the field, exit 2. */
+  @Test
+  void fashionMnistDataProblemsNameTheField() throws Exception {
+    Path data = Files.createDirectories(dir.resolve("idx"));
+    FashionMnistTaskTest.writeLearnable(data, "train", 400, 1);
+    FashionMnistTaskTest.writeLearnable(data, "t10k", 50, 2);
+    String fmnist = VALID.replace("task: synthetic", "task: fashion-mnist-mlp")
+        .replace("{samplesPerClient: \"32\"}", "{dataDir: \"" + data + "\"}");
+
+    Outcome shards = run("run", file(fmnist.replace("resources: {cpus: 1}",
+        "resources: {cpus: 1}\n    partitioning: {type: shard, shardsPerClient: 11}")).toString(),
+        "--out", dir.resolve("out").toString());
+    assertThat(shards.code()).as(shards.err()).isEqualTo(FlowersimCommand.INVALID_INPUT);
+    assertThat(shards.err()).contains("spec.clients.partitioning.shardsPerClient")
+        .contains("only 10 labels").doesNotContain("\tat ");
+
+    Outcome noFiles = run("run", file(fmnist.replace(data.toString(),
+        Files.createDirectories(dir.resolve("empty")).toString())).toString(),
+        "--out", dir.resolve("out").toString());
+    assertThat(noFiles.code()).as(noFiles.err()).isEqualTo(FlowersimCommand.INVALID_INPUT);
+    assertThat(noFiles.err()).contains("spec.taskConfig.dataDir")
+        .contains("dataset-fashion-mnist");
+    assertThat(dir.resolve("out")).doesNotExist();
   }
 
   @Test
