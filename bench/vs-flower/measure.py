@@ -1,5 +1,5 @@
 """measure.py OUT.json -- CMD...: runs CMD, samples the summed RSS of its whole process tree every
-0.2 s (this process is made a child subreaper, so daemonized descendants such as Ray's raylet and
+0.2 s, and the CPU time of all of it (this process is made a child subreaper, so daemonized descendants such as Ray's raylet and
 GCS stay in the tree), and writes {"wall_seconds", "peak_rss_bytes", "exit_code", "timed_out"}.
 MEASURE_TIMEOUT (seconds) kills the tree when exceeded. MEASURE_ALSO=SUBSTRING adds processes
 whose command line contains SUBSTRING, and their descendants (a Ray cluster started beforehand).
@@ -7,6 +7,7 @@ whose command line contains SUBSTRING, and their descendants (a Ray cluster star
 import ctypes
 import json
 import os
+import resource
 import signal
 import subprocess
 import sys
@@ -59,13 +60,18 @@ def main():
         except psutil.Error:
             pass
     code = child.wait()
+    # reap every descendant (they are ours as subreaper) so that their CPU time is counted
+    deadline = time.monotonic() + 15
     try:
-        while os.waitpid(-1, os.WNOHANG)[0]:
-            pass
+        while time.monotonic() < deadline:
+            if os.waitpid(-1, os.WNOHANG)[0] == 0:
+                time.sleep(0.1)
     except ChildProcessError:
         pass
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
     with open(out, "w") as f:
         json.dump({"wall_seconds": wall, "peak_rss_bytes": peak, "exit_code": code,
+                   "cpu_seconds": usage.ru_utime + usage.ru_stime,
                    "timed_out": timed_out, "command": cmd}, f)
     sys.exit(0 if code == 0 and not timed_out else 1)
 

@@ -18,7 +18,7 @@ WORKLOADS = [("a10", "(a) no-op, 1M floats, 100 clients, 10/round"),
              ("b-mlp", "(b) Fashion-MNIST MLP, 100 clients, 10/round"),
              ("b-cnn", "(b) Fashion-MNIST CNN, 100 clients, 10/round"),
              ("c", "(c) no-op, 1,000,000 clients, 1,000/round")]
-SIMS = ["flowersim-local", "flowersim-ray", "flower", "pfl"]
+SIMS = ["flowersim-local", "flowersim-ray", "flower", "flower-legacy", "pfl"]
 
 
 def load(path):
@@ -32,7 +32,7 @@ def load(path):
 def run_figures(out, name):
     m = load(os.path.join(out, name + ".measure.json")) or {}
     r = load(os.path.join(out, name + ".result.json"))
-    fig = {"wall": m.get("wall_seconds"), "rss": m.get("peak_rss_bytes"),
+    fig = {"wall": m.get("wall_seconds"), "rss": m.get("peak_rss_bytes"), "cpu": m.get("cpu_seconds"),
            "failed": bool(m) and (m.get("exit_code") != 0 or m.get("timed_out")),
            "timed_out": m.get("timed_out", False)}
     if r is None:
@@ -70,12 +70,12 @@ def main():
              for p in glob.glob(os.path.join(out, "*.measure.json"))}
     table = {}
     for name in names:
-        mt = re.fullmatch(r"(.+?)\.(flowersim-local|flowersim-ray|flower|pfl)\.(\d+)", name)
+        mt = re.fullmatch(r"(.+?)\.(flowersim-local|flowersim-ray|flower-legacy|flower|pfl)\.(\d+)", name)
         if mt:
             table.setdefault((mt.group(1), mt.group(2)), []).append(run_figures(out, name))
-    lines = ["| workload | simulator | runs | wall s | first round s | median round s "
+    lines = ["| workload | simulator | runs | wall s | CPU s | first round s | median round s "
              "| us per client-round | peak RSS MiB | final test accuracy |",
-             "|---|---|---:|---:|---:|---:|---:|---:|---:|"]
+             "|---|---|---:|---:|---:|---:|---:|---:|---:|---:|"]
     summary = {}
     for key, title in WORKLOADS:
         for sim in SIMS:
@@ -83,12 +83,12 @@ def main():
             if not figs:
                 continue
             s = {k: median_of(figs, k) for k in
-                 ("wall", "rss", "round", "first_round", "per_client_round_us", "accuracy")}
+                 ("wall", "cpu", "rss", "round", "first_round", "per_client_round_us", "accuracy")}
             failed = sum(f["failed"] for f in figs)
             s["failed"] = failed
             summary[(key, sim)] = s
             note = f"{len(figs)}" + (f" ({failed} failed/timed out)" if failed else "")
-            lines.append(f"| {title} | {sim} | {note} | {fmt(s['wall'], '.1f')} | "
+            lines.append(f"| {title} | {sim} | {note} | {fmt(s['wall'], '.1f')} | {fmt(s['cpu'], '.1f')} | "
                          f"{fmt(s['first_round'], '.2f')} | {fmt(s['round'], '.3f')} | "
                          f"{fmt(s['per_client_round_us'], ',.0f')} | "
                          f"{fmt(s['rss'] and s['rss'] / 2**20, ',.0f')} | "
@@ -106,8 +106,10 @@ def main():
         for a, b, field, label in [
                 ("flower", "flowersim-local", "per_client_round_us", "per client-round flower/flowersim-local"),
                 ("flower", "flowersim-ray", "per_client_round_us", "per client-round flower/flowersim-ray"),
+                ("flower-legacy", "flowersim-local", "per_client_round_us", "per client-round flower-legacy/flowersim-local"),
                 ("pfl", "flowersim-local", "per_client_round_us", "per client-round pfl/flowersim-local"),
                 ("flowersim-local", "flower", "wall", "wall flowersim-local/flower"),
+                ("flowersim-local", "flower", "cpu", "CPU flowersim-local/flower"),
                 ("flower", "flowersim-local", "rss", "peak RSS flower/flowersim-local")]:
             v = ratio(key, a, b, field)
             if v is not None:

@@ -3,7 +3,8 @@
 # machine, in one run (see bench/RESULTS.md for what it measures and the figures).
 #
 #   (a) no-op clients, 1,000,000 float32 parameters, 100 clients, 10 and 100 per round:
-#       Flower (flwr run, local simulation federation, Ray backend), flowersim local,
+#       Flower (flwr run, local simulation federation, Ray backend; and the deprecated
+#       flwr.simulation.start_simulation), flowersim local,
 #       flowersim on Ray (scripts/ray-cluster.sh), pfl (nearest it can express: lr 0)
 #   (b) Fashion-MNIST MLP (full run: also CNN), 100 clients, the same partition and initial
 #       parameters (exported from flowersim), model, plain SGD, lr, batch size, local epochs and
@@ -129,6 +130,12 @@ flower() { # flower NAME LIMIT KEY=VALUE...
     cpus="$(nproc)" client-cpus=1 "$@"
 }
 
+flower_legacy() { # flower_legacy NAME LIMIT KEY=VALUE...: flwr.simulation.start_simulation
+  local name=$1 limit=$2; shift 2
+  measured "$name" "$limit" "$FPY" "$here/flower_legacy.py" "result-file=$out/$name.result.json" \
+    cpus="$(nproc)" client-cpus=1 "$@"
+}
+
 pfl() { # pfl NAME LIMIT KEY=VALUE...
   local name=$1 limit=$2; shift 2
   (cd "$here" && measured "$name" "$limit" "$PPY" pfl_run.py "result-file=$out/$name.result.json" \
@@ -157,6 +164,7 @@ for rep in $(seq 1 "$repeats"); do
     MEASURE_ALSO="$ray_state" flowersim "a$per.flowersim-ray.$rep" "$out/noop-$per.yaml" 600 \
       --backend ray --ray-address "$ray_address"
     flower "a$per.flower.$rep" 900 workload=noop clients=100 per-round="$per" rounds="$rounds_a" floats=1000000
+    flower_legacy "a$per.flower-legacy.$rep" 900 clients=100 per-round="$per" rounds="$rounds_a" floats=1000000
     if [ -z "$quick" ] || [ "$per" = 10 ]; then
       pfl "a$per.pfl.$rep" 900 workload=noop clients=100 per-round="$per" rounds="$rounds_a" floats=1000000
     fi
