@@ -15,7 +15,7 @@
 #
 # Prints one table (wall time, median round, per client-round, peak RSS of the process tree,
 # final accuracy) and the ratios; the last line is `overhead ratio (flower/flowersim local): X`.
-# --quick: fewer rounds, no CNN, fewer pfl runs, 1 repetition (about 30 minutes on 2 busy cores).
+# --quick: fewer rounds, no CNN, fewer pfl runs, 1 repetition (about 25 minutes on 2 busy cores).
 # REPEATS=N (default 3, --quick 1) repeats every run; the table shows medians.
 # Venvs (once, from PyPI) under ~/.cache/flowersim/bench: flwr (flwr[simulation] + psutil), pfl
 # (pfl + psutil), and one PyTorch shared by both (torch-site, added to each by a .pth file).
@@ -138,12 +138,14 @@ flower_legacy() { # flower_legacy NAME LIMIT KEY=VALUE...: flwr.simulation.start
 
 pfl() { # pfl NAME LIMIT KEY=VALUE...
   local name=$1 limit=$2; shift 2
+  # one PyTorch thread: with more, OpenMP's spinning threads lose badly on a busy machine (pfl's
+  # MLP rounds took 0.5-2 s with 2 threads, 0.2 s with 1, measured side by side here)
   (cd "$here" && measured "$name" "$limit" "$PPY" pfl_run.py "result-file=$out/$name.result.json" \
-    torch-threads="$(nproc)" "$@")
+    torch-threads=1 "$@")
 }
 
 rounds_a=20; rounds_c=3; limit_c=900
-[ -n "$quick" ] && { rounds_a=5; rounds_c=2; limit_c=300; }
+[ -n "$quick" ] && { rounds_a=10; rounds_c=2; limit_c=420; }
 
 # --- Ray cluster for flowersim's Ray backend (reused if one is up) ------------------------------
 ray_started=""
@@ -179,12 +181,19 @@ for rep in $(seq 1 "$repeats"); do
       batch-size="$(yamlget "$y" taskConfig.batchSize)" local-epochs="$(yamlget "$y" taskConfig.localEpochs)"
       seed="$(yamlget "$y" seed)")
     flowersim "b-$m.flowersim-local.$rep" "$y" 1800 --cpus "$(nproc)"
+    # the same with one PyTorch thread in DJL (its default is one per core), as Flower's actors
+    # (Ray sets OMP_NUM_THREADS to the actor's num_cpus) and pfl here
+    FLOWERSIM_JAVA_OPTS="-Dai.djl.pytorch.num_threads=1 -Dai.djl.pytorch.num_interop_threads=1" \
+      flowersim "b-$m.flowersim-local-1t.$rep" "$y" 1800 --cpus "$(nproc)"
     flower "b-$m.flower.$rep" 1800 "${common[@]}"
     pfl "b-$m.pfl.$rep" 1800 "${common[@]}"
   done
   # (c) 1M clients, 1,000 per round, no-op
   noop_yaml "$out/scale.yaml" 1000000 1000 "$rounds_c" 1000
   flowersim "c.flowersim-local.$rep" "$out/scale.yaml" 900 --cpus "$(nproc)"
+  # the same rounds with 100x fewer clients: memory should not depend on the client count
+  noop_yaml "$out/scale-10k.yaml" 10000 1000 "$rounds_c" 1000
+  flowersim "c10k.flowersim-local.$rep" "$out/scale-10k.yaml" 900 --cpus "$(nproc)"
   flower "c.flower.$rep" "$limit_c" workload=noop clients=1000000 per-round=1000 rounds="$rounds_c" floats=1000
   if [ -z "$quick" ]; then
     pfl "c.pfl.$rep" 900 workload=noop clients=1000000 per-round=1000 rounds="$rounds_c" floats=1000
