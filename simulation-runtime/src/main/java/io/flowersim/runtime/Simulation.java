@@ -172,7 +172,8 @@ public final class Simulation implements AutoCloseable {
     return ClientConcurrency.slots(resources, spec.clients.resourcesOrDefault());
   }
 
-  static TaskSettings settings(FlowerSimulationSpec spec) {
+  /** What a task's setup gets from {@code spec}; public for tools that set a task up alone. */
+  public static TaskSettings settings(FlowerSimulationSpec spec) {
     return new TaskSettings(Config.of(spec.taskConfig), spec.clients.count,
         spec.clients.partitioningOrDefault());
   }

@@ -95,14 +95,17 @@ public abstract class FashionMnistTask implements FederatedTask {
     return initial;
   }
 
-  /** Partition {@code p}'s training examples (all but the held-out tail). */
-  int[] trainIndices(int p) {
+  /**
+   * Partition {@code p}'s training examples (all but the held-out tail). Public so that bench can
+   * export the split and run the same clients in other simulators; valid after {@link #setup}.
+   */
+  public int[] trainIndices(int p) {
     int[] all = partitions[p];
     return Arrays.copyOfRange(all, 0, all.length - heldOut(all.length));
   }
 
-  /** Partition {@code p}'s held-out examples for the client's evaluation. */
-  int[] evalIndices(int p) {
+  /** Partition {@code p}'s held-out examples for the client's evaluation (see trainIndices). */
+  public int[] evalIndices(int p) {
     int[] all = partitions[p];
     return Arrays.copyOfRange(all, all.length - heldOut(all.length), all.length);
   }

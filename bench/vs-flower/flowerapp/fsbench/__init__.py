@@ -1,0 +1,1 @@
+"""Flower app of bench/vs-flower: the workloads of flowersim's side-by-side benchmark."""
