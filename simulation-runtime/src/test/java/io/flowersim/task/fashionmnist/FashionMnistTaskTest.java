@@ -81,6 +81,9 @@ public class FashionMnistTaskTest {
     FashionMnistTask.TrainOutcome o = task.trainPartition(0, start,
         Config.of(Map.of("localEpochs", 3, "maxBatches", 60)));
     assertThat(o.epochLosses()[2]).isLessThan(o.epochLosses()[0]);
+    // by default train_loss is the last epoch's running loss, without a second pass
+    assertThat(o.metrics()).containsOnlyKeys("train_loss");
+    assertThat(o.metrics().get("train_loss")).isEqualTo(o.epochLosses()[2]);
     EvaluateResult after = task.evaluateCentralized(1, o.parameters()).orElseThrow();
     assertThat(after.loss()).isLessThan(before);
     assertThat(after.metrics().get("accuracy")).isGreaterThan(0.5);
@@ -89,6 +92,17 @@ public class FashionMnistTaskTest {
         Config.empty(), null)).evaluate(o.parameters(), Config.empty());
     assertThat(held.numExamples()).isEqualTo(50);
     assertThat(o.examples()).isEqualTo(450);
+  }
+
+  @Test
+  void trainMetricsAddsThePostTrainingLossAndAccuracy() throws Exception {
+    FashionMnistTask task = setUp(FashionMnistMlpTask.NAME, 4);
+    FashionMnistTask.TrainOutcome o = task.trainPartition(3, task.initialParameters(),
+        Config.of(Map.of("localEpochs", 2, "maxBatches", 40, "trainMetrics", true)));
+    assertThat(o.metrics()).containsOnlyKeys("train_loss", "train_accuracy");
+    // measured after training, on the model the epochs produced: below the running loss
+    assertThat(o.metrics().get("train_loss")).isLessThan(o.epochLosses()[0]);
+    assertThat(o.metrics().get("train_accuracy")).isBetween(0.0, 1.0);
   }
 
   @Test
