@@ -10,6 +10,7 @@ import io.javaoperatorsdk.operator.monitoring.micrometer.MicrometerMetrics;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import java.util.List;
 import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -75,6 +76,13 @@ public final class FlowerSimulationOperator implements AutoCloseable {
   public static void main(String[] args) throws Exception {
     OperatorSettings settings = OperatorSettings.fromEnvironment(System.getenv());
     KubernetesClient client = new KubernetesClientBuilder().build();
+    List<String> missing = RequiredApis.missing(client);
+    if (!missing.isEmpty()) {
+      missing.forEach(problem -> LOG.error("cannot start on {}: {}", client.getMasterUrl(),
+          problem));
+      client.close();
+      System.exit(1);
+    }
     int httpPort = Integer.parseInt(System.getenv()
         .getOrDefault("FLOWERSIM_HTTP_PORT", Integer.toString(DEFAULT_HTTP_PORT)));
     PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);

@@ -51,6 +51,11 @@ class ManifestsIT {
   }
 
   @Test
+  void theOperatorFindsEveryApiItNeedsOnTheControlPlane() {
+    assertThat(RequiredApis.missing(client)).isEmpty();
+  }
+
+  @Test
   void theDeploymentRunsAsNonRootOnAReadOnlyRootFilesystemWithProbesAndLimits()
       throws IOException {
     Deployment deployment = (Deployment) load("deployment.yaml").get(0);
