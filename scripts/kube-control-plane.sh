@@ -33,7 +33,8 @@
 # server's certificate is made here with openssl, signed by the local CA). Its webhook
 # configurations are not registered with the API server: flowersim's operator creates a queued
 # RayJob suspended itself, which is what Kueue's defaulting webhook would do, and nothing else
-# here needs Kueue's validation. With internal certificates off, Kueue v0.17 reads its metrics
+# here needs Kueue's validation. Jobs in a namespace labelled flowersim.io/kueue=disabled are left
+# alone (tests that play Kueue's part themselves). With internal certificates off, Kueue v0.17 reads its metrics
 # serving certificate from the fixed path /etc/kueue/metrics/certs: a self-signed one is written
 # there when none is (so --full needs that path writable once, e.g. root).
 #
@@ -568,6 +569,11 @@ featureGates:
   VisibilityOnDemand: false
 integrations:
   frameworks: ["ray.io/rayjob"]
+# Kueue's default, plus an opt-out: tests that play Kueue's part label their namespace.
+managedJobsNamespaceSelector:
+  matchExpressions:
+  - {key: kubernetes.io/metadata.name, operator: NotIn, values: [kube-system, kueue-system]}
+  - {key: flowersim.io/kueue, operator: NotIn, values: [disabled]}
 CONFIG
 }
 
