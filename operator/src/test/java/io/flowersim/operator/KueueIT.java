@@ -147,24 +147,25 @@ class KueueIT {
     System.out.printf("[KueueIT] apply to admitted (RayJob unsuspended, Admitted=True): %d ms%n",
         (System.nanoTime() - applied) / 1_000_000);
     assertThat(admittedA.phase).isNotEqualTo(SimulationPhase.Queued);
-    assertThat(rayJob(teamA, "sim-a").getSpec().suspend).isFalse();
+    assertThat(suspended(teamA, "sim-a")).isFalse();
 
     create(teamB, "sim-b", null);
     FlowerSimulationStatus queuedB = awaitStatus(teamB, "sim-b",
         s -> s.phase == SimulationPhase.Queued && hasCondition(s, "Admitted", "False", "Pending"));
-    Condition why = condition(queuedB, "Admitted");
+    Condition why = FlowerSimulationOperatorIT.condition(queuedB, "Admitted");
     assertThat(why.message).contains("insufficient unused quota for " + GPU);
     assertThat(queuedB.message).startsWith("queued in Kueue's " + QUEUE + ": ")
         .contains("insufficient unused quota for " + GPU);
-    assertThat(rayJob(teamB, "sim-b").getSpec().suspend).isTrue();
+    assertThat(suspended(teamB, "sim-b")).isTrue();
     // Still waiting while A holds the GPU: A was admitted first and B's request cannot fit.
-    assertThat(rayJob(teamA, "sim-a").getSpec().suspend).isFalse();
+    assertThat(suspended(teamA, "sim-a")).isFalse();
 
     client.resource(a).delete();
     FlowerSimulationStatus admittedB = awaitStatus(teamB, "sim-b", admitted());
     assertThat(admittedB.phase).isNotEqualTo(SimulationPhase.Queued);
-    assertThat(condition(admittedB, "Admitted").reason).isEqualTo("Admitted");
-    assertThat(rayJob(teamB, "sim-b").getSpec().suspend).isFalse();
+    assertThat(FlowerSimulationOperatorIT.condition(admittedB, "Admitted").reason)
+        .isEqualTo("Admitted");
+    assertThat(suspended(teamB, "sim-b")).isFalse();
   }
 
   @Test
@@ -175,10 +176,11 @@ class KueueIT {
     create(teamB, "high", "research-high-" + id);
     awaitStatus(teamB, "high", admitted());
     FlowerSimulationStatus preempted = awaitStatus(teamA, "low",
-        s -> s.phase == SimulationPhase.Queued && hasCondition(s, "Admitted", "False", "Preempted"));
-    assertThat(condition(preempted, "Admitted").message).startsWith("evicted by Kueue: ")
-        .contains("Preempted");
-    assertThat(rayJob(teamA, "low").getSpec().suspend).isTrue();
+        s -> s.phase == SimulationPhase.Queued
+            && hasCondition(s, "Admitted", "False", "Preempted"));
+    assertThat(FlowerSimulationOperatorIT.condition(preempted, "Admitted").message)
+        .startsWith("evicted by Kueue: ").contains("Preempted");
+    assertThat(suspended(teamA, "low")).isTrue();
   }
 
   // ---- helpers ----------------------------------------------------------------------------------
@@ -226,12 +228,10 @@ class KueueIT {
         && (reason == null || reason.equals(c.reason)));
   }
 
-  static Condition condition(FlowerSimulationStatus status, String type) {
-    return status.conditions.stream().filter(c -> type.equals(c.type)).findFirst().orElseThrow();
-  }
-
-  RayJob rayJob(String namespace, String name) {
-    return client.resources(RayJob.class).inNamespace(namespace).withName(name).get();
+  /** Kueue unsuspends by writing false, which KubeRay's type omits: absent is not suspended. */
+  boolean suspended(String namespace, String name) {
+    RayJob job = client.resources(RayJob.class).inNamespace(namespace).withName(name).get();
+    return Boolean.TRUE.equals(job.getSpec().suspend);
   }
 
   void apply(String yaml) {
