@@ -151,7 +151,8 @@ class KueueIT {
 
     create(teamB, "sim-b", null);
     FlowerSimulationStatus queuedB = awaitStatus(teamB, "sim-b",
-        s -> s.phase == SimulationPhase.Queued && hasCondition(s, "Admitted", "False", "Pending"));
+        s -> s.phase == SimulationPhase.Queued && hasCondition(s, "Admitted", "False", "Pending")
+            && s.message.contains("insufficient unused quota"));
     Condition why = FlowerSimulationOperatorIT.condition(queuedB, "Admitted");
     assertThat(why.message).contains("insufficient unused quota for " + GPU);
     assertThat(queuedB.message).startsWith("queued in Kueue's " + QUEUE + ": ")

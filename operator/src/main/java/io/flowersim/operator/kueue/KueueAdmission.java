@@ -16,10 +16,12 @@ public record KueueAdmission(boolean admitted, String reason, String message) {
   static final String ADMITTED = "Admitted";
   static final String QUOTA_RESERVED = "QuotaReserved";
   static final String EVICTED = "Evicted";
+  /** Ours, not Kueue's: Kueue has not written its decision yet. */
+  static final String WORKLOAD_PENDING = "WorkloadPending";
 
   /** A queued RayJob for which Kueue has not (yet) made a Workload. */
   public static KueueAdmission noWorkload() {
-    return new KueueAdmission(false, "WorkloadPending",
+    return new KueueAdmission(false, WORKLOAD_PENDING,
         "waiting for Kueue to make a Workload for the RayJob");
   }
 
@@ -60,7 +62,7 @@ public record KueueAdmission(boolean admitted, String reason, String message) {
       return new KueueAdmission(false, QUOTA_RESERVED, text(reserved.get(), "message",
           "quota reserved") + "; waiting for Kueue's admission checks");
     }
-    return new KueueAdmission(false, "Pending", "Kueue has not considered the Workload yet");
+    return new KueueAdmission(false, WORKLOAD_PENDING, "Kueue has not considered the Workload yet");
   }
 
   @SuppressWarnings("unchecked")

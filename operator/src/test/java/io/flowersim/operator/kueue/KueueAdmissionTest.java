@@ -66,6 +66,6 @@ class KueueAdmissionTest {
     assertThat(KueueAdmission.of(null)).isEqualTo(KueueAdmission.noWorkload());
     KueueAdmission fresh = KueueAdmission.of(new GenericKubernetesResource());
     assertThat(fresh.admitted()).isFalse();
-    assertThat(fresh.reason()).isEqualTo("Pending");
+    assertThat(fresh.reason()).isEqualTo("WorkloadPending");
   }
 }
