@@ -34,9 +34,10 @@
 # configurations are not registered with the API server: flowersim's operator creates a queued
 # RayJob suspended itself, which is what Kueue's defaulting webhook would do, and nothing else
 # here needs Kueue's validation. Jobs in a namespace labelled flowersim.io/kueue=disabled are left
-# alone (tests that play Kueue's part themselves). With internal certificates off, Kueue v0.17 reads its metrics
-# serving certificate from the fixed path /etc/kueue/metrics/certs: a self-signed one is written
-# there when none is (so --full needs that path writable once, e.g. root).
+# alone (tests that play Kueue's part themselves). With internal certificates off, Kueue v0.17
+# reads its metrics serving certificate from the fixed path /etc/kueue/metrics/certs: a
+# self-signed one is written there when none is (so --full needs that path writable once, e.g.
+# root). Kueue's ports: FLOWERSIM_KUEUE_PORT (metrics), +1 (health probes), +2 (webhook server).
 #
 # Several instances can run side by side: set FLOWERSIM_KUBE_STATE (default /tmp/flowersim-kube)
 # and the FLOWERSIM_*_PORT variables below.
@@ -611,6 +612,7 @@ status() {
     kubectl get crd rayjobs.ray.io rayclusters.ray.io --no-headers 2>/dev/null | sed 's/^/crd: /'
     if [ "$(cat "$STATE/mode" 2>/dev/null)" = full ]; then
       kubectl get nodes -L "$POOL_LABEL" -L nvidia.com/gpu.product --no-headers 2>/dev/null | sed 's/^/node: /'
+      kubectl get crd workloads.kueue.x-k8s.io clusterqueues.kueue.x-k8s.io --no-headers 2>/dev/null | sed 's/^/crd: /'
     fi
   else
     echo "kube-apiserver: not ready"
