@@ -26,7 +26,18 @@
 # three pools labelled flowersim.io/node-pool (see NODE_POOLS: gpu-a100 and gpu-l4 with
 # nvidia.com/gpu capacity, the nvidia.com/gpu.product label and the taint
 # nvidia.com/gpu=present:NoSchedule; cpu without GPUs), on which pods become Running without
-# running anything, and the real KubeRay operator (go install of its module). Kueue: not yet.
+# running anything, the real KubeRay operator (go install of its module) and Kueue (go install of
+# sigs.k8s.io/kueue/cmd/kueue; its CRDs applied server-side from the same module). Kueue's manager
+# runs out of cluster with the admin kubeconfig and a Configuration written into the state dir:
+# integration ray.io/rayjob, leader election off, internal certificate management off (the webhook
+# server's certificate is made here with openssl, signed by the local CA). Its webhook
+# configurations are not registered with the API server: flowersim's operator creates a queued
+# RayJob suspended itself, which is what Kueue's defaulting webhook would do, and nothing else
+# here needs Kueue's validation. Jobs in a namespace labelled flowersim.io/kueue=disabled are left
+# alone (tests that play Kueue's part themselves). With internal certificates off, Kueue v0.17
+# reads its metrics serving certificate from the fixed path /etc/kueue/metrics/certs: a
+# self-signed one is written there when none is (so --full needs that path writable once, e.g.
+# root). Kueue's ports: FLOWERSIM_KUEUE_PORT (metrics), +1 (health probes), +2 (webhook server).
 #
 # Several instances can run side by side: set FLOWERSIM_KUBE_STATE (default /tmp/flowersim-kube)
 # and the FLOWERSIM_*_PORT variables below.
@@ -35,6 +46,7 @@ set -euo pipefail
 K8S_VERSION=v1.34.4                      # k8s.io/kubernetes; staging modules at v0.34.4
 KUBERAY_VERSION=v1.5.0                   # github.com/ray-project/kuberay/ray-operator (CRDs, --full: operator)
 KWOK_VERSION=v0.8.0                      # sigs.k8s.io/kwok (--full: fake nodes and pods)
+KUEUE_VERSION=v0.17.0                    # sigs.k8s.io/kueue (--full: CRDs and the manager)
 HELM_VERSION=v3.22.0                     # helm.sh/helm/v3 (the chart's tests; on env's PATH)
 CACHE=${XDG_CACHE_HOME:-$HOME/.cache}/flowersim
 KUBE_HOME=$CACHE/kube/$K8S_VERSION
@@ -46,8 +58,9 @@ ETCD_PORT=${FLOWERSIM_ETCD_PORT:-12379}   # and ETCD_PORT+1 for peers
 KCM_PORT=${FLOWERSIM_KCM_PORT:-10357}
 SCHED_PORT=${FLOWERSIM_SCHED_PORT:-10359}
 RAY_OPERATOR_PORT=${FLOWERSIM_RAY_OPERATOR_PORT:-18080}   # metrics; +1 health probes
+KUEUE_PORT=${FLOWERSIM_KUEUE_PORT:-18090}   # metrics; +1 health probes, +2 webhook server
 CORE=(etcd kube-apiserver kube-controller-manager)
-FULL=(kube-scheduler kwok ray-operator)
+FULL=(kube-scheduler kwok ray-operator kueue)
 
 log() { echo "kube-control-plane: $*" >&2; }
 die() { log "$*"; exit 1; }
@@ -151,6 +164,19 @@ build_helm() {
       "helm.sh/helm/v3/cmd/helm@$HELM_VERSION") || die "go install helm@$HELM_VERSION failed"
 }
 
+# Kueue on its own (an older cache has the rest of --full already).
+build_kueue() {
+  [ -x "$BIN/kueue" ] && return
+  build_lock
+  if [ -x "$BIN/kueue" ]; then exec 8>&-; return; fi
+  local t0=$SECONDS
+  log "building kueue $KUEUE_VERSION into $BIN (once)"
+  (cd / && CGO_ENABLED=0 GOBIN=$BIN go install -trimpath -ldflags "-s -w" \
+      "sigs.k8s.io/kueue/cmd/kueue@$KUEUE_VERSION") || die "go install kueue@$KUEUE_VERSION failed"
+  exec 8>&-
+  log "built kueue in $((SECONDS - t0)) s"
+}
+
 built_full() {
   local b
   for b in kube-scheduler kwok ray-operator; do [ -x "$BIN/$b" ] || return 1; done
@@ -161,6 +187,7 @@ built_full() {
 # are `go install`ed at their own pinned versions (their go.mod has no replace, so this works).
 build_full() {
   build
+  build_kueue
   built_full && return
   build_lock
   if built_full; then exec 8>&-; return; fi
@@ -312,7 +339,8 @@ start() {
   fi
   stop_quietly
   local p ports=("$API_PORT" "$ETCD_PORT" $((ETCD_PORT + 1)) "$KCM_PORT")
-  $full && ports+=("$SCHED_PORT" "$RAY_OPERATOR_PORT" $((RAY_OPERATOR_PORT + 1)))
+  $full && ports+=("$SCHED_PORT" "$RAY_OPERATOR_PORT" $((RAY_OPERATOR_PORT + 1)) \
+    "$KUEUE_PORT" $((KUEUE_PORT + 1)) $((KUEUE_PORT + 2)))
   for p in "${ports[@]}"; do
     port_free "$p" || die "port $p on $HOST is taken (see the FLOWERSIM_*_PORT variables in $0)"
   done
@@ -377,7 +405,7 @@ start() {
     echo full >"$STATE/mode"
   fi
   trap - EXIT
-  log "up in $((SECONDS - t0)) s: https://$HOST:$API_PORT, KubeRay $KUBERAY_VERSION CRDs applied$($full && echo ", scheduler, KWOK nodes $(fake_node_summary), KubeRay operator")"
+  log "up in $((SECONDS - t0)) s: https://$HOST:$API_PORT, KubeRay $KUBERAY_VERSION CRDs applied$($full && echo ", scheduler, KWOK nodes $(fake_node_summary), KubeRay operator, Kueue $KUEUE_VERSION")"
   log "use it: eval \"\$($0 env)\""
 }
 
@@ -394,7 +422,7 @@ kill_all() {
 }
 
 # ---------------------------------------------------------------------------------------------
-# --full: scheduler, fake GPU nodes (KWOK), the KubeRay operator
+# --full: scheduler, fake GPU nodes (KWOK), the KubeRay operator, Kueue
 
 POOL_LABEL=flowersim.io/node-pool
 # pool  nodes  nvidia.com/gpu.product  GPUs/node  CPUs/node  memory/node
@@ -489,6 +517,79 @@ start_full() {
     --enable-leader-election=false)
   wait_for "KubeRay operator /readyz" 120 ray-operator \
     curl -fsS "http://$HOST:$((RAY_OPERATOR_PORT + 1))/readyz"
+
+  start_kueue
+}
+
+kueue_crds() {
+  local dir
+  dir=$(cd / && go mod download -json "sigs.k8s.io/kueue@$KUEUE_VERSION" | jq -r .Dir) \
+    || die "go mod download sigs.k8s.io/kueue@$KUEUE_VERSION failed"
+  echo "$dir/config/components/crd/bases"
+}
+
+# The webhook server's certificate (signed by the local CA) and, where none is, the metrics one
+# at the path Kueue reads it from when it does not manage certificates itself.
+kueue_certs() {
+  local pki=$STATE/pki certs=$STATE/kueue-certs metrics=/etc/kueue/metrics/certs
+  mkdir -p "$certs"
+  (
+    openssl req -new -newkey rsa:2048 -nodes -keyout "$certs/tls.key" -subj "/CN=kueue-webhook" \
+      -out "$certs/tls.csr"
+    printf 'subjectAltName=IP:%s,DNS:localhost\nextendedKeyUsage=serverAuth\n' "$HOST" >"$certs/tls.ext"
+    openssl x509 -req -in "$certs/tls.csr" -CA "$pki/ca.crt" -CAkey "$pki/ca.key" \
+      -CAcreateserial -days 3650 -extfile "$certs/tls.ext" -out "$certs/tls.crt"
+    if [ ! -s "$metrics/tls.crt" ] || [ ! -s "$metrics/tls.key" ]; then
+      mkdir -p "$metrics"
+      openssl req -x509 -newkey rsa:2048 -nodes -keyout "$metrics/tls.key" -out "$metrics/tls.crt" \
+        -days 3650 -subj "/CN=kueue-metrics" -addext "subjectAltName=IP:$HOST,DNS:localhost"
+    fi
+  ) >"$STATE/kueue-pki.log" 2>&1 \
+    || { cat "$STATE/kueue-pki.log" >&2; die "openssl could not make Kueue's certificates ($metrics must be writable)"; }
+}
+
+kueue_config() {
+  cat <<CONFIG
+apiVersion: config.kueue.x-k8s.io/v1beta2
+kind: Configuration
+namespace: kueue-system
+health:
+  healthProbeBindAddress: $HOST:$((KUEUE_PORT + 1))
+metrics:
+  bindAddress: $HOST:$KUEUE_PORT
+webhook:
+  host: $HOST
+  port: $((KUEUE_PORT + 2))
+  certDir: $STATE/kueue-certs
+leaderElection:
+  leaderElect: false
+internalCertManagement:
+  enable: false
+# No APIService is registered for the on-demand visibility API.
+featureGates:
+  VisibilityOnDemand: false
+integrations:
+  frameworks: ["ray.io/rayjob"]
+# Kueue's default, plus an opt-out: tests that play Kueue's part label their namespace.
+managedJobsNamespaceSelector:
+  matchExpressions:
+  - {key: kubernetes.io/metadata.name, operator: NotIn, values: [kube-system, kueue-system]}
+  - {key: flowersim.io/kueue, operator: NotIn, values: [disabled]}
+CONFIG
+}
+
+start_kueue() {
+  local kc=$STATE/kubeconfig crds crd
+  crds=$(kueue_crds)
+  kubectl apply --server-side --force-conflicts -f "$crds" >/dev/null \
+    || die "applying Kueue's CRDs from $crds failed"
+  for crd in resourceflavors clusterqueues localqueues workloads workloadpriorityclasses; do
+    wait_for "Established $crd.kueue.x-k8s.io" 60 kube-apiserver established "$crd.kueue.x-k8s.io"
+  done
+  kueue_certs
+  kueue_config >"$STATE/kueue-config.yaml"
+  (export KUBECONFIG=$kc; launch kueue "$BIN/kueue" --config="$STATE/kueue-config.yaml")
+  wait_for "Kueue /readyz" 120 kueue curl -fsS "http://$HOST:$((KUEUE_PORT + 1))/readyz"
 }
 
 stop_quietly() {
@@ -511,6 +612,7 @@ status() {
     kubectl get crd rayjobs.ray.io rayclusters.ray.io --no-headers 2>/dev/null | sed 's/^/crd: /'
     if [ "$(cat "$STATE/mode" 2>/dev/null)" = full ]; then
       kubectl get nodes -L "$POOL_LABEL" -L nvidia.com/gpu.product --no-headers 2>/dev/null | sed 's/^/node: /'
+      kubectl get crd workloads.kueue.x-k8s.io clusterqueues.kueue.x-k8s.io --no-headers 2>/dev/null | sed 's/^/crd: /'
     fi
   else
     echo "kube-apiserver: not ready"

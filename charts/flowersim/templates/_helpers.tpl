@@ -31,7 +31,8 @@ helm.sh/chart: {{ printf "%s-%s" .Chart.Name .Chart.Version }}
 What the operator may do, and nothing more: read FlowerSimulations and patch their status;
 create and patch what it owns (garbage collection deletes it with the owner, so no delete);
 grant the runtime get/patch on its own ConfigMap (RBAC lets it grant only what it holds);
-record Events. Kept equal to manifests/operator/rbac.yaml (a test compares them).
+record Events; read Kueue's Workloads (admission of queued RayJobs). Kept equal to
+manifests/operator/rbac.yaml (a test compares them).
 */}}
 {{- define "flowersim.rules" -}}
 - apiGroups: ["flowersim.io"]
@@ -52,4 +53,7 @@ record Events. Kept equal to manifests/operator/rbac.yaml (a test compares them)
 - apiGroups: [""]
   resources: ["events"]
   verbs: ["create"]
+- apiGroups: ["kueue.x-k8s.io"]
+  resources: ["workloads"]
+  verbs: ["get", "list", "watch"]
 {{- end -}}

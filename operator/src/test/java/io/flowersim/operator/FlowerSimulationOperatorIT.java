@@ -10,6 +10,7 @@ import io.fabric8.kubernetes.api.model.ConfigMapBuilder;
 import io.fabric8.kubernetes.api.model.Container;
 import io.fabric8.kubernetes.api.model.EnvVar;
 import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.api.model.NamespaceBuilder;
 import io.fabric8.kubernetes.api.model.OwnerReference;
 import io.fabric8.kubernetes.api.model.Quantity;
 import io.fabric8.kubernetes.api.model.ServiceAccount;
@@ -89,6 +90,10 @@ class FlowerSimulationOperatorIT {
   @BeforeEach
   void startOperator() {
     namespace = KubeApiServer.newNamespace(client, "fsim-it");
+    // These tests play Kueue's part themselves; a real Kueue (start --full) stays out.
+    client.namespaces().withName(namespace)
+        .edit(n -> new NamespaceBuilder(n).editMetadata()
+            .addToLabels(KubeApiServer.KUEUE_OPT_OUT, "disabled").endMetadata().build());
     operator = startOperator(namespace);
   }
 
@@ -221,7 +226,9 @@ class FlowerSimulationOperatorIT {
     assertThat(job.getSpec().suspend).isTrue();
     assertThat(job.getMetadata().getLabels())
         .containsEntry("kueue.x-k8s.io/queue-name", "team-a-queue");
-    awaitStatus(name, s -> s.phase == SimulationPhase.Suspended);
+    FlowerSimulationStatus queued = awaitStatus(name, s -> s.phase == SimulationPhase.Queued);
+    assertThat(queued.message).startsWith("queued in Kueue's team-a-queue: ");
+    assertThat(condition(queued, "Admitted").status).isEqualTo("False");
 
     // Kueue admits the workload: it unsuspends the RayJob. The operator must not undo that.
     client.resources(RayJob.class).inNamespace(namespace).withName(name)

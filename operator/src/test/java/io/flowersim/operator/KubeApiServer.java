@@ -32,6 +32,11 @@ final class KubeApiServer {
   static final String OPERATOR_RBAC_FILE = "manifests/operator/rbac.yaml";
   static final String OPERATOR_NAMESPACE = "flowersim-system";
   static final String OPERATOR_SERVICE_ACCOUNT = "flowersim-operator";
+  /**
+   * A namespace with this label set to "disabled" is not managed by the Kueue of
+   * scripts/kube-control-plane.sh start --full (its managedJobsNamespaceSelector).
+   */
+  static final String KUEUE_OPT_OUT = "flowersim.io/kueue";
 
   private KubeApiServer() {}
 

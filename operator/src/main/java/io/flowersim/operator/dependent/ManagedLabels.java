@@ -19,6 +19,12 @@ public final class ManagedLabels {
 
   private ManagedLabels() {}
 
+  /** A RayJob that names a Kueue queue: Kueue, not the operator, decides whether it runs. */
+  public static boolean queued(HasMetadata job) {
+    return job.getMetadata().getLabels() != null
+        && job.getMetadata().getLabels().containsKey(KUEUE_QUEUE_NAME);
+  }
+
   /** Metadata of an object made for {@code simulation}: its namespace, these labels. */
   static ObjectMeta metadata(String name, HasMetadata simulation) {
     return new ObjectMetaBuilder().withName(name)

@@ -55,7 +55,7 @@ public class RayJobDependentResource
   @Override
   public Matcher.Result<RayJob> match(RayJob actual, RayJob desired, FlowerSimulation sim,
       Context<FlowerSimulation> context) {
-    boolean matched = managedByKueue(actual)
+    boolean matched = ManagedLabels.queued(actual)
         || Objects.equals(suspend(actual), Boolean.TRUE.equals(desired.getSpec().suspend));
     return Matcher.Result.computed(matched, desired);
   }
@@ -69,11 +69,6 @@ public class RayJobDependentResource
         .inNamespace(actual.getMetadata().getNamespace())
         .withName(actual.getMetadata().getName())
         .patch(PatchContext.of(PatchType.JSON_MERGE), patch);
-  }
-
-  static boolean managedByKueue(RayJob job) {
-    return job.getMetadata().getLabels() != null
-        && job.getMetadata().getLabels().containsKey(ManagedLabels.KUEUE_QUEUE_NAME);
   }
 
   private static boolean suspend(RayJob job) {

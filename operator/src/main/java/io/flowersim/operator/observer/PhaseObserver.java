@@ -4,18 +4,37 @@ import io.flowersim.api.kuberay.RayJob;
 import io.flowersim.api.kuberay.RayJobStatus;
 import io.flowersim.api.v1alpha1.handover.HistoryConfigMap.RunState;
 import io.flowersim.api.v1alpha1.status.SimulationPhase;
+import io.flowersim.operator.dependent.ManagedLabels;
+import io.flowersim.operator.kueue.KueueAdmission;
 
 /**
  * The phase from KubeRay's view (the RayJob's jobDeploymentStatus and jobStatus) and the
  * runtime's (its history ConfigMap). The runtime knows first how its run ended, so its final
  * state wins; KubeRay knows about everything before the runtime runs and about deaths the runtime
- * cannot report (deadline, a killed head pod).
+ * cannot report (deadline, a killed head pod). A RayJob that names a Kueue queue and is suspended
+ * is Queued: Kueue has not admitted it, or took the admission back (preemption).
  */
 public final class PhaseObserver {
 
   private PhaseObserver() {}
 
   public static Observation observe(RayJob job, HistoryReading history, int totalRounds) {
+    return observe(job, history, totalRounds, null);
+  }
+
+  /**
+   * @param admission what Kueue says about the RayJob, for one that names a queue; null for
+   *     others
+   */
+  public static Observation observe(RayJob job, HistoryReading history, int totalRounds,
+      KueueAdmission admission) {
+    Observation observed = phase(job, history, totalRounds, admission);
+    return job != null && ManagedLabels.queued(job) && admission != null
+        ? observed.withAdmission(admission) : observed;
+  }
+
+  private static Observation phase(RayJob job, HistoryReading history, int totalRounds,
+      KueueAdmission admission) {
     if (history.state() == RunState.SUCCEEDED) {
       return new Observation(SimulationPhase.Succeeded, "Succeeded",
           "all " + totalRounds + " rounds completed");
@@ -33,8 +52,8 @@ public final class PhaseObserver {
     String jobStatus = status == null ? null : status.jobStatus;
     String rayMessage = status == null ? null : status.message;
     if (deployment == null || deployment.isEmpty()) {
-      if (job.getSpec() != null && Boolean.TRUE.equals(job.getSpec().suspend)) {
-        return suspended();
+      if (suspendedSpec(job)) {
+        return suspended(job, admission);
       }
       if (runtimeRuns(history)) {
         return running(history);
@@ -55,7 +74,11 @@ public final class PhaseObserver {
             orDefault(rayMessage, "KubeRay reports the RayJob failed"));
       case RayJobStatus.DEPLOYMENT_SUSPENDED:
       case RayJobStatus.DEPLOYMENT_SUSPENDING:
-        return suspended();
+        if (ManagedLabels.queued(job) && !suspendedSpec(job)) {
+          return new Observation(SimulationPhase.Provisioning, "ClusterProvisioning",
+              "admitted by Kueue; KubeRay is resuming the RayJob (" + deployment + ")");
+        }
+        return suspended(job, admission);
       case RayJobStatus.DEPLOYMENT_RUNNING:
         return running(history);
       default:
@@ -81,9 +104,20 @@ public final class PhaseObserver {
         : "round " + round + " completed");
   }
 
-  private static Observation suspended() {
+  private static boolean suspendedSpec(RayJob job) {
+    return job.getSpec() != null && Boolean.TRUE.equals(job.getSpec().suspend);
+  }
+
+  /** A suspended RayJob that names a queue waits for Kueue; others were suspended by the spec. */
+  private static Observation suspended(RayJob job, KueueAdmission admission) {
+    if (ManagedLabels.queued(job)) {
+      KueueAdmission why = admission == null ? KueueAdmission.noWorkload() : admission;
+      return new Observation(SimulationPhase.Queued, why.reason(), "queued in Kueue's "
+          + job.getMetadata().getLabels().get(ManagedLabels.KUEUE_QUEUE_NAME) + ": "
+          + why.message());
+    }
     return new Observation(SimulationPhase.Suspended, "Suspended",
-        "the RayJob is suspended (spec.suspend or waiting for Kueue admission)");
+        "the RayJob is suspended (spec.suspend)");
   }
 
   private static String orDefault(String value, String fallback) {

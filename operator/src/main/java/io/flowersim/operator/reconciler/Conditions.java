@@ -11,6 +11,8 @@ final class Conditions {
   static final String VALIDATED = "Validated";
   static final String RUNNING = "Running";
   static final String COMPLETED = "Completed";
+  /** Only for a simulation with spec.queueName: whether Kueue admitted its RayJob, and why not. */
+  static final String ADMITTED = "Admitted";
 
   private final List<Condition> previous;
   private final long generation;

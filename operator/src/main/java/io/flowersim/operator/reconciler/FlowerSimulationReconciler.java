@@ -13,6 +13,7 @@ import io.flowersim.api.v1alpha1.validation.FlowerSimulationValidator;
 import io.flowersim.api.v1alpha1.validation.ValidationError;
 import io.flowersim.operator.OperatorSettings;
 import io.flowersim.operator.dependent.HistoryConfigMapDependentResource;
+import io.flowersim.operator.dependent.ManagedLabels;
 import io.flowersim.operator.dependent.RayJobDependentResource;
 import io.flowersim.operator.dependent.RayJobTemplate;
 import io.flowersim.operator.dependent.RuntimeRoleBindingDependentResource;
@@ -20,6 +21,8 @@ import io.flowersim.operator.dependent.RuntimeRoleDependentResource;
 import io.flowersim.operator.dependent.RuntimeServiceAccountDependentResource;
 import io.flowersim.operator.dependent.Settings;
 import io.flowersim.operator.dependent.SpecAcceptedCondition;
+import io.flowersim.operator.kueue.KueueAdmission;
+import io.flowersim.operator.kueue.KueueWorkloads;
 import io.flowersim.operator.observer.HistoryReading;
 import io.flowersim.operator.observer.Observation;
 import io.flowersim.operator.observer.PhaseObserver;
@@ -27,10 +30,12 @@ import io.flowersim.operator.validation.StartedSpecCheck;
 import io.javaoperatorsdk.operator.api.reconciler.Context;
 import io.javaoperatorsdk.operator.api.reconciler.ContextInitializer;
 import io.javaoperatorsdk.operator.api.reconciler.ControllerConfiguration;
+import io.javaoperatorsdk.operator.api.reconciler.EventSourceContext;
 import io.javaoperatorsdk.operator.api.reconciler.Reconciler;
 import io.javaoperatorsdk.operator.api.reconciler.UpdateControl;
 import io.javaoperatorsdk.operator.api.reconciler.Workflow;
 import io.javaoperatorsdk.operator.api.reconciler.dependent.Dependent;
+import io.javaoperatorsdk.operator.processing.event.source.EventSource;
 import java.time.Clock;
 import java.time.temporal.ChronoUnit;
 import java.util.List;
@@ -40,7 +45,8 @@ import java.util.Optional;
 /**
  * Reconciles a FlowerSimulation. The workflow makes the dependents (history ConfigMap and the
  * runtime's RBAC first, then the RayJob); this class then observes the RayJob and the history,
- * and writes the status, the only writer of it, in one patch, and only when it changed.
+ * and writes the status, the only writer of it, in one patch, and only when it changed. Where
+ * Kueue is installed it also watches Kueue's Workloads, for the admission of queued RayJobs.
  */
 @ControllerConfiguration(name = FlowerSimulationReconciler.NAME)
 @Workflow(dependents = {
@@ -66,6 +72,8 @@ public class FlowerSimulationReconciler
 
   private final OperatorSettings settings;
   private final Clock clock;
+  /** Set once the event sources are prepared: whether Kueue's Workloads are watched. */
+  private volatile boolean kueueWatched;
 
   public FlowerSimulationReconciler(OperatorSettings settings) {
     this(settings, Clock.systemUTC());
@@ -82,6 +90,15 @@ public class FlowerSimulationReconciler
   }
 
   @Override
+  public List<EventSource<?, FlowerSimulation>> prepareEventSources(
+      EventSourceContext<FlowerSimulation> context) {
+    List<EventSource<?, FlowerSimulation>> sources = KueueWorkloads.eventSource(context).stream()
+        .<EventSource<?, FlowerSimulation>>map(s -> s).toList();
+    kueueWatched = !sources.isEmpty();
+    return sources;
+  }
+
+  @Override
   public UpdateControl<FlowerSimulation> reconcile(FlowerSimulation sim,
       Context<FlowerSimulation> context) {
     RayJob job = context.getSecondaryResource(RayJob.class).orElse(null);
@@ -92,7 +109,9 @@ public class FlowerSimulationReconciler
     List<String> changed = job == null ? List.of()
         : StartedSpecCheck.changedFields(sim.getSpec(), job);
     int totalRounds = startedRounds(job).orElse(sim.getSpec().rounds);
-    Observation observed = PhaseObserver.observe(job, history, totalRounds);
+    KueueAdmission admission = job != null && ManagedLabels.queued(job)
+        ? KueueWorkloads.admission(job, context, kueueWatched) : null;
+    Observation observed = PhaseObserver.observe(job, history, totalRounds, admission);
     String now = clock.instant().truncatedTo(ChronoUnit.SECONDS).toString();
     FlowerSimulationStatus next = StatusBuilder.build(sim, job, history, observed, errors,
         changed, totalRounds, now);

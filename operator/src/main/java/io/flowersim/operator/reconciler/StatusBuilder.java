@@ -50,7 +50,8 @@ final class StatusBuilder {
     // A terminal phase never changes again for the same generation (SimulationPhase).
     if (previous.phase != null && previous.phase.isTerminal() && !phase.phase().isTerminal()
         && previous.observedGeneration != null && previous.observedGeneration == generation) {
-      phase = new Observation(previous.phase, previous.phase.name(), previous.message);
+      phase = new Observation(previous.phase, previous.phase.name(), previous.message,
+          phase.admission());
     }
     status.phase = phase.phase();
     status.message = history.problem() != null && !phase.phase().isTerminal()
@@ -73,6 +74,10 @@ final class StatusBuilder {
         status.message);
     conditions.set(Conditions.COMPLETED, phase.phase().isTerminal(),
         phase.phase().isTerminal() ? phase.reason() : "NotCompleted", status.message);
+    if (phase.admission() != null) {
+      conditions.set(Conditions.ADMITTED, phase.admission().admitted(),
+          phase.admission().reason(), phase.admission().message());
+    }
     status.conditions = conditions.build();
 
     status.totalRounds = totalRounds;

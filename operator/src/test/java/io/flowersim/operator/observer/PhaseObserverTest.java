@@ -8,6 +8,8 @@ import io.flowersim.api.kuberay.RayJobStatus;
 import io.flowersim.api.v1alpha1.handover.HistoryConfigMap;
 import io.flowersim.api.v1alpha1.handover.HistoryConfigMap.RunState;
 import io.flowersim.api.v1alpha1.status.SimulationPhase;
+import io.flowersim.operator.dependent.ManagedLabels;
+import io.flowersim.operator.kueue.KueueAdmission;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -97,6 +99,46 @@ class PhaseObserverTest {
     Observation o = PhaseObserver.observe(job("Running", "RUNNING"), failed, 3);
     assertThat(o.phase()).isEqualTo(SimulationPhase.Failed);
     assertThat(o.message()).isEqualTo("round 2 failed: too many failures");
+  }
+
+  static RayJob queued(String deployment, boolean suspend) {
+    RayJob job = job(deployment, null);
+    job.getSpec().suspend = suspend;
+    job.getMetadata().setLabels(Map.of(ManagedLabels.KUEUE_QUEUE_NAME, "team-b"));
+    return job;
+  }
+
+  @Test
+  void aSuspendedRayJobInAQueueIsQueuedWithKueuesReason() {
+    KueueAdmission noQuota = new KueueAdmission(false, "Pending", "insufficient unused quota");
+    for (String deployment : new String[] {null, "Suspended", "Suspending"}) {
+      Observation o = PhaseObserver.observe(queued(deployment, true), HistoryReading.NONE, 3,
+          noQuota);
+      assertThat(o.phase()).as(deployment).isEqualTo(SimulationPhase.Queued);
+      assertThat(o.reason()).isEqualTo("Pending");
+      assertThat(o.message()).isEqualTo("queued in Kueue's team-b: insufficient unused quota");
+      assertThat(o.admission()).isEqualTo(noQuota);
+    }
+  }
+
+  @Test
+  void anAdmittedRayJobLeavesQueuedAndKeepsTheAdmission() {
+    KueueAdmission admitted = new KueueAdmission(true, "Admitted", "admitted");
+    Observation resuming = PhaseObserver.observe(queued("Suspended", false), HistoryReading.NONE,
+        3, admitted);
+    assertThat(resuming.phase()).isEqualTo(SimulationPhase.Provisioning);
+    assertThat(resuming.admission()).isEqualTo(admitted);
+    assertThat(PhaseObserver.observe(queued("Running", false), HistoryReading.NONE, 3, admitted)
+        .phase()).isEqualTo(SimulationPhase.Running);
+    assertThat(PhaseObserver.observe(queued(null, false), HistoryReading.NONE, 3, admitted)
+        .phase()).isEqualTo(SimulationPhase.Pending);
+  }
+
+  @Test
+  void aQueuedRayJobWithoutAWorkloadYetSaysSo() {
+    Observation o = PhaseObserver.observe(queued(null, true), HistoryReading.NONE, 3, null);
+    assertThat(o.phase()).isEqualTo(SimulationPhase.Queued);
+    assertThat(o.reason()).isEqualTo(KueueAdmission.noWorkload().reason());
   }
 
   @Test

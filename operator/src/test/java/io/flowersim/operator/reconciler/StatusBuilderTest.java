@@ -8,6 +8,7 @@ import io.flowersim.api.v1alpha1.status.Condition;
 import io.flowersim.api.v1alpha1.status.FlowerSimulationStatus;
 import io.flowersim.api.v1alpha1.status.RoundRecord;
 import io.flowersim.api.v1alpha1.status.SimulationPhase;
+import io.flowersim.operator.kueue.KueueAdmission;
 import io.flowersim.operator.observer.HistoryReading;
 import io.flowersim.operator.observer.Observation;
 import java.util.List;
@@ -103,5 +104,23 @@ class StatusBuilderTest {
       assertThat(c.message).contains("spec.strategy.proximalMu");
     });
     assertThat(s.observedGeneration).isEqualTo(2L);
+  }
+
+  @Test
+  void aQueuedSimulationGetsTheAdmittedConditionFromKueue() {
+    FlowerSimulation sim = sim(1);
+    Observation queued = new Observation(SimulationPhase.Queued, "Pending", "queued: no quota",
+        new KueueAdmission(false, "Pending", "no quota"));
+    FlowerSimulationStatus s = StatusBuilder.build(sim, null, HistoryReading.NONE, queued,
+        List.of(), List.of(), 3, "2026-01-01T00:00:00Z");
+    assertThat(s.phase).isEqualTo(SimulationPhase.Queued);
+    Condition admitted = condition(s, "Admitted");
+    assertThat(admitted.status).isEqualTo("False");
+    assertThat(admitted.reason).isEqualTo("Pending");
+    assertThat(admitted.message).isEqualTo("no quota");
+    assertThat(admitted.observedGeneration).isEqualTo(1L);
+    assertThat(StatusBuilder.build(sim, null, HistoryReading.NONE, PENDING, List.of(), List.of(),
+        3, "2026-01-01T00:00:00Z").conditions).extracting(c -> c.type)
+        .doesNotContain("Admitted");
   }
 }

@@ -19,7 +19,7 @@ public class FlowerSimulationStatus {
   @JsonPropertyDescription("Validated, Ready and other conditions.")
   public List<Condition> conditions = new ArrayList<>();
 
-  @JsonPropertyDescription("Pending, Provisioning, Running, Suspended, Succeeded or Failed.")
+  @JsonPropertyDescription("Pending, Queued (Kueue holds it), Provisioning, Running, Suspended, Succeeded or Failed.")
   public SimulationPhase phase;
 
   @JsonPropertyDescription("The last completed round.")

@@ -3,6 +3,8 @@ package io.flowersim.api.v1alpha1.status;
 /** Where a simulation is in its life. */
 public enum SimulationPhase {
   Pending(false),
+  /** Kueue holds the RayJob (spec.queueName): it waits for quota in its queue, or was preempted. */
+  Queued(false),
   Provisioning(false),
   Running(false),
   Suspended(false),
