@@ -23,10 +23,11 @@
 # is in $STATE/kubeconfig.
 #
 # `start --full` adds kube-scheduler, KWOK (sigs.k8s.io/kwok, go install) managing fake nodes in
-# three pools labelled flowersim.io/node-pool (see NODE_POOLS: gpu-a100 and gpu-l4 with
+# four pools labelled flowersim.io/node-pool (see NODE_POOLS: gpu-h100, gpu-a100 and gpu-l4 with
 # nvidia.com/gpu capacity, the nvidia.com/gpu.product label and the taint
 # nvidia.com/gpu=present:NoSchedule; cpu without GPUs), on which pods become Running without
-# running anything, and the real KubeRay operator (go install of its module). Kueue: not yet.
+# running anything. The H100 and A100 pools carry the products of examples/gpu-pools.yaml and room
+# for all its workers at once (8 x 16 CPUs on H100, 4 x 8 CPUs on A100, one GPU each), and the real KubeRay operator (go install of its module). Kueue: not yet.
 #
 # Several instances can run side by side: set FLOWERSIM_KUBE_STATE (default /tmp/flowersim-kube)
 # and the FLOWERSIM_*_PORT variables below.
@@ -399,8 +400,9 @@ kill_all() {
 POOL_LABEL=flowersim.io/node-pool
 # pool  nodes  nvidia.com/gpu.product  GPUs/node  CPUs/node  memory/node
 NODE_POOLS=(
-  "gpu-a100 2 NVIDIA-A100-SXM4-80GB 8 64 512Gi"
-  "gpu-l4   2 NVIDIA-L4             4 32 128Gi"
+  "gpu-h100 2 NVIDIA-H100-80GB-HBM3   8 96 1Ti"
+  "gpu-a100 2 NVIDIA-A100-SXM4-40GB   8 64 512Gi"
+  "gpu-l4   2 NVIDIA-L4               4 32 128Gi"
   "cpu      2 -                     0 16 64Gi"
 )
 
