@@ -80,18 +80,23 @@ final class KubeApiServer {
     } catch (IOException e) {
       throw new IllegalStateException("cannot read " + OPERATOR_RBAC_FILE, e);
     }
+    return asServiceAccount(admin, OPERATOR_NAMESPACE, OPERATOR_SERVICE_ACCOUNT);
+  }
+
+  /** A client that acts as a ServiceAccount (the admin may impersonate anyone). */
+  static KubernetesClient asServiceAccount(KubernetesClient admin, String namespace,
+      String serviceAccount) {
     Config config = new ConfigBuilder(admin.getConfiguration())
-        .withImpersonateUsername("system:serviceaccount:" + OPERATOR_NAMESPACE + ":"
-            + OPERATOR_SERVICE_ACCOUNT)
+        .withImpersonateUsername("system:serviceaccount:" + namespace + ":" + serviceAccount)
         .build();
     return new KubernetesClientBuilder().withConfig(config).build();
   }
 
-  private static Path repositoryFile(String path) {
+  static Path repositoryFile(String path) {
     return Path.of(System.getProperty("flowersim.repository.root", "..")).resolve(path);
   }
 
-  private static void applyOurCrd(KubernetesClient client) {
+  static void applyOurCrd(KubernetesClient client) {
     Path file = repositoryFile(CRD_FILE);
     try (InputStream in = Files.newInputStream(file)) {
       CustomResourceDefinition crd = client.apiextensions().v1().customResourceDefinitions()
@@ -104,7 +109,7 @@ final class KubeApiServer {
         "the FlowerSimulation CRD did not become Established");
   }
 
-  private static void requireCrd(KubernetesClient client, String name, String problem) {
+  static void requireCrd(KubernetesClient client, String name, String problem) {
     try {
       await().atMost(Duration.ofSeconds(30)).until(() -> {
         CustomResourceDefinition crd =
