@@ -17,9 +17,6 @@ import io.flowersim.api.v1alpha1.spec.WorkerGroupSpec;
 import io.flowersim.api.v1alpha1.status.FlowerSimulationStatus;
 import io.flowersim.api.v1alpha1.status.SimulationPhase;
 import io.flowersim.testing.ExternalSystem;
-import java.io.IOException;
-import java.io.InputStream;
-import java.nio.file.Files;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -85,14 +82,10 @@ class GpuPoolsIT {
    * would admit it and no PriorityClass research-low exists).
    */
   static FlowerSimulation example() {
-    try (InputStream in = Files.newInputStream(KubeApiServer.repositoryFile(EXAMPLE))) {
-      FlowerSimulation sim = client.resources(FlowerSimulation.class).load(in).item();
-      sim.getSpec().queueName = null;
-      sim.getSpec().priorityClassName = null;
-      return sim;
-    } catch (IOException e) {
-      throw new IllegalStateException("cannot read " + EXAMPLE, e);
-    }
+    FlowerSimulation sim = KubeApiServer.loadExample(client, EXAMPLE);
+    sim.getSpec().queueName = null;
+    sim.getSpec().priorityClassName = null;
+    return sim;
   }
 
   @Test

@@ -122,6 +122,15 @@ final class KubeApiServer {
     }
   }
 
+  /** An example of examples/ as a user applies it. */
+  static FlowerSimulation loadExample(KubernetesClient client, String path) {
+    try (InputStream in = Files.newInputStream(repositoryFile(path))) {
+      return client.resources(FlowerSimulation.class).load(in).item();
+    } catch (IOException e) {
+      throw new IllegalStateException("cannot read " + path, e);
+    }
+  }
+
   /** A fresh namespace for one test. */
   static String newNamespace(KubernetesClient client, String prefix) {
     String name = prefix + "-" + UUID.randomUUID().toString().substring(0, 8);
