@@ -1,8 +1,10 @@
 package io.flowersim.cli;
 
 import io.flowersim.api.v1alpha1.FlowerSimulation;
+import io.flowersim.engine.ClientProcesses;
 import io.flowersim.engine.EngineResources;
 import io.flowersim.engine.InsufficientResourcesException;
+import io.flowersim.engine.WorkerInitHook;
 import io.flowersim.runtime.Simulation;
 import io.flowersim.server.History;
 import io.flowersim.server.RoundFailedException;
@@ -50,6 +52,20 @@ final class RunCommand implements Callable<Integer> {
           + "inside the head pod; with --backend ray. Default: $RAY_ADDRESS.")
   String rayAddress;
 
+  @Option(names = "--client-processes", paramLabel = "pool|single",
+      description = "How the local backend runs clients of a task that cannot train them on "
+          + "parallel threads of one JVM (DJL/PyTorch tasks): pool (worker JVMs, as many as "
+          + "spec.clients.resources allow at once, each with the client's CPUs as intra-op "
+          + "threads) or single (this JVM, one client at a time, all CPUs as intra-op threads). "
+          + "Default: single, the faster on the Fashion-MNIST examples on 2 shared cores.")
+  String clientProcesses;
+
+  @Option(names = "--worker-init", paramLabel = "CLASS",
+      description = "An io.flowersim.engine.WorkerInitHook run once in every worker (Ray actor, "
+          + "pool JVM, or this JVM) before the task is set up, like Flower's on_actor_init_fn. "
+          + "Default: the system property flowersim.worker-init.")
+  String workerInit;
+
   @Mixin
   EngineOptions engine;
 
@@ -63,11 +79,14 @@ final class RunCommand implements Callable<Integer> {
     terminal = Terminal.of(commandSpec);
     FlowerSimulation sim;
     EngineResources resources;
+    ClientProcesses processes;
     try {
       sim = SimulationFile.read(file);
       applyOverrides(sim);
       resources = engine.resources();
       checkBackend();
+      processes = clientProcesses();
+      workerInit = checkWorkerInit();
       if (backend.equals("local")) {
         Preflight.check(sim, resources);
       } else {
@@ -85,7 +104,8 @@ final class RunCommand implements Callable<Integer> {
     Path dir = out != null ? out : Path.of("flowersim-out", name);
     Simulation simulation;
     try {
-      simulation = Simulation.create(backend, rayAddress, sim, TaskRegistry.load(), resources);
+      simulation = Simulation.create(backend, rayAddress, sim, TaskRegistry.load(), resources,
+          processes, workerInit);
     } catch (InsufficientResourcesException e) {
       return terminal.refuse(file, new InvalidSimulationException(List.of(e.getMessage())),
           engine.debug);
@@ -97,6 +117,40 @@ final class RunCommand implements Callable<Integer> {
     try (simulation) {
       return run(sim, simulation, dir);
     }
+  }
+
+  private ClientProcesses clientProcesses() throws InvalidSimulationException {
+    if (clientProcesses == null) {
+      return ClientProcesses.DEFAULT;
+    }
+    if (!backend.equals("local")) {
+      throw new InvalidSimulationException(List.of("--client-processes: only with --backend "
+          + "local (on Ray every client runs in an actor's own JVM)"));
+    }
+    try {
+      return ClientProcesses.parse(clientProcesses);
+    } catch (IllegalArgumentException e) {
+      throw new InvalidSimulationException(List.of(e.getMessage()));
+    }
+  }
+
+  /** The hook class must exist here and be a WorkerInitHook; workers load it the same way. */
+  private String checkWorkerInit() throws InvalidSimulationException {
+    String name = WorkerInitHook.configured(workerInit);
+    if (name.isEmpty()) {
+      return name;
+    }
+    try {
+      Class<?> type = Class.forName(name, false, RunCommand.class.getClassLoader());
+      if (!WorkerInitHook.class.isAssignableFrom(type)) {
+        throw new InvalidSimulationException(List.of("--worker-init: " + name
+            + " does not implement " + WorkerInitHook.class.getName()));
+      }
+    } catch (ClassNotFoundException e) {
+      throw new InvalidSimulationException(List.of("--worker-init: no class " + name
+          + " on the classpath (add its jar with FLOWERSIM_CLASSPATH)"));
+    }
+    return name;
   }
 
   /** --backend local|ray, and --ray-address HOST:PORT only with ray. */

@@ -29,9 +29,10 @@ public interface EngineBackend {
    * @param settings what each worker sets the task up with
    * @param perClient spec.clients.resources
    * @param address the cluster to connect to (null: the backend's default)
+   * @param workerInitHook a {@link WorkerInitHook} class run once in every worker ("" for none)
    */
   record Request(String taskName, TaskSettings settings, ClientResources perClient,
-      String address) {}
+      String address, String workerInitHook) {}
 
   /** The backend called {@code name}, or an exception that says which backends exist. */
   static EngineBackend find(String name, ClassLoader loader) {

@@ -51,7 +51,10 @@ public final class LocalEngine implements ClientEngine {
     if (!runner.task().clientsRunConcurrentlyInOneProcess() && slots > 1) {
       this.slots = 1;
       this.limitNote = "; task " + runner.task().name() + " cannot train clients on parallel "
-          + "threads of one JVM, so they run one at a time (resources would allow " + slots + ")";
+          + "threads of one JVM, so they run one at a time with all CPUs for its intra-op threads "
+          + "(resources would allow " + slots + "; --client-processes pool runs a pool of worker "
+          + "JVMs)";
+      LOG.info("{}", description());
     } else {
       this.slots = slots;
       this.limitNote = "";

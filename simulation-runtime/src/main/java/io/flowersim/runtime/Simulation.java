@@ -4,12 +4,17 @@ import io.flowersim.api.v1alpha1.FlowerSimulation;
 import io.flowersim.api.v1alpha1.spec.FlowerSimulationSpec;
 import io.flowersim.client.Config;
 import io.flowersim.engine.ClientConcurrency;
+import io.flowersim.engine.ClientProcesses;
 import io.flowersim.engine.ClientEngine;
 import io.flowersim.engine.ClientRunner;
 import io.flowersim.engine.ClientStateStore;
 import io.flowersim.engine.EngineBackend;
 import io.flowersim.engine.EngineResources;
+import io.flowersim.engine.IntraOpThreads;
 import io.flowersim.engine.LocalEngine;
+import io.flowersim.engine.WorkerInitHook;
+import io.flowersim.engine.pool.WorkerLauncher;
+import io.flowersim.engine.pool.WorkerPoolEngine;
 import io.flowersim.server.ClientDropout;
 import io.flowersim.server.History;
 import io.flowersim.server.Server;
@@ -28,6 +33,9 @@ import java.time.Duration;
  */
 public final class Simulation implements AutoCloseable {
 
+  /** How long the local pool's workers may take to set the task up (load data, start DJL). */
+  private static final Duration WORKER_SETUP_TIMEOUT = Duration.ofMinutes(10);
+
   private final FlowerSimulation resource;
   private final FederatedTask task;
   private final Strategy strategy;
@@ -42,21 +50,62 @@ public final class Simulation implements AutoCloseable {
   }
 
   /**
-   * Prepares a simulation on the local backend. Everything that can be refused (unknown task,
-   * resources the engine lacks) is refused here, before the task loads any data.
+   * Prepares a simulation on the local backend, with the default {@link ClientProcesses} and the
+   * init hook of the system property {@value WorkerInitHook#PROPERTY}, if set.
    */
   public static Simulation local(FlowerSimulation resource, TaskRegistry tasks,
       EngineResources resources) throws Exception {
+    return local(resource, tasks, resources, ClientProcesses.DEFAULT,
+        WorkerInitHook.configured(null));
+  }
+
+  /**
+   * Prepares a simulation on the local backend. Everything that can be refused (unknown task,
+   * resources the engine lacks) is refused here, before the task loads any data. Clients run on
+   * threads of this JVM, or, for a task that cannot train them on parallel threads, in a pool of
+   * worker JVMs ({@link ClientProcesses#POOL}) or one at a time here ({@link
+   * ClientProcesses#SINGLE}).
+   *
+   * @param workerInitHook run once in each worker JVM of a pool, else once here ("" for none)
+   */
+  public static Simulation local(FlowerSimulation resource, TaskRegistry tasks,
+      EngineResources resources, ClientProcesses processes, String workerInitHook)
+      throws Exception {
     FlowerSimulationSpec spec = resource.getSpec();
     int slots = check(resource, tasks, resources);
     FederatedTask task = tasks.create(spec.task);
     TaskSettings settings = settings(spec);
-    task.setup(settings);
-    Strategy strategy = StrategyFactory.create(spec.strategyOrDefault(), task, spec.clients.count,
-        spec.seedOrDefault());
-    ClientEngine engine =
-        new LocalEngine(new ClientRunner(task, settings, new ClientStateStore()), resources, slots);
-    return new Simulation(resource, task, strategy, engine);
+    ClientEngine engine;
+    if (!task.clientsRunConcurrentlyInOneProcess() && slots > 1
+        && processes == ClientProcesses.POOL) {
+      // The workers set the task up while this JVM does the same for the server's evaluation.
+      WorkerPoolEngine pool = WorkerPoolEngine.launch(new WorkerLauncher(spec.task, settings,
+          workerInitHook, spec.clients.resourcesOrDefault().cpusOrDefault()), resources, slots);
+      try {
+        task.setup(settings);
+      } catch (Exception | Error e) {
+        pool.close();
+        throw e;
+      }
+      pool.awaitReady(WORKER_SETUP_TIMEOUT);
+      engine = pool;
+    } else {
+      WorkerInitHook.run(workerInitHook, Simulation.class.getClassLoader());
+      if (!task.clientsRunConcurrentlyInOneProcess()) {
+        IntraOpThreads.applyInThisProcess(IntraOpThreads.forCpus(resources.cpus()));
+      }
+      task.setup(settings);
+      engine = new LocalEngine(new ClientRunner(task, settings, new ClientStateStore()),
+          resources, slots);
+    }
+    try {
+      Strategy strategy = StrategyFactory.create(spec.strategyOrDefault(), task,
+          spec.clients.count, spec.seedOrDefault());
+      return new Simulation(resource, task, strategy, engine);
+    } catch (Exception | Error e) {
+      engine.close();
+      throw e;
+    }
   }
 
   /**
@@ -67,8 +116,19 @@ public final class Simulation implements AutoCloseable {
    */
   public static Simulation create(String backend, String address, FlowerSimulation resource,
       TaskRegistry tasks, EngineResources resources) throws Exception {
+    return create(backend, address, resource, tasks, resources, ClientProcesses.DEFAULT,
+        WorkerInitHook.configured(null));
+  }
+
+  /**
+   * As {@link #create(String, String, FlowerSimulation, TaskRegistry, EngineResources)}, with the
+   * local backend's {@code processes} choice and a {@link WorkerInitHook} class for every worker.
+   */
+  public static Simulation create(String backend, String address, FlowerSimulation resource,
+      TaskRegistry tasks, EngineResources resources, ClientProcesses processes,
+      String workerInitHook) throws Exception {
     if (backend == null || backend.equals("local")) {
-      return local(resource, tasks, resources);
+      return local(resource, tasks, resources, processes, workerInitHook);
     }
     FlowerSimulationSpec spec = resource.getSpec();
     if (!tasks.contains(spec.task)) {
@@ -77,7 +137,7 @@ public final class Simulation implements AutoCloseable {
     TaskSettings settings = settings(spec);
     EngineBackend found = EngineBackend.find(backend, Simulation.class.getClassLoader());
     ClientEngine engine = found.create(new EngineBackend.Request(spec.task, settings,
-        spec.clients.resourcesOrDefault(), address));
+        spec.clients.resourcesOrDefault(), address, workerInitHook));
     try {
       FederatedTask task = tasks.create(spec.task);
       task.setup(settings);

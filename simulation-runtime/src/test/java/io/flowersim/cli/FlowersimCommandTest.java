@@ -2,8 +2,11 @@ package io.flowersim.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.flowersim.engine.pool.CountingWorkerInitHook;
+import io.flowersim.engine.pool.PoolTestingTask;
 import io.flowersim.server.History;
 import io.flowersim.server.HistoryJson;
+import io.flowersim.task.fashionmnist.FashionMnistTaskTest;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.file.Files;
@@ -118,6 +121,31 @@ class FlowersimCommandTest {
     assertThat(out).doesNotExist();
   }
 
+  /** Errors only the task's setup can find (they need the data) still name the field, exit 2. */
+  @Test
+  void fashionMnistDataProblemsNameTheField() throws Exception {
+    Path data = Files.createDirectories(dir.resolve("idx"));
+    FashionMnistTaskTest.writeLearnable(data, "train", 400, 1);
+    FashionMnistTaskTest.writeLearnable(data, "t10k", 50, 2);
+    String fmnist = VALID.replace("task: synthetic", "task: fashion-mnist-mlp")
+        .replace("{samplesPerClient: \"32\"}", "{dataDir: \"" + data + "\"}");
+
+    Outcome shards = run("run", file(fmnist.replace("resources: {cpus: 1}",
+        "resources: {cpus: 1}\n    partitioning: {type: shard, shardsPerClient: 11}")).toString(),
+        "--out", dir.resolve("out").toString());
+    assertThat(shards.code()).as(shards.err()).isEqualTo(FlowersimCommand.INVALID_INPUT);
+    assertThat(shards.err()).contains("spec.clients.partitioning.shardsPerClient")
+        .contains("only 10 labels").doesNotContain("\tat ");
+
+    Outcome noFiles = run("run", file(fmnist.replace(data.toString(),
+        Files.createDirectories(dir.resolve("empty")).toString())).toString(),
+        "--out", dir.resolve("out").toString());
+    assertThat(noFiles.code()).as(noFiles.err()).isEqualTo(FlowersimCommand.INVALID_INPUT);
+    assertThat(noFiles.err()).contains("spec.taskConfig.dataDir")
+        .contains("dataset-fashion-mnist");
+    assertThat(dir.resolve("out")).doesNotExist();
+  }
+
   @Test
   void debugAddsTheStackTrace() throws Exception {
     Outcome o = run("run", file(VALID.replace("rounds: 2", "rounds: many")).toString(), "--debug");
@@ -173,5 +201,57 @@ class FlowersimCommandTest {
     byte[] png = Files.readAllBytes(out.resolve("history.png"));
     assertThat(png).hasSizeGreaterThan(1000);
     assertThat(new String(png, 1, 3, java.nio.charset.StandardCharsets.US_ASCII)).isEqualTo("PNG");
+  }
+
+  @Test
+  void clientProcessAndWorkerInitOptionsThatCannotWorkAreRefused() throws Exception {
+    String f = file(VALID).toString();
+    Outcome mode = run("run", f, "--client-processes", "threads");
+    assertThat(mode.code()).isEqualTo(FlowersimCommand.INVALID_INPUT);
+    assertThat(mode.err()).contains(
+        "--client-processes: must be one of pool, single, got \"threads\"");
+
+    Outcome onRay = run("run", f, "--backend", "ray", "--ray-address", "127.0.0.1:1",
+        "--client-processes", "pool");
+    assertThat(onRay.code()).isEqualTo(FlowersimCommand.INVALID_INPUT);
+    assertThat(onRay.err()).contains("--client-processes: only with --backend local");
+
+    Outcome missing = run("run", f, "--worker-init", "com.example.NoSuchHook");
+    assertThat(missing.code()).isEqualTo(FlowersimCommand.INVALID_INPUT);
+    assertThat(missing.err()).contains("--worker-init: no class com.example.NoSuchHook");
+
+    Outcome notAHook = run("run", f, "--worker-init", "java.lang.String");
+    assertThat(notAHook.code()).isEqualTo(FlowersimCommand.INVALID_INPUT);
+    assertThat(notAHook.err()).contains("--worker-init: java.lang.String does not implement "
+        + "io.flowersim.engine.WorkerInitHook");
+  }
+
+  @Test
+  void aTaskThatCannotShareAJvmRunsInThePoolOrInThisJvmAsChosen() throws Exception {
+    String yaml = VALID.replace("task: synthetic", "task: " + PoolTestingTask.NAME);
+    Outcome pool = run("run", file(yaml).toString(), "--out", dir.resolve("pool").toString(),
+        "--cpus", "2", "--client-processes", "pool", "--worker-init",
+        CountingWorkerInitHook.class.getName());
+    assertThat(pool.code()).as(pool.err()).isZero();
+    assertThat(pool.out()).contains("a pool of 2 worker JVMs").contains("round 2/2");
+    assertThat(System.getProperty("flowersim.test.worker-init")).as("hook ran in the workers")
+        .isNull();
+
+    Outcome single = run("run", file(yaml).toString(), "--out", dir.resolve("one").toString(),
+        "--cpus", "2", "--client-processes", "single", "--worker-init",
+        CountingWorkerInitHook.class.getName());
+    try {
+      assertThat(single.code()).as(single.err()).isZero();
+      assertThat(single.out()).contains("1 client(s) at once").contains("one at a time");
+      assertThat(System.getProperty("flowersim.test.worker-init")).as("hook ran here")
+          .isEqualTo("ran");
+    } finally {
+      System.clearProperty("flowersim.test.worker-init");
+    }
+    History a = HistoryJson.read(dir.resolve("pool").resolve("history.json"));
+    History b = HistoryJson.read(dir.resolve("one").resolve("history.json"));
+    assertThat(a.rounds).hasSize(2);
+    assertThat(a.rounds).extracting(r -> r.distributedLoss)
+        .isEqualTo(b.rounds.stream().map(r -> r.distributedLoss).toList());
   }
 }

@@ -1,10 +1,7 @@
 package io.flowersim.engine.ray;
 
 import io.flowersim.api.v1alpha1.spec.ClientResources;
-import io.flowersim.client.ClientFailure;
 import io.flowersim.client.ClientOperation;
-import io.flowersim.client.ClientResult;
-import io.flowersim.client.ClientState;
 import io.flowersim.client.EvaluateResult;
 import io.flowersim.client.FitResult;
 import io.flowersim.client.Parameters;
@@ -14,6 +11,10 @@ import io.flowersim.engine.ClientListener;
 import io.flowersim.engine.ClientStateStore;
 import io.flowersim.engine.EngineBackend;
 import io.flowersim.engine.InsufficientResourcesException;
+import io.flowersim.engine.worker.Placement;
+import io.flowersim.engine.worker.PlacementLog;
+import io.flowersim.engine.worker.RoundCollector;
+import io.flowersim.engine.worker.Wire;
 import io.flowersim.strategy.ClientInstruction;
 import io.flowersim.task.TaskSettings;
 import io.ray.api.ActorHandle;
@@ -29,13 +30,11 @@ import java.net.Socket;
 import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
-import java.util.Collections;
 import java.util.Deque;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.concurrent.TimeoutException;
 import java.util.function.Function;
 import java.util.stream.Collectors;
 import org.slf4j.Logger;
@@ -53,8 +52,6 @@ public final class RayEngine implements ClientEngine {
 
   private static final Logger LOG = LoggerFactory.getLogger(RayEngine.class);
 
-  /** System property naming an {@link ActorInitHook} class, run once per actor. */
-  public static final String INIT_HOOK_PROPERTY = "flowersim.ray.actor-init";
   /** System property / env FLOWERSIM_RAY_CODE_SEARCH_PATH: where workers find our classes. */
   public static final String CODE_SEARCH_PATH_PROPERTY = "flowersim.ray.code-search-path";
 
@@ -78,7 +75,7 @@ public final class RayEngine implements ClientEngine {
       String csp = System.getProperty(CODE_SEARCH_PATH_PROPERTY,
           System.getenv().getOrDefault("FLOWERSIM_RAY_CODE_SEARCH_PATH", defaultCodeSearchPath()));
       return new Options(r.address(), csp, JDK17_OPENS, r.taskName(), r.settings(),
-          r.perClient(), System.getProperty(INIT_HOOK_PROPERTY, ""), r.settings().numClients());
+          r.perClient(), r.workerInitHook(), r.settings().numClients());
     }
 
     public Options withMaxActors(int n) {
@@ -110,8 +107,7 @@ public final class RayEngine implements ClientEngine {
   private final Options options;
   private final ClientStateStore states = new ClientStateStore();
   private final List<Slot> slots = new ArrayList<>();
-  private static final int MAX_PLACEMENTS = 10_000;
-  private final List<Placement> placements = Collections.synchronizedList(new ArrayList<>());
+  private final PlacementLog placements = new PlacementLog();
   private final String clusterSummary;
   private final byte[] settingsBytes;
 
@@ -292,36 +288,24 @@ public final class RayEngine implements ClientEngine {
     return slots.size();
   }
 
-  /** Keeps the newest calls only, so that a long run does not grow the driver's heap. */
-  private void recordPlacement(Placement placement) {
-    synchronized (placements) {
-      if (placements.size() >= MAX_PLACEMENTS) {
-        placements.subList(0, placements.size() - MAX_PLACEMENTS + 1).clear();
-      }
-      placements.add(placement);
-    }
-  }
-
   /** The newest client calls (at most 10,000), with node and process: for tests and diagnostics. */
   public List<Placement> placements() {
-    synchronized (placements) {
-      return List.copyOf(placements);
-    }
+    return placements.snapshot();
   }
 
   @Override
   public RoundResults<FitResult> fit(int round, Parameters parameters,
       List<ClientInstruction> instructions, Duration timeout, ClientListener listener) {
     return run(round, true, parameters, instructions, timeout, listener,
-        r -> new FitResult(Parameters.withLayoutOf(parameters, r.values), r.numExamples,
-            r.metrics));
+        r -> new FitResult(Parameters.withLayoutOf(parameters, r.values()), r.numExamples(),
+            r.metrics()));
   }
 
   @Override
   public RoundResults<EvaluateResult> evaluate(int round, Parameters parameters,
       List<ClientInstruction> instructions, Duration timeout, ClientListener listener) {
     return run(round, false, parameters, instructions, timeout, listener,
-        r -> new EvaluateResult(r.loss, r.numExamples, r.metrics));
+        r -> new EvaluateResult(r.loss(), r.numExamples(), r.metrics()));
   }
 
   private synchronized <R> RoundResults<R> run(int round, boolean fit, Parameters parameters,
@@ -332,19 +316,15 @@ public final class RayEngine implements ClientEngine {
     Deque<ClientInstruction> queue = new ArrayDeque<>(instructions);
     Deque<Slot> idle = new ArrayDeque<>(slots);
     Map<ObjectRef<byte[]>, InFlight> inFlight = new LinkedHashMap<>();
-    List<ClientResult<R>> results = new ArrayList<>();
-    List<ClientFailure> failures = new ArrayList<>();
+    RoundCollector<R> collector =
+        new RoundCollector<>(round, op, states, placements, listener, decode);
     long deadline = System.nanoTime() + timeout.toNanos();
     while (!queue.isEmpty() || !inFlight.isEmpty()) {
       while (!queue.isEmpty() && !idle.isEmpty()) {
         ClientInstruction i = queue.poll();
         Slot slot = idle.poll();
-        Wire.Call call = new Wire.Call();
-        call.round = round;
-        call.fit = fit;
-        call.clientId = i.clientId();
-        call.config = Wire.map(i.config().asMap());
-        call.state = Wire.map(states.checkout(i.clientId()).asMap());
+        Wire.Call call = new Wire.Call(round, fit, i.clientId(), i.config().asMap(),
+            states.checkout(i.clientId()).asMap());
         inFlight.put(slot.actor.task(ClientActor::call, Wire.write(call), model).remote(),
             new InFlight(slot, i));
       }
@@ -359,48 +339,31 @@ public final class RayEngine implements ClientEngine {
         int clientId = f.instruction().clientId();
         try {
           Wire.Reply reply = Wire.read(Ray.get(ref));
-          recordPlacement(new Placement(round, op, clientId, reply.nodeId, reply.pid,
-              reply.startMillis, reply.endMillis, reply.initHookRuns));
-          if (reply.error != null) {
-            failures.add(new ClientFailure(clientId, round, op, reply.error, reply.errorTrace));
-            listener.clientFinished(clientId, false);
-          } else {
-            results.add(new ClientResult<>(clientId, decode.apply(reply), reply.nodeId));
-            states.checkin(clientId, new ClientState(reply.state));
-            listener.clientFinished(clientId, true);
-          }
+          collector.reply(clientId, reply, reply.nodeId());
           idle.add(f.slot());
         } catch (RayActorException e) {
           LOG.warn("round {}: the Ray actor running client {} died; replacing it", round,
               clientId);
-          failures.add(ClientFailure.of(clientId, round, op, new IllegalStateException(
-              "the Ray actor (worker process) running this client died: " + e.getMessage(), e)));
-          listener.clientFinished(clientId, false);
+          collector.fail(clientId, new IllegalStateException(
+              "the Ray actor (worker process) running this client died: " + e.getMessage(), e));
           replace(f.slot());
           idle.add(f.slot());
         } catch (RuntimeException e) {
-          failures.add(ClientFailure.of(clientId, round, op, e));
-          listener.clientFinished(clientId, false);
+          collector.fail(clientId, e);
           idle.add(f.slot());
         }
       }
     }
     for (InFlight f : inFlight.values()) {
-      int clientId = f.instruction().clientId();
-      failures.add(ClientFailure.of(clientId, round, op, new TimeoutException(
-          "did not finish within the round timeout of " + timeout.toSeconds()
-              + "s (spec.roundTimeoutSeconds)")));
-      listener.clientFinished(clientId, false);
+      collector.timedOut(f.instruction().clientId(), timeout);
       // Its actor is still busy with the late call: kill it so the next round gets a fresh one.
       f.slot().actor.kill(true);
       replace(f.slot());
     }
     for (ClientInstruction i : queue) {
-      failures.add(ClientFailure.of(i.clientId(), round, op, new TimeoutException(
-          "not started within the round timeout of " + timeout.toSeconds() + "s")));
-      listener.clientFinished(i.clientId(), false);
+      collector.notStarted(i.clientId(), timeout);
     }
-    return new RoundResults<>(results, failures);
+    return collector.results();
   }
 
   private void replace(Slot slot) {

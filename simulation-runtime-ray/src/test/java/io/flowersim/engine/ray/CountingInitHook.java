@@ -1,9 +1,11 @@
 package io.flowersim.engine.ray;
 
+import io.flowersim.engine.WorkerInitHook;
+
 /** An init hook for the tests: RayEngineIT counts its runs through the replies' placements. */
-public class CountingInitHook implements ActorInitHook {
+public class CountingInitHook implements WorkerInitHook {
   @Override
-  public void onActorInit() {
+  public void onWorkerInit() {
     System.setProperty("flowersim.test.init-hook", "ran");
   }
 }

@@ -10,6 +10,8 @@ import io.flowersim.api.v1alpha1.FlowerSimulation;
 import io.flowersim.api.v1alpha1.status.RoundRecord;
 import io.flowersim.engine.EngineResources;
 import io.flowersim.engine.InsufficientResourcesException;
+import io.flowersim.engine.WorkerInitHook;
+import io.flowersim.engine.worker.Placement;
 import io.flowersim.runtime.Simulation;
 import io.flowersim.server.History;
 import io.flowersim.server.ServerListener;
@@ -156,7 +158,7 @@ class RayEngineIT {
 
   @Test
   void theInitHookRunsOncePerActorNotPerCall() throws Exception {
-    System.setProperty(RayEngine.INIT_HOOK_PROPERTY, CountingInitHook.class.getName());
+    System.setProperty(WorkerInitHook.PROPERTY, CountingInitHook.class.getName());
     try (Simulation s = onRay(sleepy(8, "{cpus: 0.5}", "", 3))) {
       run(s, "hook");
       RayEngine engine = (RayEngine) s.engine();
@@ -170,7 +172,7 @@ class RayEngineIT {
           .mapToInt(stats -> stats.getMax()).sum();
       assertThat(hookRuns).isBetween(1, engine.maxConcurrentClients());
     } finally {
-      System.clearProperty(RayEngine.INIT_HOOK_PROPERTY);
+      System.clearProperty(WorkerInitHook.PROPERTY);
     }
     try (Simulation s = onRay(sleepy(4, "{cpus: 0.5}", "", 1))) {
       run(s, "no-hook");

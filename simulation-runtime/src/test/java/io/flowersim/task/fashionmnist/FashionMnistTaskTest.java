@@ -22,12 +22,12 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /** Small, learnable IDX files written here: no dependence on the Debian package. */
-class FashionMnistTaskTest {
+public class FashionMnistTaskTest {
 
   @TempDir static Path dir;
 
   /** Label c lights rows 2c..2c+2 of the image, over uniform noise. */
-  static void writeLearnable(Path dir, String prefix, int n, long seed) throws IOException {
+  public static void writeLearnable(Path dir, String prefix, int n, long seed) throws IOException {
     SplittableRandom r = new SplittableRandom(seed);
     int[] y = new int[n];
     for (int i = 0; i < n; i++) {

@@ -1,4 +1,4 @@
-package io.flowersim.engine.ray;
+package io.flowersim.engine.worker;
 
 import io.flowersim.client.ClientOperation;
 import java.util.ArrayList;
@@ -6,8 +6,8 @@ import java.util.Collection;
 import java.util.List;
 
 /**
- * Where and when one client call ran: the Ray node, the worker process, wall-clock times, and how
- * many actor init hooks had run in that process by then.
+ * Where and when one client call ran: the node (Ray; "local" for the local worker pool), the
+ * worker process, wall-clock times, and how many worker init hooks had run in that process by then.
  */
 public record Placement(int round, ClientOperation operation, int clientId, String nodeId,
     long pid, long startMillis, long endMillis, int initHookRuns) {
