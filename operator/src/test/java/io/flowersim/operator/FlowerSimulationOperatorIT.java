@@ -85,7 +85,8 @@ class FlowerSimulationOperatorIT {
 
   @BeforeEach
   void startOperator() {
-    namespace = KubeApiServer.newNamespace(client, "fsim-it");
+    // These tests play KubeRay's part themselves; a real KubeRay operator (start --full) stays out.
+    namespace = KubeApiServer.newNamespaceWithoutKubeRay(client, "fsim-it");
     operator = startOperator(namespace);
   }
 

@@ -55,7 +55,8 @@ class GitOpsIT {
 
   @BeforeEach
   void startOperator() {
-    namespace = KubeApiServer.newNamespace(client, "fsim-gitops");
+    // Only our operator's writes count here: a real KubeRay operator (start --full) stays out.
+    namespace = KubeApiServer.newNamespaceWithoutKubeRay(client, "fsim-gitops");
     operator = FlowerSimulationOperatorIT.startOperator(operatorClient, namespace);
   }
 

@@ -16,6 +16,7 @@ import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Map;
 import java.util.UUID;
 import org.awaitility.core.ConditionTimeoutException;
 import org.junit.jupiter.api.Assertions;
@@ -32,6 +33,11 @@ final class KubeApiServer {
   static final String OPERATOR_RBAC_FILE = "manifests/operator/rbac.yaml";
   static final String OPERATOR_NAMESPACE = "flowersim-system";
   static final String OPERATOR_SERVICE_ACCOUNT = "flowersim-operator";
+  /**
+   * A namespace with this label set to "disabled" is out of reach of the KubeRay operator of
+   * scripts/kube-control-plane.sh start --full (an admission policy refuses its writes there).
+   */
+  static final String KUBERAY_OPT_OUT = "flowersim.io/kuberay";
 
   private KubeApiServer() {}
 
@@ -133,9 +139,22 @@ final class KubeApiServer {
 
   /** A fresh namespace for one test. */
   static String newNamespace(KubernetesClient client, String prefix) {
+    return newNamespace(client, prefix, Map.of());
+  }
+
+  /**
+   * A fresh namespace where the real KubeRay operator of start --full cannot write, for tests
+   * that write RayJob status as KubeRay would (or that must see only our operator's writes).
+   */
+  static String newNamespaceWithoutKubeRay(KubernetesClient client, String prefix) {
+    return newNamespace(client, prefix, Map.of(KUBERAY_OPT_OUT, "disabled"));
+  }
+
+  private static String newNamespace(KubernetesClient client, String prefix,
+      Map<String, String> labels) {
     String name = prefix + "-" + UUID.randomUUID().toString().substring(0, 8);
     client.namespaces().resource(new NamespaceBuilder().withNewMetadata().withName(name)
-        .endMetadata().build()).create();
+        .withLabels(labels).endMetadata().build()).create();
     return name;
   }
 }
