@@ -5,7 +5,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.fabric8.kubernetes.api.model.apiextensions.v1.CustomResourceDefinition;
 import io.fabric8.kubernetes.client.Config;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientBuilder;
@@ -16,9 +15,7 @@ import io.flowersim.api.v1alpha1.status.SimulationPhase;
 import io.flowersim.testing.ExternalSystem;
 import java.io.File;
 import java.io.IOException;
-import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
@@ -76,16 +73,7 @@ class K3sIT {
     client = new KubernetesClientBuilder()
         .withConfig(Config.fromKubeconfig(k3s.getKubeConfigYaml())).build();
     for (String plural : new String[] {RayJob.PLURAL, "rayclusters"}) {
-      Path file = kubeRayCrds.resolve(RayJob.GROUP + "_" + plural + ".yaml");
-      try (InputStream in = Files.newInputStream(file)) {
-        CustomResourceDefinition crd = client.apiextensions().v1().customResourceDefinitions()
-            .load(in).item();
-        // Server-side: KubeRay's CRDs are too large for client-side apply's annotation.
-        client.resource(crd).forceConflicts().serverSideApply();
-      } catch (IOException e) {
-        throw new IllegalStateException("cannot read " + file, e);
-      }
-      KubeApiServer.requireCrd(client, plural + "." + RayJob.GROUP,
+      KubeApiServer.applyCrd(client, kubeRayCrds.resolve(RayJob.GROUP + "_" + plural + ".yaml"),
           "KubeRay's CRD did not become Established on k3s");
     }
     KubeApiServer.applyOurCrd(client);

@@ -103,16 +103,20 @@ final class KubeApiServer {
   }
 
   static void applyOurCrd(KubernetesClient client) {
-    Path file = repositoryFile(CRD_FILE);
+    applyCrd(client, repositoryFile(CRD_FILE),
+        "the FlowerSimulation CRD did not become Established");
+  }
+
+  /** Server-side (KubeRay's CRDs are too large for client-side apply's annotation). */
+  static void applyCrd(KubernetesClient client, Path file, String problem) {
+    CustomResourceDefinition crd;
     try (InputStream in = Files.newInputStream(file)) {
-      CustomResourceDefinition crd = client.apiextensions().v1().customResourceDefinitions()
-          .load(in).item();
-      client.resource(crd).forceConflicts().serverSideApply();
+      crd = client.apiextensions().v1().customResourceDefinitions().load(in).item();
     } catch (IOException e) {
       throw new IllegalStateException("cannot read " + file, e);
     }
-    requireCrd(client, FlowerSimulation.PLURAL + "." + FlowerSimulation.GROUP,
-        "the FlowerSimulation CRD did not become Established");
+    client.resource(crd).forceConflicts().serverSideApply();
+    requireCrd(client, crd.getMetadata().getName(), problem);
   }
 
   static void requireCrd(KubernetesClient client, String name, String problem) {
