@@ -23,10 +23,14 @@
 # is in $STATE/kubeconfig.
 #
 # `start --full` adds kube-scheduler, KWOK (sigs.k8s.io/kwok, go install) managing fake nodes in
-# three pools labelled flowersim.io/node-pool (see NODE_POOLS: gpu-a100 and gpu-l4 with
+# four pools labelled flowersim.io/node-pool (see NODE_POOLS: gpu-h100, gpu-a100 and gpu-l4 with
 # nvidia.com/gpu capacity, the nvidia.com/gpu.product label and the taint
 # nvidia.com/gpu=present:NoSchedule; cpu without GPUs), on which pods become Running without
-# running anything, the real KubeRay operator (go install of its module) and Kueue (go install of
+# running anything. The H100 and A100 pools carry the products of examples/gpu-pools.yaml and room
+# for all its workers at once (8 x 16 CPUs on H100, 4 x 8 CPUs on A100, one GPU each). Then the
+# real KubeRay operator (go install of its module), as its own user: it cannot write in namespaces
+# labelled flowersim.io/kuberay=disabled (a ValidatingAdmissionPolicy), which the ITs that write
+# RayJob status as KubeRay would use. And Kueue (go install of
 # sigs.k8s.io/kueue/cmd/kueue; its CRDs applied server-side from the same module). Kueue's manager
 # runs out of cluster with the admin kubeconfig and a Configuration written into the state dir:
 # integration ray.io/rayjob, leader election off, internal certificate management off (the webhook
@@ -231,12 +235,21 @@ make_pki() {
       "subjectAltName=IP:$HOST,DNS:localhost,DNS:kubernetes,DNS:kubernetes.default,DNS:kubernetes.default.svc,IP:10.96.0.1\nextendedKeyUsage=serverAuth\nkeyUsage=critical,digitalSignature,keyEncipherment\n"
     sign admin "/O=system:masters/CN=flowersim-admin" \
       "extendedKeyUsage=clientAuth\nkeyUsage=critical,digitalSignature,keyEncipherment\n"
+    # The KubeRay operator's own user (--full), so that an admission policy can tell it apart.
+    sign kuberay "/O=system:masters/CN=$KUBERAY_USER" \
+      "extendedKeyUsage=clientAuth\nkeyUsage=critical,digitalSignature,keyEncipherment\n"
     openssl genrsa -out sa.key 2048
     openssl rsa -in sa.key -pubout -out sa.pub
   ) >"$STATE/pki.log" 2>&1 || { cat "$STATE/pki.log" >&2; die "openssl could not make the certificates"; }
-  local ca crt key
-  ca=$(base64 -w0 "$pki/ca.crt"); crt=$(base64 -w0 "$pki/admin.crt"); key=$(base64 -w0 "$pki/admin.key")
-  cat >"$STATE/kubeconfig" <<KUBECONFIG
+  write_kubeconfig "$STATE/kubeconfig" admin flowersim-admin
+  write_kubeconfig "$STATE/kuberay.kubeconfig" kuberay "$KUBERAY_USER"
+}
+
+# write_kubeconfig FILE CERT USER: a kubeconfig for the client certificate $STATE/pki/CERT.crt.
+write_kubeconfig() {
+  local pki=$STATE/pki ca crt key
+  ca=$(base64 -w0 "$pki/ca.crt"); crt=$(base64 -w0 "$pki/$2.crt"); key=$(base64 -w0 "$pki/$2.key")
+  cat >"$1" <<KUBECONFIG
 apiVersion: v1
 kind: Config
 clusters:
@@ -245,16 +258,16 @@ clusters:
     server: https://$HOST:$API_PORT
     certificate-authority-data: $ca
 users:
-- name: flowersim-admin
+- name: $3
   user:
     client-certificate-data: $crt
     client-key-data: $key
 contexts:
 - name: flowersim-local
-  context: {cluster: flowersim-local, user: flowersim-admin, namespace: default}
+  context: {cluster: flowersim-local, user: $3, namespace: default}
 current-context: flowersim-local
 KUBECONFIG
-  chmod 600 "$STATE/kubeconfig"
+  chmod 600 "$1"
 }
 
 # Starts one component in its own session (so that a test runner's process-group kill does not
@@ -425,10 +438,13 @@ kill_all() {
 # --full: scheduler, fake GPU nodes (KWOK), the KubeRay operator, Kueue
 
 POOL_LABEL=flowersim.io/node-pool
+KUBERAY_USER=kuberay-operator
+KUBERAY_OPT_OUT=flowersim.io/kuberay
 # pool  nodes  nvidia.com/gpu.product  GPUs/node  CPUs/node  memory/node
 NODE_POOLS=(
-  "gpu-a100 2 NVIDIA-A100-SXM4-80GB 8 64 512Gi"
-  "gpu-l4   2 NVIDIA-L4             4 32 128Gi"
+  "gpu-h100 2 NVIDIA-H100-80GB-HBM3   8 96 1Ti"
+  "gpu-a100 2 NVIDIA-A100-SXM4-40GB   8 64 512Gi"
+  "gpu-l4   2 NVIDIA-L4               4 32 128Gi"
   "cpu      2 -                     0 16 64Gi"
 )
 
@@ -495,6 +511,38 @@ kwok_stages() {
   done
 }
 
+# Namespaces labelled $KUBERAY_OPT_OUT=disabled are out of the KubeRay operator's reach: it may
+# read there but every write it tries is refused. KubeRay (v1.5) watches all namespaces or a fixed
+# list, and the ITs that play KubeRay's part themselves (writing RayJob status) share this
+# control plane with those that need the real operator; this keeps the two apart.
+kuberay_opt_out() {
+  cat <<POLICY
+apiVersion: admissionregistration.k8s.io/v1
+kind: ValidatingAdmissionPolicy
+metadata: {name: flowersim-kuberay-opt-out}
+spec:
+  failurePolicy: Fail
+  matchConstraints:
+    resourceRules:
+    - {apiGroups: ["*"], apiVersions: ["*"], operations: [CREATE, UPDATE, DELETE], resources: ["*/*"]}
+  matchConditions:
+  - {name: kuberay-operator, expression: "request.userInfo.username == '$KUBERAY_USER'"}
+  validations:
+  - expression: "false"
+    message: "the namespace is labelled $KUBERAY_OPT_OUT=disabled: the KubeRay operator stays out"
+---
+apiVersion: admissionregistration.k8s.io/v1
+kind: ValidatingAdmissionPolicyBinding
+metadata: {name: flowersim-kuberay-opt-out}
+spec:
+  policyName: flowersim-kuberay-opt-out
+  validationActions: [Deny]
+  matchResources:
+    namespaceSelector:
+      matchLabels: {$KUBERAY_OPT_OUT: disabled}
+POLICY
+}
+
 start_full() {
   local kc=$STATE/kubeconfig
   launch kube-scheduler "$BIN/kube-scheduler" --kubeconfig="$kc" \
@@ -510,8 +558,9 @@ start_full() {
   wait_for "Ready fake nodes" 120 kwok \
     kubectl wait --for=condition=Ready node -l type=kwok --timeout=2s
 
-  # controller-runtime finds the API server through KUBECONFIG.
-  (export KUBECONFIG=$kc; launch ray-operator "$BIN/ray-operator" \
+  kuberay_opt_out | kubectl apply -f - >/dev/null || die "applying the KubeRay opt-out policy failed"
+  # controller-runtime finds the API server through KUBECONFIG; its own user, for the policy.
+  (export KUBECONFIG=$STATE/kuberay.kubeconfig; launch ray-operator "$BIN/ray-operator" \
     --metrics-addr="$HOST:$RAY_OPERATOR_PORT" \
     --health-probe-bind-address="$HOST:$((RAY_OPERATOR_PORT + 1))" \
     --enable-leader-election=false)

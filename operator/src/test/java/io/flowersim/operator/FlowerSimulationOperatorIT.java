@@ -16,10 +16,7 @@ import io.fabric8.kubernetes.api.model.Quantity;
 import io.fabric8.kubernetes.api.model.ServiceAccount;
 import io.fabric8.kubernetes.api.model.rbac.Role;
 import io.fabric8.kubernetes.api.model.rbac.RoleBinding;
-import io.fabric8.kubernetes.client.Config;
-import io.fabric8.kubernetes.client.ConfigBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
-import io.fabric8.kubernetes.client.KubernetesClientBuilder;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.fabric8.kubernetes.client.Watcher;
 import io.fabric8.kubernetes.client.WatcherException;
@@ -89,15 +86,19 @@ class FlowerSimulationOperatorIT {
 
   @BeforeEach
   void startOperator() {
-    namespace = KubeApiServer.newNamespace(client, "fsim-it");
-    // These tests play Kueue's part themselves; a real Kueue (start --full) stays out.
-    client.namespaces().withName(namespace)
-        .edit(n -> new NamespaceBuilder(n).editMetadata()
-            .addToLabels(KubeApiServer.KUEUE_OPT_OUT, "disabled").endMetadata().build());
+    // These tests play KubeRay's and Kueue's parts themselves; the real ones (start --full) stay
+    // out of their namespaces.
+    namespace = KubeApiServer.newNamespaceWithoutControllers(client, "fsim-it");
     operator = startOperator(namespace);
   }
 
   static FlowerSimulationOperator startOperator(String namespace) {
+    return startOperator(operatorClient, namespace);
+  }
+
+  /** The operator in this JVM, watching one namespace, acting through the given client. */
+  static FlowerSimulationOperator startOperator(KubernetesClient operatorClient,
+      String namespace) {
     OperatorSettings settings = new OperatorSettings("example.org/flowersim/runtime:test", 60,
         600, OperatorSettings.DEFAULT_RUNTIME_COMMAND, List.of(namespace));
     return new FlowerSimulationOperator(operatorClient, settings, new SimpleMeterRegistry(), o -> {})
@@ -575,10 +576,7 @@ class FlowerSimulationOperatorIT {
 
   /** A client that acts as the runtime's ServiceAccount (the admin may impersonate it). */
   KubernetesClient asRuntime(String name) {
-    Config config = new ConfigBuilder(client.getConfiguration())
-        .withImpersonateUsername("system:serviceaccount:" + namespace + ":" + name + "-runtime")
-        .build();
-    return new KubernetesClientBuilder().withConfig(config).build();
+    return KubeApiServer.asServiceAccount(client, namespace, name + "-runtime");
   }
 
   /** Records the rounds in each version of the history ConfigMap. */

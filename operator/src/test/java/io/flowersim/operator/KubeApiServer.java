@@ -16,6 +16,7 @@ import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Map;
 import java.util.UUID;
 import org.awaitility.core.ConditionTimeoutException;
 import org.junit.jupiter.api.Assertions;
@@ -37,6 +38,12 @@ final class KubeApiServer {
    * scripts/kube-control-plane.sh start --full (its managedJobsNamespaceSelector).
    */
   static final String KUEUE_OPT_OUT = "flowersim.io/kueue";
+
+  /**
+   * A namespace with this label set to "disabled" is out of reach of the KubeRay operator of
+   * scripts/kube-control-plane.sh start --full (an admission policy refuses its writes there).
+   */
+  static final String KUBERAY_OPT_OUT = "flowersim.io/kuberay";
 
   private KubeApiServer() {}
 
@@ -85,31 +92,40 @@ final class KubeApiServer {
     } catch (IOException e) {
       throw new IllegalStateException("cannot read " + OPERATOR_RBAC_FILE, e);
     }
+    return asServiceAccount(admin, OPERATOR_NAMESPACE, OPERATOR_SERVICE_ACCOUNT);
+  }
+
+  /** A client that acts as a ServiceAccount (the admin may impersonate anyone). */
+  static KubernetesClient asServiceAccount(KubernetesClient admin, String namespace,
+      String serviceAccount) {
     Config config = new ConfigBuilder(admin.getConfiguration())
-        .withImpersonateUsername("system:serviceaccount:" + OPERATOR_NAMESPACE + ":"
-            + OPERATOR_SERVICE_ACCOUNT)
+        .withImpersonateUsername("system:serviceaccount:" + namespace + ":" + serviceAccount)
         .build();
     return new KubernetesClientBuilder().withConfig(config).build();
   }
 
-  private static Path repositoryFile(String path) {
+  static Path repositoryFile(String path) {
     return Path.of(System.getProperty("flowersim.repository.root", "..")).resolve(path);
   }
 
-  private static void applyOurCrd(KubernetesClient client) {
-    Path file = repositoryFile(CRD_FILE);
-    try (InputStream in = Files.newInputStream(file)) {
-      CustomResourceDefinition crd = client.apiextensions().v1().customResourceDefinitions()
-          .load(in).item();
-      client.resource(crd).forceConflicts().serverSideApply();
-    } catch (IOException e) {
-      throw new IllegalStateException("cannot read " + file, e);
-    }
-    requireCrd(client, FlowerSimulation.PLURAL + "." + FlowerSimulation.GROUP,
+  static void applyOurCrd(KubernetesClient client) {
+    applyCrd(client, repositoryFile(CRD_FILE),
         "the FlowerSimulation CRD did not become Established");
   }
 
-  private static void requireCrd(KubernetesClient client, String name, String problem) {
+  /** Server-side (KubeRay's CRDs are too large for client-side apply's annotation). */
+  static void applyCrd(KubernetesClient client, Path file, String problem) {
+    CustomResourceDefinition crd;
+    try (InputStream in = Files.newInputStream(file)) {
+      crd = client.apiextensions().v1().customResourceDefinitions().load(in).item();
+    } catch (IOException e) {
+      throw new IllegalStateException("cannot read " + file, e);
+    }
+    client.resource(crd).forceConflicts().serverSideApply();
+    requireCrd(client, crd.getMetadata().getName(), problem);
+  }
+
+  static void requireCrd(KubernetesClient client, String name, String problem) {
     try {
       await().atMost(Duration.ofSeconds(30)).until(() -> {
         CustomResourceDefinition crd =
@@ -122,11 +138,34 @@ final class KubeApiServer {
     }
   }
 
+  /** An example of examples/ as a user applies it. */
+  static FlowerSimulation loadExample(KubernetesClient client, String path) {
+    try (InputStream in = Files.newInputStream(repositoryFile(path))) {
+      return client.resources(FlowerSimulation.class).load(in).item();
+    } catch (IOException e) {
+      throw new IllegalStateException("cannot read " + path, e);
+    }
+  }
+
   /** A fresh namespace for one test. */
   static String newNamespace(KubernetesClient client, String prefix) {
+    return newNamespace(client, prefix, Map.of());
+  }
+
+  /**
+   * A fresh namespace where the real KubeRay operator of start --full cannot write, for tests
+   * that write RayJob status as KubeRay would (or that must see only our operator's writes).
+   */
+  static String newNamespaceWithoutControllers(KubernetesClient client, String prefix) {
+    return newNamespace(client, prefix,
+        Map.of(KUBERAY_OPT_OUT, "disabled", KUEUE_OPT_OUT, "disabled"));
+  }
+
+  private static String newNamespace(KubernetesClient client, String prefix,
+      Map<String, String> labels) {
     String name = prefix + "-" + UUID.randomUUID().toString().substring(0, 8);
     client.namespaces().resource(new NamespaceBuilder().withNewMetadata().withName(name)
-        .endMetadata().build()).create();
+        .withLabels(labels).endMetadata().build()).create();
     return name;
   }
 }
