@@ -28,13 +28,17 @@ import io.flowersim.api.kuberay.WorkerGroupSpec;
 import io.flowersim.api.v1alpha1.FlowerSimulation;
 import io.flowersim.api.v1alpha1.TestFlowerSimulations;
 import io.flowersim.api.v1alpha1.handover.HistoryConfigMap;
+import io.flowersim.api.v1alpha1.handover.HistoryConfigMap.RunState;
 import io.flowersim.api.v1alpha1.handover.RuntimeEnvironment;
 import io.flowersim.api.v1alpha1.spec.StrategySpec;
 import io.flowersim.api.v1alpha1.status.Condition;
 import io.flowersim.api.v1alpha1.status.FlowerSimulationStatus;
+import io.flowersim.api.v1alpha1.status.RoundRecord;
 import io.flowersim.api.v1alpha1.status.SimulationPhase;
 import io.flowersim.operator.dependent.RayJobTemplate;
 import io.flowersim.runtime.Main;
+import io.flowersim.server.History;
+import io.flowersim.server.HistoryJson;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.io.IOException;
 import java.time.Duration;
@@ -330,6 +334,38 @@ class FlowerSimulationOperatorIT {
     assertThat(done.loss).isNotNull().isEqualTo(done.rounds.get(2).centralizedLoss != null
         ? done.rounds.get(2).centralizedLoss : done.rounds.get(2).distributedLoss);
     assertThat(done.message).isEqualTo("all 5 rounds completed");
+  }
+
+  @Test
+  void aRunStartedAgainKeepsThePreviousAttemptsHistoryAndSaysSo() throws Exception {
+    String name = create(smallSynthetic(3)).getMetadata().getName();
+    RayJob job = await().atMost(WAIT).until(() -> rayJob(name), j -> j != null);
+    setRayJobStatus(name, "Running", "RUNNING", null);
+    // What a first attempt left behind when its cluster was suspended after round 2.
+    History earlier = new History(name);
+    for (int round = 1; round <= 2; round++) {
+      RoundRecord r = new RoundRecord();
+      r.round = round;
+      r.fitClients = 2;
+      earlier.add(r);
+    }
+    String earlierJson = HistoryJson.toJson(earlier);
+    client.configMaps().inNamespace(namespace).withName(name + "-history").edit(cm -> {
+      cm.setData(Map.of(HistoryConfigMap.HISTORY_KEY, earlierJson,
+          HistoryConfigMap.STATE_KEY, RunState.RUNNING.value()));
+      return cm;
+    });
+    awaitStatus(name, s -> s.currentRound != null && s.currentRound == 2);
+
+    try (KubernetesClient runtime = asRuntime(name)) {
+      assertThat(Main.run(headEnvironment(job), runtime)).isEqualTo(Main.OK);
+    }
+    ConfigMap history = client.configMaps().inNamespace(namespace).withName(name + "-history")
+        .get();
+    assertThat(history.getData().get(HistoryConfigMap.PREVIOUS_ATTEMPT_KEY))
+        .isEqualTo(earlierJson);
+    FlowerSimulationStatus done = awaitStatus(name, s -> s.phase == SimulationPhase.Succeeded);
+    assertThat(done.currentRound).isEqualTo(3);
   }
 
   @Test

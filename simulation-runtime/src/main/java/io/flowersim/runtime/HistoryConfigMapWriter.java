@@ -1,5 +1,6 @@
 package io.flowersim.runtime;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.fabric8.kubernetes.api.model.ConfigMap;
@@ -13,6 +14,7 @@ import io.flowersim.api.v1alpha1.status.RoundRecord;
 import io.flowersim.server.History;
 import io.flowersim.server.HistoryJson;
 import io.flowersim.server.ServerListener;
+import java.io.IOException;
 import java.time.Duration;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -35,6 +37,8 @@ public final class HistoryConfigMapWriter implements ServerListener {
   private final KubernetesClient client;
   private final String namespace;
   private final String name;
+  /** Set when this run replaced an earlier attempt's history; said with every running write. */
+  private String restartNote;
 
   public HistoryConfigMapWriter(KubernetesClient client, String namespace, String name) {
     this.client = client;
@@ -42,15 +46,46 @@ public final class HistoryConfigMapWriter implements ServerListener {
     this.name = name;
   }
 
-  /** The run has begun: state running, no rounds yet. */
+  /**
+   * The run has begun: state running, no rounds yet. If an earlier attempt of this simulation
+   * recorded rounds (KubeRay starts the Ray job again after a suspend, a Kueue preemption or a
+   * lost cluster), its history moves to {@link HistoryConfigMap#PREVIOUS_ATTEMPT_KEY} and the run
+   * says, for as long as it runs, that it started again from round 1.
+   */
   public void started(History history) {
-    write(HistoryJson.toJson(history), RunState.RUNNING, null);
+    ConfigMap existing = client.configMaps().inNamespace(namespace).withName(name).get();
+    String previous = existing == null || existing.getData() == null ? null
+        : existing.getData().get(HistoryConfigMap.HISTORY_KEY);
+    int reached = roundsIn(previous);
+    ObjectNode patch = patch(HistoryJson.toJson(history), RunState.RUNNING, null);
+    if (reached > 0) {
+      restartNote = "started again from round 1: the previous attempt reached round " + reached
+          + " (suspended, preempted or its Ray cluster lost) and there is no model checkpoint "
+          + "to continue from; its history is kept under " + HistoryConfigMap.PREVIOUS_ATTEMPT_KEY;
+      LOG.warn("{}/{}: {}", namespace, name, restartNote);
+      ((ObjectNode) patch.get("data")).put(HistoryConfigMap.PREVIOUS_ATTEMPT_KEY, previous);
+      ((ObjectNode) patch.get("data")).put(HistoryConfigMap.MESSAGE_KEY, restartNote);
+    }
+    patchWithRetry(patch.toString());
+  }
+
+  private static int roundsIn(String historyJson) {
+    if (historyJson == null || historyJson.isBlank()) {
+      return 0;
+    }
+    try {
+      JsonNode rounds = JSON.readTree(historyJson).path("rounds");
+      return rounds.isArray() && !rounds.isEmpty()
+          ? rounds.get(rounds.size() - 1).path("round").asInt(rounds.size()) : 0;
+    } catch (IOException e) {
+      return 0;
+    }
   }
 
   @Override
   public void roundFinished(RoundRecord record, History history) {
     try {
-      write(HistoryJson.toJson(history), RunState.RUNNING, null);
+      write(HistoryJson.toJson(history), RunState.RUNNING, restartNote);
     } catch (KubernetesClientException e) {
       // The next round writes the whole history again; losing the run over one write is worse.
       LOG.warn("round {}: could not write the history ConfigMap {}/{}: {}", record.round,
@@ -64,6 +99,10 @@ public final class HistoryConfigMapWriter implements ServerListener {
   }
 
   private void write(String historyJson, RunState state, String message) {
+    patchWithRetry(patch(historyJson, state, message).toString());
+  }
+
+  private static ObjectNode patch(String historyJson, RunState state, String message) {
     ObjectNode patch = JSON.createObjectNode();
     ObjectNode data = patch.putObject("data");
     if (historyJson != null) {
@@ -75,7 +114,7 @@ public final class HistoryConfigMapWriter implements ServerListener {
     } else {
       data.putNull(HistoryConfigMap.MESSAGE_KEY);
     }
-    patchWithRetry(patch.toString());
+    return patch;
   }
 
   /**

@@ -3,14 +3,21 @@ package io.flowersim.runtime;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import io.fabric8.kubernetes.api.model.ConfigMapBuilder;
 import io.fabric8.kubernetes.api.model.StatusBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.fabric8.kubernetes.client.server.mock.EnableKubernetesMockClient;
 import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
+import io.flowersim.api.v1alpha1.handover.HistoryConfigMap;
 import io.flowersim.api.v1alpha1.handover.HistoryConfigMap.RunState;
+import io.flowersim.api.v1alpha1.status.RoundRecord;
 import io.flowersim.server.History;
+import io.flowersim.server.HistoryJson;
+import java.util.ArrayList;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 
 /** Retries of the ConfigMap patch, on Fabric8's mock server answering what a busy API server may. */
@@ -55,6 +62,68 @@ class HistoryConfigMapWriterTest {
         .finished(new History("quick"), RunState.SUCCEEDED, "done");
 
     assertThat(patchRequests()).isEqualTo(4);
+  }
+
+  @Test
+  void aRestartKeepsThePreviousAttemptsHistoryAndSaysSoUntilTheEnd() throws Exception {
+    History earlier = new History("quick");
+    for (int round = 1; round <= 3; round++) {
+      RoundRecord r = new RoundRecord();
+      r.round = round;
+      r.fitClients = 2;
+      earlier.add(r);
+    }
+    String earlierJson = HistoryJson.toJson(earlier);
+    server.expect().get().withPath(PATH).andReturn(200, new ConfigMapBuilder().withNewMetadata()
+        .withName("quick-history").withNamespace("team-a").endMetadata()
+        .addToData(HistoryConfigMap.HISTORY_KEY, earlierJson)
+        .addToData(HistoryConfigMap.STATE_KEY, "running").build()).always();
+    server.expect().patch().withPath(PATH).andReturn(200, new ConfigMapBuilder().withNewMetadata()
+        .withName("quick-history").endMetadata().build()).always();
+
+    HistoryConfigMapWriter writer = new HistoryConfigMapWriter(client, "team-a", "quick-history");
+    History now = new History("quick");
+    writer.started(now);
+    RoundRecord first = new RoundRecord();
+    first.round = 1;
+    now.add(first);
+    writer.roundFinished(first, now);
+
+    List<JsonNode> patches = new ArrayList<>();
+    for (int i = server.getRequestCount(); i > 0; i--) {
+      var request = server.takeRequest();
+      if ("PATCH".equals(request.getMethod())) {
+        patches.add(new ObjectMapper().readTree(request.getBody().readUtf8()).path("data"));
+      }
+    }
+    assertThat(patches).hasSize(2);
+    JsonNode start = patches.get(0);
+    assertThat(start.path(HistoryConfigMap.PREVIOUS_ATTEMPT_KEY).asText()).isEqualTo(earlierJson);
+    assertThat(HistoryJson.fromJson(start.path(HistoryConfigMap.HISTORY_KEY).asText()).rounds())
+        .isEmpty();
+    assertThat(start.path(HistoryConfigMap.MESSAGE_KEY).asText())
+        .contains("previous attempt reached round 3").contains("started again from round 1");
+    assertThat(patches.get(1).path(HistoryConfigMap.MESSAGE_KEY).asText())
+        .isEqualTo(start.path(HistoryConfigMap.MESSAGE_KEY).asText());
+    assertThat(patches.get(1).has(HistoryConfigMap.PREVIOUS_ATTEMPT_KEY)).isFalse();
+  }
+
+  @Test
+  void aFirstStartHasNoPreviousAttemptAndNoMessage() throws Exception {
+    configMapExists();
+    server.expect().patch().withPath(PATH).andReturn(200, new ConfigMapBuilder().withNewMetadata()
+        .withName("quick-history").endMetadata().build()).always();
+    new HistoryConfigMapWriter(client, "team-a", "quick-history").started(new History("quick"));
+    JsonNode data = null;
+    for (int i = server.getRequestCount(); i > 0; i--) {
+      var request = server.takeRequest();
+      if ("PATCH".equals(request.getMethod())) {
+        data = new ObjectMapper().readTree(request.getBody().readUtf8()).path("data");
+      }
+    }
+    assertThat(data).isNotNull();
+    assertThat(data.has(HistoryConfigMap.PREVIOUS_ATTEMPT_KEY)).isFalse();
+    assertThat(data.path(HistoryConfigMap.MESSAGE_KEY).isNull()).isTrue();
   }
 
   @Test

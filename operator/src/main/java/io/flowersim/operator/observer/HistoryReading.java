@@ -18,7 +18,7 @@ import java.util.Map;
  *
  * @param rounds completed rounds, oldest first
  * @param state the runtime's own report, null before it wrote one
- * @param message the runtime's message with a final state, else null
+ * @param message the runtime's message: why it ended, or while it runs that it started again
  * @param problem why the data could not be read, else null
  */
 public record HistoryReading(List<RoundRecord> rounds, RunState state, String message,

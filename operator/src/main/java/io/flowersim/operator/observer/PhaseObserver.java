@@ -99,9 +99,13 @@ public final class PhaseObserver {
 
   private static Observation running(HistoryReading history) {
     int round = history.currentRound();
-    return new Observation(SimulationPhase.Running, "Running", round == 0
-        ? "the Ray job is running; no round completed yet"
-        : "round " + round + " completed");
+    String progress = round == 0 ? "the Ray job is running; no round completed yet"
+        : "round " + round + " completed";
+    // While running, the runtime's message says that it started again after an earlier attempt.
+    return history.message() == null || history.message().isBlank()
+        ? new Observation(SimulationPhase.Running, "Running", progress)
+        : new Observation(SimulationPhase.Running, "Restarted", progress + "; "
+            + history.message());
   }
 
   private static boolean suspendedSpec(RayJob job) {

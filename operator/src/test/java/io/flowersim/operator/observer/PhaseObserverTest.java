@@ -90,6 +90,18 @@ class PhaseObserverTest {
   }
 
   @Test
+  void aRunThatStartedAgainSaysSoWhileItRuns() {
+    HistoryReading one = rounds(1, RunState.RUNNING);
+    HistoryReading restarted = new HistoryReading(one.rounds(), RunState.RUNNING,
+        "started again from round 1: the previous attempt reached round 4", null);
+    Observation o = PhaseObserver.observe(job("Running", "RUNNING"), restarted, 5);
+    assertThat(o.phase()).isEqualTo(SimulationPhase.Running);
+    assertThat(o.reason()).isEqualTo("Restarted");
+    assertThat(o.message()).isEqualTo(
+        "round 1 completed; started again from round 1: the previous attempt reached round 4");
+  }
+
+  @Test
   void theRuntimesFinalStateWinsOverKubeRaysRunning() {
     assertThat(PhaseObserver.observe(job("Running", "RUNNING"), rounds(3, RunState.SUCCEEDED), 3)
         .phase()).isEqualTo(SimulationPhase.Succeeded);

@@ -14,8 +14,18 @@ public final class HistoryConfigMap {
   /** One of {@link RunState}'s values, lower case. */
   public static final String STATE_KEY = "state";
 
-  /** Why the run ended as it did, for people; set with a final state. */
+  /**
+   * For people: why the run ended as it did (with a final state), or, while it runs, that it
+   * started again after an earlier attempt.
+   */
   public static final String MESSAGE_KEY = "message";
+
+  /**
+   * history.json of the attempt before a restart (a suspended, preempted or lost Ray cluster
+   * starts the Ray job again): kept, not overwritten, since there is no model checkpoint to
+   * continue from.
+   */
+  public static final String PREVIOUS_ATTEMPT_KEY = "previous-attempt.json";
 
   private HistoryConfigMap() {}
 
