@@ -406,7 +406,16 @@ class FlowerSimulationOperatorIT {
       awaitStatus(name, s -> s.currentRound != null && s.currentRound >= 1);
       operator.close();
       operator = null;
-      seenByFirst = status(name).currentRound;
+      // A status patch already sent when close() returns may still land: take the round once
+      // the stopped operator's last write has settled.
+      Integer[] last = {status(name).currentRound};
+      await().during(Duration.ofSeconds(1)).atMost(WAIT).until(() -> {
+        Integer now = status(name).currentRound;
+        boolean same = now.equals(last[0]);
+        last[0] = now;
+        return same;
+      });
+      seenByFirst = last[0];
       assertThat(run.get(2, TimeUnit.MINUTES)).isEqualTo(Main.OK);
     }
     assertThat(seenByFirst)
