@@ -6,6 +6,7 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.function.ToDoubleFunction;
 import java.util.random.RandomGenerator;
 
 /**
@@ -105,18 +106,9 @@ public final class Aggregation {
    * numpy's median).
    */
   public static Parameters median(List<Parameters> updates) {
-    Parameters layout = checkLayouts(updates);
     int n = updates.size();
-    float[] out = new float[layout.size()];
-    double[] column = new double[n];
-    for (int i = 0; i < out.length; i++) {
-      for (int k = 0; k < n; k++) {
-        column[k] = updates.get(k).values()[i];
-      }
-      Arrays.sort(column);
-      out[i] = (float) (n % 2 == 1 ? column[n / 2] : (column[n / 2 - 1] + column[n / 2]) / 2);
-    }
-    return Parameters.withLayoutOf(layout, out);
+    return reduceSortedColumns(updates,
+        column -> n % 2 == 1 ? column[n / 2] : (column[n / 2 - 1] + column[n / 2]) / 2);
   }
 
   /**
@@ -124,7 +116,7 @@ public final class Aggregation {
    * {@code int(proportionToCut * n)} smallest and as many largest values, and average the rest.
    */
   public static Parameters trimmedMean(List<Parameters> updates, double proportionToCut) {
-    Parameters layout = checkLayouts(updates);
+    checkLayouts(updates); // before the cut arithmetic, so that bad input is named first
     int n = updates.size();
     int lowerCut = (int) (proportionToCut * n);
     int upperCut = n - lowerCut;
@@ -132,6 +124,23 @@ public final class Aggregation {
       throw new IllegalArgumentException("proportion to cut " + proportionToCut + " leaves nothing "
           + "of " + n + " updates; it must be in [0, 0.5)");
     }
+    return reduceSortedColumns(updates, column -> {
+      double sum = 0;
+      for (int k = lowerCut; k < upperCut; k++) {
+        sum += column[k];
+      }
+      return sum / (upperCut - lowerCut);
+    });
+  }
+
+  /**
+   * The coordinate-wise statistics (median, trimmed mean): per coordinate, the clients' values
+   * sorted ascending, reduced to one value.
+   */
+  private static Parameters reduceSortedColumns(List<Parameters> updates,
+      ToDoubleFunction<double[]> reduce) {
+    Parameters layout = checkLayouts(updates);
+    int n = updates.size();
     float[] out = new float[layout.size()];
     double[] column = new double[n];
     for (int i = 0; i < out.length; i++) {
@@ -139,11 +148,7 @@ public final class Aggregation {
         column[k] = updates.get(k).values()[i];
       }
       Arrays.sort(column);
-      double sum = 0;
-      for (int k = lowerCut; k < upperCut; k++) {
-        sum += column[k];
-      }
-      out[i] = (float) (sum / (upperCut - lowerCut));
+      out[i] = (float) reduce.applyAsDouble(column);
     }
     return Parameters.withLayoutOf(layout, out);
   }
