@@ -1,13 +1,13 @@
 package io.flowersim.operator.kueue;
 
 import io.fabric8.kubernetes.api.model.APIGroup;
-import io.fabric8.kubernetes.api.model.APIResourceList;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.api.model.OwnerReference;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.flowersim.api.kuberay.RayJob;
 import io.flowersim.api.v1alpha1.FlowerSimulation;
+import io.flowersim.operator.ApiDiscovery;
 import io.flowersim.operator.dependent.ResourceNames;
 import io.javaoperatorsdk.operator.api.config.informer.InformerEventSourceConfiguration;
 import io.javaoperatorsdk.operator.api.reconciler.Context;
@@ -63,11 +63,8 @@ public final class KueueWorkloads {
       if (group == null || group.getPreferredVersion() == null) {
         return Optional.empty();
       }
-      APIResourceList resources = client.getApiResources(
-          group.getPreferredVersion().getGroupVersion());
-      boolean served = resources != null && resources.getResources().stream()
-          .anyMatch(r -> PLURAL.equals(r.getName()));
-      return served ? Optional.of(group.getPreferredVersion().getVersion()) : Optional.empty();
+      return ApiDiscovery.serves(client, group.getPreferredVersion().getGroupVersion(), PLURAL)
+          ? Optional.of(group.getPreferredVersion().getVersion()) : Optional.empty();
     } catch (KubernetesClientException e) {
       LOG.info("Kueue's API is not readable ({}): simulations with spec.queueName will say so",
           e.getMessage());
