@@ -61,22 +61,18 @@ public abstract class FashionMnistTask implements FederatedTask {
     Config c = settings.taskConfig();
     localEpochs = settings.positiveInt("localEpochs", 1);
     batchSize = settings.positiveInt("batchSize", 32);
-    learningRate = c.getDouble("learningRate", 0.1);
+    learningRate = settings.number("learningRate", 0.1);
     if (!(learningRate > 0)) {
       throw new IllegalArgumentException("spec.taskConfig.learningRate: must be > 0, got "
           + learningRate);
     }
-    evalFraction = c.getDouble("evalFraction", 0.1);
+    evalFraction = settings.number("evalFraction", 0.1);
     if (!(evalFraction >= 0 && evalFraction < 1)) {
       throw new IllegalArgumentException("spec.taskConfig.evalFraction: must be in [0, 1), got "
           + evalFraction);
     }
     maxBatches = settings.positiveInt("maxBatches", Integer.MAX_VALUE);
-    try {
-      trainMetrics = c.getBoolean("trainMetrics", false);
-    } catch (IllegalArgumentException e) {
-      throw new IllegalArgumentException("spec.taskConfig." + e.getMessage(), e);
-    }
+    trainMetrics = settings.flag("trainMetrics", false);
     int minPartitionSize = c.getInt("minPartitionSize", Partitioner.DEFAULT_MIN_PARTITION_SIZE);
     seed = settings.partitioning().seedOrDefault();
     var dir = FashionMnist.directory(c.getString(FashionMnist.DATA_DIR_KEY, null));

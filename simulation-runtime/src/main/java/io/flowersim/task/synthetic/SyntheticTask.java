@@ -45,21 +45,20 @@ public final class SyntheticTask implements FederatedTask {
 
   @Override
   public void setup(TaskSettings settings) {
-    Config c = settings.taskConfig();
     int dimensions = settings.positiveInt("dimensions", 20);
     int classes = settings.positiveInt("classes", 5);
     samplesPerClient = settings.positiveInt("samplesPerClient", 64);
     evalSamplesPerClient = settings.positiveInt("evalSamplesPerClient", 16);
     localEpochs = settings.positiveInt("localEpochs", 1);
     batchSize = settings.positiveInt("batchSize", 16);
-    learningRate = c.getDouble("learningRate", 0.1);
+    learningRate = settings.number("learningRate", 0.1);
     if (!(learningRate > 0)) {
       throw new IllegalArgumentException("spec.taskConfig.learningRate: must be > 0, got "
           + learningRate);
     }
     seed = settings.partitioning().seedOrDefault();
-    data = new SyntheticData(dimensions, classes, c.getDouble("separation", 3.0),
-        c.getDouble("noise", 1.0), seed, settings.partitioning());
+    data = new SyntheticData(dimensions, classes, settings.number("separation", 3.0),
+        settings.number("noise", 1.0), seed, settings.partitioning());
     testSet = data.testSet(settings.positiveInt("testSamples", 2000));
   }
 
