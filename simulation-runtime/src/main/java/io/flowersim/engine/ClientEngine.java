@@ -27,6 +27,19 @@ public interface ClientEngine extends AutoCloseable {
   RoundResults<FitResult> fit(int round, Parameters parameters,
       List<ClientInstruction> instructions, Duration timeout, ClientListener listener);
 
+  /**
+   * As {@link #fit(int, Parameters, List, Duration, ClientListener)}; when {@code sumSuffices}
+   * (the strategy {@link io.flowersim.strategy.Strategy#aggregatesMeanOfUpdates()}), the engine
+   * may deliver the example-weighted sum of the updates ({@link RoundResults#updateSum()}) and
+   * leave each result's parameters out, which saves a backend whose clients run in other processes
+   * shipping every client's model back. Engines that run clients here need not.
+   */
+  default RoundResults<FitResult> fit(int round, Parameters parameters,
+      List<ClientInstruction> instructions, Duration timeout, ClientListener listener,
+      boolean sumSuffices) {
+    return fit(round, parameters, instructions, timeout, listener);
+  }
+
   RoundResults<EvaluateResult> evaluate(int round, Parameters parameters,
       List<ClientInstruction> instructions, Duration timeout, ClientListener listener);
 

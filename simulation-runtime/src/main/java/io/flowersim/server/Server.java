@@ -102,7 +102,7 @@ public final class Server {
     }
     RoundResults<FitResult> results = runClients(round, ClientOperation.FIT, instructions,
         listener, (reporting, done) -> engine.fit(round, parameters, reporting, roundTimeout,
-            done));
+            done, strategy.aggregatesMeanOfUpdates()));
     record.fitClients = results.results().size();
     results.results().stream().filter(r -> r.node() != null).forEach(r -> record.fitClientsByNode
         .computeIfAbsent(r.node(), n -> new java.util.ArrayList<>()).add(r.clientId()));
@@ -169,7 +169,7 @@ public final class Server {
     split.dropped().forEach(listener::clientFailed);
     List<ClientFailure> failures = new ArrayList<>(ran.failures());
     failures.addAll(split.dropped());
-    return inClientOrder(new RoundResults<>(ran.results(), failures));
+    return inClientOrder(new RoundResults<>(ran.results(), failures, ran.updateSum()));
   }
 
   /**
@@ -181,7 +181,7 @@ public final class Server {
     return new RoundResults<>(
         results.results().stream().sorted(Comparator.comparingInt(ClientResult::clientId)).toList(),
         results.failures().stream().sorted(Comparator.comparingInt(ClientFailure::clientId))
-            .toList());
+            .toList(), results.updateSum());
   }
 
   /** Every backend's failures are logged here, once, with the client's stack trace. */

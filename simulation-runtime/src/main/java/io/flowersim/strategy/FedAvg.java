@@ -14,9 +14,9 @@ import java.util.function.IntFunction;
 /**
  * Federated Averaging with all of Flower's knobs. Sampling follows Flower's FedAvg exactly:
  * {@code max(int(available * fraction), minClients)} clients, and nothing while fewer than
- * minAvailableClients exist. Other strategies extend this class and override the least: most
- * only {@link #aggregateUpdates}, the step of aggregateFit after the checks for missing results
- * and refused failures and before the metrics.
+ * minAvailableClients exist. Other strategies extend this class and override the least: the
+ * robust ones {@link #aggregateUpdates} (and {@link #aggregatesMeanOfUpdates()}, false), the
+ * server-optimizing ones {@link #serverStep}, which starts from the mean of the updates.
  */
 public class FedAvg implements Strategy {
 
@@ -100,10 +100,18 @@ public class FedAvg implements Strategy {
     if (!acceptFailures && !results.failures().isEmpty()) {
       return FitAggregate.none();
     }
-    List<Aggregation.Weighted> updates = results.results().stream()
-        .map(r -> new Aggregation.Weighted(r.result().parameters(), r.result().numExamples()))
-        .toList();
-    Parameters aggregated = aggregateUpdates(round, updates);
+    Parameters aggregated;
+    if (results.updateSum().isPresent()) {
+      if (!aggregatesMeanOfUpdates()) {
+        throw new IllegalStateException(getClass().getSimpleName() + " needs every client's "
+            + "update, but the engine delivered only their sum");
+      }
+      aggregated = serverStep(round, results.updateSum().get().mean());
+    } else {
+      aggregated = aggregateUpdates(round, results.results().stream()
+          .map(r -> new Aggregation.Weighted(r.result().parameters(), r.result().numExamples()))
+          .toList());
+    }
     Map<String, Double> metrics = fitMetricsAggregation.aggregate(results.results().stream()
         .map(r -> new Aggregation.WeightedMetrics(r.result().numExamples(), r.result().metrics()))
         .toList());
@@ -111,11 +119,25 @@ public class FedAvg implements Strategy {
   }
 
   /**
-   * The new global parameters from a round's updates (at least one): the one step of aggregateFit
-   * that the other strategies replace. FedAvg's is the example-weighted mean.
+   * The new global parameters from a round's updates (at least one): the step of aggregateFit
+   * that the robust strategies replace. FedAvg's is the server step on the example-weighted mean.
    */
   protected Parameters aggregateUpdates(int round, List<Aggregation.Weighted> updates) {
-    return Aggregation.weightedAverage(updates);
+    return serverStep(round, Aggregation.weightedAverage(updates));
+  }
+
+  /**
+   * The new global parameters from the example-weighted mean of the round's updates: the step that
+   * the server-optimizing strategies replace. FedAvg takes the mean as it is.
+   */
+  protected Parameters serverStep(int round, Parameters mean) {
+    return mean;
+  }
+
+  /** True as long as a subclass keeps FedAvg's {@link #aggregateUpdates}. */
+  @Override
+  public boolean aggregatesMeanOfUpdates() {
+    return true;
   }
 
   /** The round's global parameters, for strategies whose server step starts from them. */

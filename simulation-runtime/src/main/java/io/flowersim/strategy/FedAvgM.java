@@ -1,7 +1,6 @@
 package io.flowersim.strategy;
 
 import io.flowersim.client.Parameters;
-import java.util.List;
 
 /**
  * Flower's FedAvgM: FedAvg followed by a server SGD step with momentum on the pseudo-gradient
@@ -41,8 +40,7 @@ public class FedAvgM extends FedAvg {
   }
 
   @Override
-  protected Parameters aggregateUpdates(int round, List<Aggregation.Weighted> updates) {
-    Parameters average = super.aggregateUpdates(round, updates);
+  protected Parameters serverStep(int round, Parameters average) {
     if (!serverOptimizes()) {
       return average;
     }

@@ -17,6 +17,12 @@ public class FedMedian extends FedAvg {
     return new Builder();
   }
 
+  /** Looks at every update, so the engine must deliver them all. */
+  @Override
+  public boolean aggregatesMeanOfUpdates() {
+    return false;
+  }
+
   @Override
   protected Parameters aggregateUpdates(int round, List<Aggregation.Weighted> updates) {
     return Aggregation.median(updates.stream().map(Aggregation.Weighted::parameters).toList());

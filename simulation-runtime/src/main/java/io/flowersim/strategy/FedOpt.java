@@ -1,7 +1,6 @@
 package io.flowersim.strategy;
 
 import io.flowersim.client.Parameters;
-import java.util.List;
 
 /**
  * Flower's FedOpt: the base of the adaptive server optimizers (Reddi et al., "Adaptive Federated
@@ -59,8 +58,7 @@ public abstract class FedOpt extends FedAvg {
   }
 
   @Override
-  protected Parameters aggregateUpdates(int round, List<Aggregation.Weighted> updates) {
-    Parameters average = super.aggregateUpdates(round, updates);
+  protected Parameters serverStep(int round, Parameters average) {
     Parameters current = requireGlobalParameters();
     float[] delta = Aggregation.subtract(average.values(), current.values());
     m = Aggregation.firstMoment(m, delta, beta1);

@@ -23,6 +23,12 @@ public class FedTrimmedAvg extends FedAvg {
     return new Builder();
   }
 
+  /** Looks at every update, so the engine must deliver them all. */
+  @Override
+  public boolean aggregatesMeanOfUpdates() {
+    return false;
+  }
+
   @Override
   protected Parameters aggregateUpdates(int round, List<Aggregation.Weighted> updates) {
     return Aggregation.trimmedMean(

@@ -32,6 +32,12 @@ public class Krum extends FedAvg {
     return new Builder<>();
   }
 
+  /** Looks at every update, so the engine must deliver them all. */
+  @Override
+  public boolean aggregatesMeanOfUpdates() {
+    return false;
+  }
+
   @Override
   protected Parameters aggregateUpdates(int round, List<Aggregation.Weighted> updates) {
     return Aggregation.krum(updates, numMaliciousClients, numClientsToKeep);

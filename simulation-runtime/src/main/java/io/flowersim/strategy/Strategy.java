@@ -29,6 +29,16 @@ public interface Strategy {
   Optional<EvaluateResult> evaluate(int round, Parameters parameters);
 
   /**
+   * True when {@link #aggregateFit} needs of the clients' parameters only their example-weighted
+   * mean (FedAvg, FedProx, FedAvgM, the FedOpt family), so an engine may sum the updates where the
+   * clients ran and deliver their sum ({@link RoundResults#updateSum()}) instead of every
+   * client's parameters. False for strategies that look at each update (median, Krum, clipping).
+   */
+  default boolean aggregatesMeanOfUpdates() {
+    return false;
+  }
+
+  /**
    * Whether a round with failures may be aggregated at all. The server fails the run with a clear
    * message when this is false and a client failed (Flower silently skips the round instead).
    */

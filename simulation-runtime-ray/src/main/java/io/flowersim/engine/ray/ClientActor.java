@@ -8,8 +8,8 @@ import java.util.Arrays;
 
 /**
  * A Ray actor that runs virtual clients, one call at a time, through a {@link ClientWorker}: the
- * worker init hook and the task's setup run once, when the actor starts; each call builds an
- * ephemeral client with its state shipped in and out, and drops it.
+ * worker init hook and the task's setup run once, when the actor starts; each client of a batch
+ * gets an ephemeral client with its state shipped in and out, dropped after its call.
  */
 public final class ClientActor {
 
@@ -31,13 +31,14 @@ public final class ClientActor {
   }
 
   /**
-   * One fit or evaluate. {@code model} arrives by reference (one object per round in the object
-   * store); a client that throws comes back as an error reply, not as an exception.
+   * A batch of fits or evaluates ({@link Wire.Batch}), answered with a {@link Wire.BatchReply}.
+   * {@code model} arrives by reference (one object per round in the object store); a client that
+   * throws comes back as an error reply, not as an exception.
    */
-  public byte[] call(byte[] callBytes, byte[] model) {
+  public byte[] callBatch(byte[] batchBytes, byte[] model) {
     Thread.currentThread().setContextClassLoader(ClientActor.class.getClassLoader());
-    Wire.Call call = Wire.read(callBytes);
-    return Wire.write(worker.call(call, model(model)));
+    Wire.Batch batch = Wire.read(batchBytes);
+    return Wire.batchReply(worker.batch(batch, model(model)));
   }
 
   /** The same round's model is decoded once per actor, not once per client. */

@@ -6,6 +6,7 @@ import io.flowersim.client.EvaluateResult;
 import io.flowersim.client.FitResult;
 import io.flowersim.client.Parameters;
 import io.flowersim.client.RoundResults;
+import io.flowersim.client.UpdateSum;
 import io.flowersim.engine.ClientEngine;
 import io.flowersim.engine.ClientListener;
 import io.flowersim.engine.ClientStateStore;
@@ -35,6 +36,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import java.util.function.Function;
 import java.util.stream.Collectors;
 import org.slf4j.Logger;
@@ -45,7 +47,9 @@ import org.slf4j.LoggerFactory;
  * actor reserves one client's resources (CPU, fractional GPU, memory) for its lifetime, so the pool
  * size is exactly how many clients the cluster runs at once, and Ray's scheduler spreads the actors
  * over the nodes. The round's parameters are put in the object store once and passed by reference;
- * results are taken as they complete ({@code Ray.wait}). An actor that dies is replaced and its
+ * the clients go to the actors in batches, whose answers are taken as they complete ({@code
+ * Ray.wait}); for strategies that need only the mean of the updates each batch sends back one
+ * model, summed where its clients ran. An actor that dies is replaced and its
  * client counts as a failure of the round.
  */
 public final class RayEngine implements ClientEngine {
@@ -116,7 +120,14 @@ public final class RayEngine implements ClientEngine {
     int generation;
   }
 
-  private record InFlight(Slot slot, ClientInstruction instruction) {}
+  private record InFlight(Slot slot, int batch) {}
+
+  /**
+   * Batches per actor and round: one Ray task costs the driver and the actor milliseconds whatever
+   * it carries, so clients travel in batches; two per actor lets an actor that finishes early take
+   * over part of a slower one's share, and bounds what a timed-out batch takes down with it.
+   */
+  static final int BATCHES_PER_ACTOR = 1;
 
   private RayEngine(Options options, int poolSize, String clusterSummary) {
     this.options = options;
@@ -296,37 +307,80 @@ public final class RayEngine implements ClientEngine {
   @Override
   public RoundResults<FitResult> fit(int round, Parameters parameters,
       List<ClientInstruction> instructions, Duration timeout, ClientListener listener) {
-    return run(round, true, parameters, instructions, timeout, listener,
-        r -> new FitResult(Parameters.withLayoutOf(parameters, r.values()), r.numExamples(),
-            r.metrics()));
+    return fit(round, parameters, instructions, timeout, listener, false);
+  }
+
+  /**
+   * With {@code sumSuffices}, each actor sums its clients' updates and sends one model back per
+   * batch, not one per client; the driver adds those up in batch order, so a seeded run sums in
+   * the same order whichever actor ran which batch.
+   */
+  @Override
+  public RoundResults<FitResult> fit(int round, Parameters parameters,
+      List<ClientInstruction> instructions, Duration timeout, ClientListener listener,
+      boolean sumSuffices) {
+    UpdateSum sum = sumSuffices ? new UpdateSum(parameters) : null;
+    RoundResults<FitResult> results = run(round, true, parameters, instructions, timeout,
+        listener, sum, r -> new FitResult(
+            sum != null ? null : Parameters.withLayoutOf(parameters, r.values()),
+            r.numExamples(), r.metrics()));
+    return new RoundResults<>(results.results(), results.failures(), Optional.ofNullable(sum));
   }
 
   @Override
   public RoundResults<EvaluateResult> evaluate(int round, Parameters parameters,
       List<ClientInstruction> instructions, Duration timeout, ClientListener listener) {
-    return run(round, false, parameters, instructions, timeout, listener,
+    return run(round, false, parameters, instructions, timeout, listener, null,
         r -> new EvaluateResult(r.loss(), r.numExamples(), r.metrics()));
+  }
+
+  /**
+   * The round's clients in {@code batchesPerActor} batches per actor at most: consecutive runs of
+   * the instruction list, sizes differing by at most one.
+   */
+  static List<List<ClientInstruction>> batches(List<ClientInstruction> instructions, int actors,
+      int batchesPerActor) {
+    int n = instructions.size();
+    int count = Math.min(n, Math.max(1, actors * batchesPerActor));
+    List<List<ClientInstruction>> batches = new ArrayList<>(count);
+    int from = 0;
+    for (int b = 0; b < count; b++) {
+      int size = n / count + (b < n % count ? 1 : 0);
+      batches.add(instructions.subList(from, from + size));
+      from += size;
+    }
+    return batches;
   }
 
   private synchronized <R> RoundResults<R> run(int round, boolean fit, Parameters parameters,
       List<ClientInstruction> instructions, Duration timeout, ClientListener listener,
-      Function<Wire.Reply, R> decode) {
+      UpdateSum sum, Function<Wire.Reply, R> decode) {
     ClientOperation op = fit ? ClientOperation.FIT : ClientOperation.EVALUATE;
     ObjectRef<byte[]> model = Ray.put(Wire.model(parameters));
-    Deque<ClientInstruction> queue = new ArrayDeque<>(instructions);
+    List<List<ClientInstruction>> batches = batches(instructions, slots.size(), BATCHES_PER_ACTOR);
+    Deque<Integer> queue = new ArrayDeque<>();
+    for (int b = 0; b < batches.size(); b++) {
+      queue.add(b);
+    }
     Deque<Slot> idle = new ArrayDeque<>(slots);
     Map<ObjectRef<byte[]>, InFlight> inFlight = new LinkedHashMap<>();
+    float[][] means = new float[batches.size()][];
+    long[] meanExamples = new long[batches.size()];
     RoundCollector<R> collector =
         new RoundCollector<>(round, op, states, placements, listener, decode);
     long deadline = System.nanoTime() + timeout.toNanos();
     while (!queue.isEmpty() || !inFlight.isEmpty()) {
       while (!queue.isEmpty() && !idle.isEmpty()) {
-        ClientInstruction i = queue.poll();
+        int b = queue.poll();
         Slot slot = idle.poll();
-        Wire.Call call = new Wire.Call(round, fit, i.clientId(), i.config().asMap(),
-            states.checkout(i.clientId()).asMap());
-        inFlight.put(slot.actor.task(ClientActor::call, Wire.write(call), model).remote(),
-            new InFlight(slot, i));
+        ArrayList<Wire.Call> calls = new ArrayList<>(batches.get(b).size());
+        for (ClientInstruction i : batches.get(b)) {
+          calls.add(new Wire.Call(round, fit, i.clientId(), i.config().asMap(),
+              states.checkout(i.clientId()).asMap()));
+        }
+        byte[] batch = Wire.write(new Wire.Batch(calls, sum != null));
+        inFlight.put(slot.actor.task(ClientActor::callBatch, batch, model).remote(),
+            new InFlight(slot, b));
       }
       long leftMs = (deadline - System.nanoTime()) / 1_000_000;
       if (leftMs <= 0) {
@@ -336,34 +390,53 @@ public final class RayEngine implements ClientEngine {
           (int) Math.min(leftMs, Integer.MAX_VALUE), false);
       for (ObjectRef<byte[]> ref : w.getReady()) {
         InFlight f = inFlight.remove(ref);
-        int clientId = f.instruction().clientId();
+        List<ClientInstruction> batch = batches.get(f.batch());
         try {
-          Wire.Reply reply = Wire.read(Ray.get(ref));
-          collector.reply(clientId, reply, reply.nodeId());
+          Wire.BatchReply reply = Wire.batchReply(Ray.get(ref));
+          for (int k = 0; k < batch.size(); k++) {
+            Wire.Reply r = reply.replies().get(k);
+            collector.reply(batch.get(k).clientId(), r, r.nodeId());
+          }
+          means[f.batch()] = reply.meanValues();
+          meanExamples[f.batch()] = reply.meanExamples();
           idle.add(f.slot());
         } catch (RayActorException e) {
-          LOG.warn("round {}: the Ray actor running client {} died; replacing it", round,
-              clientId);
-          collector.fail(clientId, new IllegalStateException(
-              "the Ray actor (worker process) running this client died: " + e.getMessage(), e));
+          LOG.warn("round {}: the Ray actor running clients {} died; replacing it", round,
+              ids(batch));
+          for (ClientInstruction i : batch) {
+            collector.fail(i.clientId(), new IllegalStateException(
+                "the Ray actor (worker process) running this client died: " + e.getMessage(), e));
+          }
           replace(f.slot());
           idle.add(f.slot());
         } catch (RuntimeException e) {
-          collector.fail(clientId, e);
+          batch.forEach(i -> collector.fail(i.clientId(), e));
           idle.add(f.slot());
         }
       }
     }
     for (InFlight f : inFlight.values()) {
-      collector.timedOut(f.instruction().clientId(), timeout);
+      // A batch is answered whole: clients of it that had finished are lost with it.
+      batches.get(f.batch()).forEach(i -> collector.timedOut(i.clientId(), timeout));
       // Its actor is still busy with the late call: kill it so the next round gets a fresh one.
       f.slot().actor.kill(true);
       replace(f.slot());
     }
-    for (ClientInstruction i : queue) {
-      collector.notStarted(i.clientId(), timeout);
+    for (int b : queue) {
+      batches.get(b).forEach(i -> collector.notStarted(i.clientId(), timeout));
+    }
+    if (sum != null) {
+      for (int b = 0; b < batches.size(); b++) {
+        if (means[b] != null) {
+          sum.add(means[b], meanExamples[b]);
+        }
+      }
     }
     return collector.results();
+  }
+
+  private static List<Integer> ids(List<ClientInstruction> batch) {
+    return batch.stream().map(ClientInstruction::clientId).toList();
   }
 
   private void replace(Slot slot) {

@@ -5,6 +5,7 @@ import io.flowersim.client.Config;
 import io.flowersim.client.EvaluateResult;
 import io.flowersim.client.FitResult;
 import io.flowersim.client.Parameters;
+import io.flowersim.client.UpdateSum;
 import io.flowersim.engine.ClientRunner;
 import io.flowersim.engine.ClientStateStore;
 import io.flowersim.engine.WorkerInitHook;
@@ -13,6 +14,7 @@ import io.flowersim.task.TaskRegistry;
 import io.flowersim.task.TaskSettings;
 import java.io.PrintWriter;
 import java.io.StringWriter;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.concurrent.atomic.AtomicInteger;
 
@@ -47,6 +49,27 @@ public final class ClientWorker {
 
   public long pid() {
     return pid;
+  }
+
+  /**
+   * The calls of a batch in order. With {@code sumUpdates}, each successful fit's values go into
+   * one example-weighted sum as soon as it returns, so the worker holds one update at a time and
+   * sends back one model for the batch.
+   */
+  public Wire.BatchReply batch(Wire.Batch batch, Parameters model) {
+    UpdateSum sum = batch.sumUpdates() ? new UpdateSum(model) : null;
+    ArrayList<Wire.Reply> replies = new ArrayList<>(batch.calls().size());
+    for (Wire.Call call : batch.calls()) {
+      Wire.Reply reply = call(call, model);
+      if (sum != null && call.fit() && !reply.failed()) {
+        sum.add(reply.values(), reply.numExamples());
+        reply = reply.withoutValues();
+      }
+      replies.add(reply);
+    }
+    boolean summed = sum != null && sum.examples() > 0;
+    return new Wire.BatchReply(replies, summed ? sum.mean().values() : null,
+        summed ? sum.examples() : 0);
   }
 
   /** One fit or evaluate of {@code call.clientId()} on {@code model}. */

@@ -13,6 +13,10 @@ import java.io.ObjectOutputStream;
 import java.io.ObjectStreamClass;
 import java.io.Serializable;
 import java.io.UncheckedIOException;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.FloatBuffer;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -20,7 +24,8 @@ import java.util.Map;
 /**
  * What crosses between the driver and a worker process (a Ray actor or a JVM of the local worker
  * pool), as plain bytes: the task settings once per worker, the global model once per round and
- * worker, then one call and one reply per client. The model is one contiguous float array plus its
+ * worker, then one call and one reply per client (or a {@link Batch} of calls and one {@link
+ * BatchReply}, which may carry the sum of the fits' updates instead of each). The model is one contiguous float array plus its
  * layout, written as a single block; calls carry the client's config and persistent state (state
  * values must be Serializable). Ray moves byte[] without its FST serializer, so no flowersim type
  * depends on FST.
@@ -31,8 +36,8 @@ public final class Wire {
 
   private Wire() {}
 
-  /** The global model: tensor layout plus the contiguous values. */
-  private record Model(String[] names, int[][] shapes, float[] values) implements Serializable {}
+  /** The global model's tensor layout; the values follow it as raw floats. */
+  private record Layout(String[] names, int[][] shapes) implements Serializable {}
 
   /** One client call: fit ({@code fit} true) or evaluate. */
   public record Call(int round, boolean fit, int clientId, HashMap<String, Object> config,
@@ -58,6 +63,65 @@ public final class Wire {
     public boolean failed() {
       return error != null;
     }
+
+    /** This reply without the trained values, once they went into a sum. */
+    public Reply withoutValues() {
+      return new Reply(error, errorTrace, null, numExamples, loss, metrics, state, nodeId, pid,
+          startMillis, endMillis, initHookRuns);
+    }
+  }
+
+  /**
+   * Several clients' calls of one round for one worker, run one after the other.
+   *
+   * @param sumUpdates the fits' replies leave their values out; the batch reply carries their
+   *     example-weighted mean instead
+   */
+  public record Batch(ArrayList<Call> calls, boolean sumUpdates) implements Serializable {}
+
+  /**
+   * A worker's answer to a {@link Batch}: one reply per call, in the batch's order; with
+   * {@code sumUpdates}, the example-weighted mean of the successful fits' values ({@code
+   * meanValues}, null when none brought an example) and their examples.
+   */
+  public record BatchReply(ArrayList<Reply> replies, float[] meanValues, long meanExamples) {}
+
+  /** What a BatchReply writes through serialization; the mean follows it as raw floats. */
+  private record BatchReplyHead(ArrayList<Reply> replies, boolean hasMean, long meanExamples)
+      implements Serializable {}
+
+  public static byte[] batchReply(BatchReply r) {
+    return withFloats(new BatchReplyHead(r.replies(), r.meanValues() != null, r.meanExamples()),
+        r.meanValues() == null ? new float[0] : r.meanValues());
+  }
+
+  public static BatchReply batchReply(byte[] bytes) {
+    ByteBuffer buffer = ByteBuffer.wrap(bytes).order(ByteOrder.LITTLE_ENDIAN);
+    BatchReplyHead head = head(buffer);
+    float[] mean = new float[buffer.remaining() / Float.BYTES];
+    buffer.asFloatBuffer().get(mean);
+    return new BatchReply(head.replies(), head.hasMean() ? mean : null, head.meanExamples());
+  }
+
+  /**
+   * A serialized head and then raw little-endian floats: models are millions of floats, which
+   * object serialization converts one by one; a buffer copies them in bulk.
+   */
+  private static byte[] withFloats(Serializable head, float[] values) {
+    byte[] h = write(head);
+    ByteBuffer buffer = ByteBuffer.allocate(Integer.BYTES + h.length + values.length * Float.BYTES)
+        .order(ByteOrder.LITTLE_ENDIAN);
+    buffer.putInt(h.length).put(h);
+    buffer.asFloatBuffer().put(values);
+    return buffer.array();
+  }
+
+  /** Reads the head of {@link #withFloats}, leaving {@code buffer} at the first float. */
+  private static <T> T head(ByteBuffer buffer) {
+    int length = buffer.getInt();
+    byte[] h = new byte[length];
+    buffer.get(h);
+    return read(h);
   }
 
   /** TaskSettings; the partitioning travels as JSON (a CRD type, not Serializable). */
@@ -72,21 +136,21 @@ public final class Wire {
       names[i] = tensors.get(i).name();
       shapes[i] = tensors.get(i).shape();
     }
-    return write(new Model(names, shapes, p.values()));
+    return withFloats(new Layout(names, shapes), p.values());
   }
 
   public static Parameters parameters(byte[] model) {
-    Model m = read(model);
+    ByteBuffer buffer = ByteBuffer.wrap(model).order(ByteOrder.LITTLE_ENDIAN);
+    Layout m = head(buffer);
+    FloatBuffer values = buffer.asFloatBuffer();
     Parameters.Builder b = Parameters.builder();
-    int offset = 0;
     for (int i = 0; i < m.names().length; i++) {
       int size = 1;
       for (int d : m.shapes()[i]) {
         size *= d;
       }
       float[] v = new float[size];
-      System.arraycopy(m.values(), offset, v, 0, size);
-      offset += size;
+      values.get(v);
       b.add(m.names()[i], m.shapes()[i], v);
     }
     return b.build();
