@@ -123,9 +123,11 @@ public final class RayEngine implements ClientEngine {
   private record InFlight(Slot slot, int batch) {}
 
   /**
-   * Batches per actor and round: one Ray task costs the driver and the actor milliseconds whatever
-   * it carries, so clients travel in batches; two per actor lets an actor that finishes early take
-   * over part of a slower one's share, and bounds what a timed-out batch takes down with it.
+   * Batches per actor and round. A Ray task costs tens of milliseconds on a busy 2-core node
+   * whatever it carries (bench/RESULTS.md: a round of no-op clients took 64 ms with one batch per
+   * actor, 117 ms with two, 200 ms with four), so each actor gets one equal share of the round's
+   * clients. The price: an actor that finishes early does not take over a slower one's clients,
+   * and a batch that outlives the round timeout fails all its clients.
    */
   static final int BATCHES_PER_ACTOR = 1;
 
