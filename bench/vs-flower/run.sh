@@ -180,13 +180,12 @@ for rep in $(seq 1 "$repeats"); do
       export-dir="$out/export-$m" lr="$(yamlget "$y" taskConfig.learningRate)"
       batch-size="$(yamlget "$y" taskConfig.batchSize)" local-epochs="$(yamlget "$y" taskConfig.localEpochs)"
       seed="$(yamlget "$y" seed)")
+    # every simulator gives a client its declared CPUs as PyTorch threads: flowersim's local
+    # backend and Ray's actors (OMP_NUM_THREADS = num_cpus) do so themselves, pfl is told
+    cpus_b=$(yamlget "$y" clients.resources.cpus)
     flowersim "b-$m.flowersim-local.$rep" "$y" 1800 --cpus "$(nproc)"
-    # the same with one PyTorch thread in DJL (its default is one per core), as Flower's actors
-    # (Ray sets OMP_NUM_THREADS to the actor's num_cpus) and pfl here
-    FLOWERSIM_JAVA_OPTS="-Dai.djl.pytorch.num_threads=1 -Dai.djl.pytorch.num_interop_threads=1" \
-      flowersim "b-$m.flowersim-local-1t.$rep" "$y" 1800 --cpus "$(nproc)"
-    flower "b-$m.flower.$rep" 1800 "${common[@]}"
-    pfl "b-$m.pfl.$rep" 1800 "${common[@]}"
+    flower "b-$m.flower.$rep" 1800 "${common[@]}" client-cpus="$cpus_b"
+    pfl "b-$m.pfl.$rep" 1800 "${common[@]}" torch-threads="$cpus_b"
   done
   # (c) 1M clients, 1,000 per round, no-op
   noop_yaml "$out/scale.yaml" 1000000 1000 "$rounds_c" 1000

@@ -56,7 +56,8 @@ final class RunCommand implements Callable<Integer> {
       description = "How the local backend runs clients of a task that cannot train them on "
           + "parallel threads of one JVM (DJL/PyTorch tasks): pool (worker JVMs, as many as "
           + "spec.clients.resources allow at once, each with the client's CPUs as intra-op "
-          + "threads) or single (this JVM, one client at a time, all CPUs as intra-op threads). "
+          + "threads) or single (this JVM, one client at a time, with the client's CPUs as intra-op "
+          + "threads). "
           + "Default: single, the faster on the Fashion-MNIST examples on 2 shared cores.")
   String clientProcesses;
 

@@ -17,7 +17,7 @@ public enum ClientProcesses {
    */
   POOL,
 
-  /** This JVM only: clients one at a time, all of the engine's CPUs as intra-op threads. */
+  /** This JVM only: clients one at a time, each with its CPUs as intra-op threads. */
   SINGLE;
 
   /**

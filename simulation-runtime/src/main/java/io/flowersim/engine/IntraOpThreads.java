@@ -38,8 +38,10 @@ public final class IntraOpThreads {
   }
 
   /**
-   * For clients that run one at a time in this JVM: all of the engine's CPUs for PyTorch's
-   * intra-op threads, unless the user set the property.
+   * For clients that run one at a time in this JVM: the client's CPUs for PyTorch's intra-op
+   * threads, as a pool worker or a Ray actor gets, unless the user set the property. Measured
+   * (bench/RESULTS.md): the Fashion-MNIST MLP's small batches train faster on one thread than on
+   * two, the CNN's faster on two; a client that wants more threads declares more CPUs.
    */
   public static void applyInThisProcess(int threads) {
     if (System.getProperty(DJL_PYTORCH_THREADS) == null) {

@@ -51,7 +51,7 @@ public final class LocalEngine implements ClientEngine {
     if (!runner.task().clientsRunConcurrentlyInOneProcess() && slots > 1) {
       this.slots = 1;
       this.limitNote = "; task " + runner.task().name() + " cannot train clients on parallel "
-          + "threads of one JVM, so they run one at a time with all CPUs for its intra-op threads "
+          + "threads of one JVM, so they run one at a time with the client's CPUs as intra-op threads "
           + "(resources would allow " + slots + "; --client-processes pool runs a pool of worker "
           + "JVMs)";
       LOG.info("{}", description());

@@ -92,7 +92,8 @@ public final class Simulation implements AutoCloseable {
     } else {
       WorkerInitHook.run(workerInitHook, Simulation.class.getClassLoader());
       if (!task.clientsRunConcurrentlyInOneProcess()) {
-        IntraOpThreads.applyInThisProcess(IntraOpThreads.forCpus(resources.cpus()));
+        IntraOpThreads.applyInThisProcess(
+            IntraOpThreads.forCpus(spec.clients.resourcesOrDefault().cpusOrDefault()));
       }
       task.setup(settings);
       engine = new LocalEngine(new ClientRunner(task, settings, new ClientStateStore()),
