@@ -7,6 +7,7 @@ import static org.assertj.core.api.Assertions.within;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import io.flowersim.api.v1alpha1.FlowerSimulation;
+import io.flowersim.api.v1alpha1.spec.StrategyName;
 import io.flowersim.api.v1alpha1.status.RoundRecord;
 import io.flowersim.engine.EngineResources;
 import io.flowersim.engine.InsufficientResourcesException;
@@ -153,6 +154,38 @@ class RayEngineIT {
       assertThat(recordedNodes).as("round records name both nodes").hasSizeGreaterThanOrEqualTo(2);
     } else if ("true".equals(System.getenv("CI"))) {
       Assertions.fail("CI needs the 2-node cluster (scripts/ray-cluster.sh start --nodes 2)");
+    }
+  }
+
+  /**
+   * FedAvg takes the sum each actor makes of its clients' updates; FedMedian needs every update.
+   * Either way the run on Ray follows the local one round by round: the same clients train the
+   * same way, and the sums differ from the local mean only in float rounding.
+   */
+  @Test
+  void summedAndPerClientUpdatesFollowTheLocalRun() throws Exception {
+    for (StrategyName strategy : List.of(StrategyName.FED_AVG, StrategyName.FED_MEDIAN)) {
+      FlowerSimulation sim = quickstart();
+      sim.getSpec().strategy.name = strategy;
+      sim.getSpec().rounds = 4;
+      History local;
+      try (Simulation s = Simulation.local(sim, TaskRegistry.load(), new EngineResources(2, 0))) {
+        local = run(s, "local-" + strategy);
+      }
+      History ray;
+      try (Simulation s = onRay(sim)) {
+        ray = run(s, "ray-" + strategy);
+      }
+      List<Double> l = local.rounds().stream().map(x -> x.centralizedLoss).toList();
+      List<Double> r = ray.rounds().stream().map(x -> x.centralizedLoss).toList();
+      System.out.println(strategy + " centralized loss per round: local " + l + ", ray " + r);
+      assertThat(r).hasSize(4);
+      assertThat(ray.rounds()).allSatisfy(x -> assertThat(x.fitFailures).isZero());
+      for (int i = 0; i < l.size(); i++) {
+        assertThat(r.get(i)).as(strategy + " round " + (i + 1)).isCloseTo(l.get(i), within(1e-6));
+      }
+      // The loss moves from round to round, so matching it is not matching a constant.
+      assertThat(l.get(3)).isLessThan(l.get(0));
     }
   }
 
