@@ -16,7 +16,8 @@
 # Prints one table (wall time, median round, per client-round, peak RSS of the process tree,
 # final accuracy) and the ratios; the last line is `overhead ratio (flower/flowersim local): X`.
 # --quick: fewer rounds, no CNN, fewer pfl runs, 1 repetition (about 25 minutes on 2 busy cores).
-# REPEATS=N (default 3, --quick 1) repeats every run; the table shows medians.
+# REPEATS=N (default 3, --quick 1) repeats every run; the table shows medians. MODELS="mlp cnn"
+# chooses the Fashion-MNIST models of (b) (default: mlp with --quick, both without).
 # Venvs (once, from PyPI) under ~/.cache/flowersim/bench: flwr (flwr[simulation] + psutil), pfl
 # (pfl + psutil), and one PyTorch shared by both (torch-site, added to each by a .pth file).
 # Outputs: bench/target/vs-flower/<UTC time>/ (every run's JSON, logs, table.md).
@@ -29,7 +30,7 @@ quick=""
 for arg in "$@"; do
   case "$arg" in
     --quick) quick=yes ;;
-    -h|--help) sed -n '2,23p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+    -h|--help) sed -n '2,24p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
     *) echo "bench/vs-flower/run.sh: unknown argument '$arg' (usage: run.sh [--quick])" >&2; exit 2 ;;
   esac
 done
@@ -83,6 +84,7 @@ jar="$root/bench/target/benchmarks.jar"
 export FLOWERSIM_CLASSPATH="$jar"
 models=(mlp)
 [ -z "$quick" ] && models=(mlp cnn)
+[ -n "${MODELS:-}" ] && read -r -a models <<<"$MODELS"
 for m in "${models[@]}"; do
   java -cp "$jar" io.flowersim.bench.ExportFashionMnistSplit "examples/fashion-mnist-$m.yaml" \
     "$out/export-$m" >"$out/export-$m.log" 2>&1 || { cat "$out/export-$m.log" >&2; exit 1; }
