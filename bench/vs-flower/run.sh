@@ -30,7 +30,7 @@ quick=""
 for arg in "$@"; do
   case "$arg" in
     --quick) quick=yes ;;
-    -h|--help) sed -n '2,24p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+    -h|--help) sed -n '2,23p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
     *) echo "bench/vs-flower/run.sh: unknown argument '$arg' (usage: run.sh [--quick])" >&2; exit 2 ;;
   esac
 done
