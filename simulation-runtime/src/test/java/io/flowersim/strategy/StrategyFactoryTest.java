@@ -13,6 +13,7 @@ import io.flowersim.api.v1alpha1.spec.StrategyName;
 import io.flowersim.api.v1alpha1.spec.StrategySpec;
 import io.flowersim.task.TestingTask;
 import java.util.Arrays;
+import java.util.EnumSet;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
@@ -47,6 +48,16 @@ class StrategyFactoryTest {
     // max(int(10 * 0.5), 3) = 5
     assertThat(fedAvg.numFitClients(10)).containsExactly(5, 2);
     assertThat(strategy.toString()).startsWith(name.jsonName() + "(fractionFit=0.5");
+  }
+
+  @ParameterizedTest
+  @EnumSource(StrategyName.class)
+  void onlyTheFedAvgFamilyLetsTheEngineSumTheUpdates(StrategyName name) {
+    boolean meanOnly = EnumSet.of(StrategyName.FED_AVG, StrategyName.FED_PROX,
+        StrategyName.FED_AVG_M, StrategyName.FED_ADAGRAD, StrategyName.FED_ADAM,
+        StrategyName.FED_YOGI).contains(name);
+
+    assertThat(create(spec(name)).aggregatesMeanOfUpdates()).isEqualTo(meanOnly);
   }
 
   @Test
@@ -130,6 +141,19 @@ class StrategyFactoryTest {
     spec.differentialPrivacy.numSampledClients = 8;
     assertThat(((DifferentialPrivacyServerSideFixedClipping) create(spec)).noiseStddev())
         .isEqualTo(0.25);
+  }
+
+  @Test
+  void differentialPrivacyClipsEachUpdateSoTheEngineMustNotSumThem() {
+    StrategySpec spec = spec(StrategyName.FED_AVG);
+    spec.differentialPrivacy = new DifferentialPrivacySpec();
+    spec.differentialPrivacy.noiseMultiplier = 1.0;
+    spec.differentialPrivacy.clippingNorm = 2.0;
+
+    Strategy strategy = create(spec);
+
+    assertThat(strategy).isInstanceOf(DifferentialPrivacyServerSideFixedClipping.class);
+    assertThat(strategy.aggregatesMeanOfUpdates()).isFalse();
   }
 
   @Test
