@@ -34,6 +34,15 @@ class StrategyFactoryTest {
     return spec;
   }
 
+  /** {@code name} wrapped in server-side DP clipping. */
+  private static StrategySpec withDifferentialPrivacy(StrategyName name, double clippingNorm) {
+    StrategySpec spec = spec(name);
+    spec.differentialPrivacy = new DifferentialPrivacySpec();
+    spec.differentialPrivacy.noiseMultiplier = 1.0;
+    spec.differentialPrivacy.clippingNorm = clippingNorm;
+    return spec;
+  }
+
   private static Strategy create(StrategySpec spec) {
     return StrategyFactory.create(spec, new TestingTask(), 10);
   }
@@ -126,10 +135,7 @@ class StrategyFactoryTest {
 
   @Test
   void differentialPrivacyWrapsTheNamedStrategy() {
-    StrategySpec spec = spec(StrategyName.FED_MEDIAN);
-    spec.differentialPrivacy = new DifferentialPrivacySpec();
-    spec.differentialPrivacy.noiseMultiplier = 1.0;
-    spec.differentialPrivacy.clippingNorm = 2.0;
+    StrategySpec spec = withDifferentialPrivacy(StrategyName.FED_MEDIAN, 2.0);
 
     Strategy strategy = create(spec);
 
@@ -145,12 +151,7 @@ class StrategyFactoryTest {
 
   @Test
   void differentialPrivacyClipsEachUpdateSoTheEngineMustNotSumThem() {
-    StrategySpec spec = spec(StrategyName.FED_AVG);
-    spec.differentialPrivacy = new DifferentialPrivacySpec();
-    spec.differentialPrivacy.noiseMultiplier = 1.0;
-    spec.differentialPrivacy.clippingNorm = 2.0;
-
-    Strategy strategy = create(spec);
+    Strategy strategy = create(withDifferentialPrivacy(StrategyName.FED_AVG, 2.0));
 
     assertThat(strategy).isInstanceOf(DifferentialPrivacyServerSideFixedClipping.class);
     assertThat(strategy.aggregatesMeanOfUpdates()).isFalse();
@@ -158,10 +159,7 @@ class StrategyFactoryTest {
 
   @Test
   void theSeedSeedsTheNoise() {
-    StrategySpec spec = spec(StrategyName.FED_AVG);
-    spec.differentialPrivacy = new DifferentialPrivacySpec();
-    spec.differentialPrivacy.noiseMultiplier = 1.0;
-    spec.differentialPrivacy.clippingNorm = 1.0;
+    StrategySpec spec = withDifferentialPrivacy(StrategyName.FED_AVG, 1.0);
 
     float[] a = values(round(StrategyFactory.create(spec, new TestingTask(), 10, 7), 1, p(0, 0),
         results(fit(1, 0, 0))));
