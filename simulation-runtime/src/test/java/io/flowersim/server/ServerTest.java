@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
 import static org.assertj.core.api.Assertions.within;
 
+import io.flowersim.api.v1alpha1.spec.StrategyName;
 import io.flowersim.api.v1alpha1.spec.StrategySpec;
 import io.flowersim.api.v1alpha1.status.RoundRecord;
 import io.flowersim.client.ClientFailure;
@@ -13,6 +14,9 @@ import io.flowersim.client.EvaluateResult;
 import io.flowersim.client.FitResult;
 import io.flowersim.client.Parameters;
 import io.flowersim.client.RoundResults;
+import io.flowersim.client.UpdateSum;
+import io.flowersim.engine.ClientEngine;
+import io.flowersim.engine.ClientListener;
 import io.flowersim.engine.ClientRunner;
 import io.flowersim.engine.ClientStateStore;
 import io.flowersim.engine.EngineResources;
@@ -48,12 +52,21 @@ class ServerTest {
   }
 
   private Server server(TestingTask task, StrategySpec spec, int clients, ClientDropout dropout) {
+    return server(localEngine(task, clients), task, spec, clients, dropout);
+  }
+
+  private static Server server(ClientEngine engine, TestingTask task, StrategySpec spec,
+      int clients, ClientDropout dropout) {
+    return new Server(engine, StrategyFactory.create(spec, task, clients),
+        new ClientManager(clients, 42), Duration.ofSeconds(60), dropout);
+  }
+
+  private LocalEngine localEngine(TestingTask task, int clients) {
     LocalEngine engine = new LocalEngine(
         new ClientRunner(task, TestingTask.settings(clients), new ClientStateStore()),
         new EngineResources(2, 0), 2);
     engines.add(engine);
-    return new Server(engine, StrategyFactory.create(spec, task, clients),
-        new ClientManager(clients, 42), Duration.ofSeconds(60), dropout);
+    return engine;
   }
 
   private static int round(io.flowersim.client.Config config) {
@@ -495,5 +508,155 @@ class ServerTest {
         + "4 clients: Bulyan needs at least 4 * numMaliciousClients + 3 = 7 updates, got 4");
     assertThat(e.getCause()).isInstanceOf(IllegalArgumentException.class);
     assertThat(history.rounds()).isEmpty();
+  }
+
+  /**
+   * Runs the clients on a LocalEngine and, when the server says a sum suffices, delivers their
+   * updates as one sum with the results' parameters left out, as the Ray engine does. Remembers
+   * what each fit was told and the mean it delivered.
+   */
+  private static final class SummingEngine implements ClientEngine {
+    final LocalEngine local;
+    final List<Boolean> sumSuffices = new CopyOnWriteArrayList<>();
+    final List<Parameters> means = new CopyOnWriteArrayList<>();
+
+    SummingEngine(LocalEngine local) {
+      this.local = local;
+    }
+
+    @Override
+    public RoundResults<FitResult> fit(int round, Parameters parameters,
+        List<ClientInstruction> instructions, Duration timeout, ClientListener listener,
+        boolean sumSuffices) {
+      this.sumSuffices.add(sumSuffices);
+      RoundResults<FitResult> ran = local.fit(round, parameters, instructions, timeout, listener);
+      if (!sumSuffices) {
+        return ran;
+      }
+      UpdateSum sum = new UpdateSum(parameters);
+      List<ClientResult<FitResult>> withoutParameters = new ArrayList<>();
+      for (ClientResult<FitResult> r : ran.results()) {
+        sum.add(r.result().parameters(), r.result().numExamples());
+        withoutParameters.add(new ClientResult<>(r.clientId(),
+            new FitResult(null, r.result().numExamples(), r.result().metrics()), r.node()));
+      }
+      means.add(sum.mean());
+      return new RoundResults<>(withoutParameters, ran.failures(), Optional.of(sum));
+    }
+
+    @Override
+    public RoundResults<FitResult> fit(int round, Parameters parameters,
+        List<ClientInstruction> instructions, Duration timeout, ClientListener listener) {
+      throw new AssertionError("the server must say whether a sum suffices");
+    }
+
+    @Override
+    public RoundResults<EvaluateResult> evaluate(int round, Parameters parameters,
+        List<ClientInstruction> instructions, Duration timeout, ClientListener listener) {
+      return local.evaluate(round, parameters, instructions, timeout, listener);
+    }
+
+    @Override
+    public String description() {
+      return "summing " + local.description();
+    }
+
+    @Override
+    public int maxConcurrentClients() {
+      return local.maxConcurrentClients();
+    }
+
+    @Override
+    public void close() {
+      local.close();
+    }
+  }
+
+  /** Client k's fit adds k to every value and trains on k + 1 examples. */
+  private static TestingTask addingItsId() {
+    return new TestingTask().onFit((ctx, p, c) -> {
+      float[] v = p.values().clone();
+      for (int i = 0; i < v.length; i++) {
+        v[i] += ctx.clientId();
+      }
+      return new FitResult(Parameters.withLayoutOf(p, v), ctx.clientId() + 1L, Map.of());
+    });
+  }
+
+  /** p + sum((k + 1) * k) / sum(k + 1) over the clients that report: FedAvg of addingItsId. */
+  private static float[] fedAvgOfAddingItsId(float[] p, List<Integer> reporting) {
+    double weighted = 0;
+    long examples = 0;
+    for (int k : reporting) {
+      weighted += (k + 1.0) * k;
+      examples += k + 1;
+    }
+    float[] expected = p.clone();
+    for (int i = 0; i < expected.length; i++) {
+      expected[i] += (float) (weighted / examples);
+    }
+    return expected;
+  }
+
+  @Test
+  void forFedAvgTheEngineMaySumTheUpdatesAndTheSumsMeanIsTheNewModel() {
+    TestingTask task = addingItsId();
+    SummingEngine engine = new SummingEngine(localEngine(task, 6));
+    History history = new History("t");
+
+    Parameters last = server(engine, task, new StrategySpec(), 6, ClientDropout.NONE).fit(2,
+        () -> TestingTask.parameters(new float[] {0f, 1f}), history, ServerListener.NONE);
+
+    assertThat(engine.sumSuffices).containsExactly(true, true);
+    assertThat(last).isEqualTo(engine.means.get(1));
+    // each round adds (0*1 + 1*2 + 2*3 + 3*4 + 4*5 + 5*6) / 21 = 70/21
+    float[] afterOne = fedAvgOfAddingItsId(new float[] {0f, 1f}, List.of(0, 1, 2, 3, 4, 5));
+    assertThat(engine.means.get(0).values()).containsExactly(afterOne, within(1e-6f));
+    assertThat(last.values()).containsExactly(
+        fedAvgOfAddingItsId(afterOne, List.of(0, 1, 2, 3, 4, 5)), within(1e-5f));
+    assertThat(history.rounds()).allSatisfy(r -> assertThat(r.fitClients).isEqualTo(6));
+  }
+
+  @Test
+  void theSumSurvivesTheDropOutsOfTheRound() {
+    ClientDropout dropout = new ClientDropout(0.4, 7);
+    List<Integer> reporting = new ArrayList<>();
+    for (int id = 0; id < 10; id++) {
+      if (!dropout.dropsOut(1, ClientOperation.FIT, id)) {
+        reporting.add(id);
+      }
+    }
+    // the seed must drop some clients and keep some, or the merge is not exercised
+    assertThat(reporting).hasSizeBetween(1, 9);
+    TestingTask task = addingItsId();
+    SummingEngine engine = new SummingEngine(localEngine(task, 10));
+    History history = new History("t");
+
+    Parameters last = server(engine, task, new StrategySpec(), 10, dropout).fit(1,
+        () -> TestingTask.parameters(new float[] {0f, 1f}), history, ServerListener.NONE);
+
+    assertThat(engine.sumSuffices).containsExactly(true);
+    assertThat(last).isEqualTo(engine.means.get(0));
+    assertThat(last.values()).containsExactly(
+        fedAvgOfAddingItsId(new float[] {0f, 1f}, reporting), within(1e-6f));
+    assertThat(history.rounds().get(0).fitClients).isEqualTo(reporting.size());
+    assertThat(history.rounds().get(0).fitFailures).isEqualTo(10 - reporting.size());
+  }
+
+  @Test
+  void aStrategyThatLooksAtEachUpdateIsNotOfferedASum() {
+    StrategySpec spec = new StrategySpec();
+    spec.name = StrategyName.FED_MEDIAN;
+    TestingTask task = addingItsId();
+    SummingEngine engine = new SummingEngine(localEngine(task, 3));
+
+    // median of p + 0, p + 1, p + 2
+    Parameters last = server(engine, task, spec, 3, ClientDropout.NONE).fit(1,
+        () -> TestingTask.parameters(new float[] {0f, 1f}), new History("t"),
+        ServerListener.NONE);
+
+    assertThat(engine.sumSuffices).containsExactly(false);
+    assertThat(engine.means).isEmpty();
+    assertThat(last.values()).containsExactly(1f, 2f);
   }
 }

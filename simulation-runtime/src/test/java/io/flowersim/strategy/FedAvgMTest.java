@@ -4,6 +4,7 @@ import static io.flowersim.strategy.StrategyTesting.fit;
 import static io.flowersim.strategy.StrategyTesting.p;
 import static io.flowersim.strategy.StrategyTesting.results;
 import static io.flowersim.strategy.StrategyTesting.round;
+import static io.flowersim.strategy.StrategyTesting.summed;
 import static io.flowersim.strategy.StrategyTesting.values;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -52,6 +53,23 @@ class FedAvgMTest {
     assertThat(values(first)).containsExactly(new float[] {1.125f, -2.25f, 0.3125f},
         within(1e-6f));
     assertThat(values(second)).containsExactly(new float[] {1.175f, -1.85f, 0.4875f},
+        within(1e-6f));
+  }
+
+  @Test
+  void fromTheSumOfTheUpdatesTheMomentumStepsAlike() {
+    FedAvgM fromUpdates = FedAvgM.builder().serverLearningRate(0.5).serverMomentum(0.9).build();
+    FedAvgM fromSums = FedAvgM.builder().serverLearningRate(0.5).serverMomentum(0.9).build();
+
+    Parameters x1 = round(fromUpdates, 1, X0, round1()).parameters().orElseThrow();
+    Parameters x1Summed = round(fromSums, 1, X0, summed(round1())).parameters().orElseThrow();
+    // round 2 starts from each one's own round-1 result, through its own momentum
+    FitAggregate x2 = round(fromUpdates, 2, x1, round2());
+    FitAggregate x2Summed = round(fromSums, 2, x1Summed, summed(round2()));
+
+    assertThat(x1Summed.values()).containsExactly(x1.values(), within(1e-6f));
+    assertThat(values(x2Summed)).containsExactly(values(x2), within(1e-6f));
+    assertThat(values(x2Summed)).containsExactly(new float[] {1.175f, -1.85f, 0.4875f},
         within(1e-6f));
   }
 

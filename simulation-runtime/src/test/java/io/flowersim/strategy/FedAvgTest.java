@@ -188,6 +188,32 @@ class FedAvgTest {
   }
 
   @Test
+  void aggregateFitOfTheUpdatesSumGivesWhatTheUpdatesGive() {
+    FitAggregate fromSum = FedAvg.builder().build().aggregateFit(1,
+        StrategyTesting.summed(fitResults(List.of())));
+
+    assertThat(fromSum.parameters().orElseThrow().values())
+        .containsExactly(new float[] {2.5f, 3.5f}, within(1e-6f));
+    assertThat(fromSum.metrics().get("loss")).isCloseTo(2.5, within(1e-12));
+    // a sum does not bypass acceptFailures
+    assertThat(FedAvg.builder().acceptFailures(false).build().aggregateFit(1,
+        StrategyTesting.summed(fitResults(List.of(failure(5, 1, ClientOperation.FIT)))))
+        .parameters()).isEmpty();
+  }
+
+  @Test
+  void aSumOfUpdatesWithoutExamplesIsRefusedAsTheUpdatesAre() {
+    RoundResults<FitResult> noExamples = new RoundResults<>(List.of(
+        new ClientResult<>(0, new FitResult(p(1, 2), 0, Map.of()))), List.of());
+
+    assertThatThrownBy(() -> FedAvg.builder().build().aggregateFit(1, noExamples))
+        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("0 examples");
+    assertThatThrownBy(() -> FedAvg.builder().build().aggregateFit(1,
+        StrategyTesting.summed(noExamples)))
+        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("0 examples");
+  }
+
+  @Test
   void aggregateFitWithFailuresAndAcceptFailuresFalseReturnsNoParameters() {
     FedAvg strict = FedAvg.builder().acceptFailures(false).build();
 

@@ -13,6 +13,7 @@ import io.flowersim.client.FitResult;
 import io.flowersim.client.Parameters;
 import io.flowersim.client.RoundResults;
 import java.util.List;
+import java.util.function.UnaryOperator;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -41,8 +42,15 @@ class FedOptTest {
 
   /** Two rounds; the server adopts each round's result as the next global parameters. */
   private static List<float[]> twoRounds(Strategy strategy) {
-    FitAggregate first = round(strategy, 1, X0, round1());
-    FitAggregate second = round(strategy, 2, first.parameters().orElseThrow(), round2());
+    return twoRounds(strategy, UnaryOperator.identity());
+  }
+
+  /** As {@link #twoRounds(Strategy)}, with each round's results delivered through {@code engine}. */
+  private static List<float[]> twoRounds(Strategy strategy,
+      UnaryOperator<RoundResults<FitResult>> engine) {
+    FitAggregate first = round(strategy, 1, X0, engine.apply(round1()));
+    FitAggregate second = round(strategy, 2, first.parameters().orElseThrow(),
+        engine.apply(round2()));
     return List.of(values(first), values(second));
   }
 
@@ -69,6 +77,17 @@ class FedOptTest {
     assertThat(x.get(0)).containsExactly(new float[] {1.0742460f, -2.0742460f, 0.4257540f},
         within(1e-6f));
     assertThat(x.get(1)).containsExactly(new float[] {1.1111774f, -2.0407128f, 0.4477388f},
+        within(1e-6f));
+  }
+
+  @Test
+  void fedAdamStepsAlikeFromTheSumOfTheUpdates() {
+    List<float[]> fromUpdates = twoRounds(FedAdam.builder().build());
+    List<float[]> fromSums = twoRounds(FedAdam.builder().build(), StrategyTesting::summed);
+
+    assertThat(fromSums.get(0)).containsExactly(fromUpdates.get(0), within(1e-6f));
+    assertThat(fromSums.get(1)).containsExactly(fromUpdates.get(1), within(1e-6f));
+    assertThat(fromSums.get(1)).containsExactly(new float[] {1.1111774f, -2.0407128f, 0.4477388f},
         within(1e-6f));
   }
 

@@ -3,6 +3,7 @@ package io.flowersim.strategy;
 import static io.flowersim.strategy.StrategyTesting.failure;
 import static io.flowersim.strategy.StrategyTesting.fit;
 import static io.flowersim.strategy.StrategyTesting.results;
+import static io.flowersim.strategy.StrategyTesting.summed;
 import static io.flowersim.strategy.StrategyTesting.values;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -11,7 +12,10 @@ import static org.assertj.core.api.Assertions.within;
 import io.flowersim.client.FitResult;
 import io.flowersim.client.RoundResults;
 import java.util.List;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
 
 /**
  * FedMedian, FedTrimmedAvg, Krum, MultiKrum and Bulyan through aggregateFit: each replaces only
@@ -103,6 +107,21 @@ class RobustStrategiesTest {
     float[] robust = values(bulyan.aggregateFit(1, seven));
     assertThat(robust[0]).isCloseTo(1.05f, within(1e-6f));
     assertThat(robust[1]).isCloseTo(2.95f / 3, within(1e-6f));
+  }
+
+  static Stream<FedAvg> robust() {
+    return Stream.of(FedMedian.builder().build(), FedTrimmedAvg.builder().build(),
+        Krum.builder().build(), MultiKrum.builder().numClientsToKeep(2).build(),
+        Bulyan.builder().build());
+  }
+
+  @ParameterizedTest
+  @MethodSource("robust")
+  void theyNeedEveryUpdateAndRefuseASum(FedAvg strategy) {
+    assertThat(strategy.aggregatesMeanOfUpdates()).isFalse();
+    assertThatThrownBy(() -> strategy.aggregateFit(1, summed(withAttacker())))
+        .isInstanceOf(IllegalStateException.class)
+        .hasMessageContaining(strategy.getClass().getSimpleName() + " needs every client's update");
   }
 
   @Test

@@ -13,6 +13,7 @@ import io.flowersim.api.v1alpha1.spec.StrategyName;
 import io.flowersim.api.v1alpha1.spec.StrategySpec;
 import io.flowersim.task.TestingTask;
 import java.util.Arrays;
+import java.util.EnumSet;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
@@ -33,6 +34,15 @@ class StrategyFactoryTest {
     return spec;
   }
 
+  /** {@code name} wrapped in server-side DP clipping. */
+  private static StrategySpec withDifferentialPrivacy(StrategyName name, double clippingNorm) {
+    StrategySpec spec = spec(name);
+    spec.differentialPrivacy = new DifferentialPrivacySpec();
+    spec.differentialPrivacy.noiseMultiplier = 1.0;
+    spec.differentialPrivacy.clippingNorm = clippingNorm;
+    return spec;
+  }
+
   private static Strategy create(StrategySpec spec) {
     return StrategyFactory.create(spec, new TestingTask(), 10);
   }
@@ -47,6 +57,16 @@ class StrategyFactoryTest {
     // max(int(10 * 0.5), 3) = 5
     assertThat(fedAvg.numFitClients(10)).containsExactly(5, 2);
     assertThat(strategy.toString()).startsWith(name.jsonName() + "(fractionFit=0.5");
+  }
+
+  @ParameterizedTest
+  @EnumSource(StrategyName.class)
+  void onlyTheFedAvgFamilyLetsTheEngineSumTheUpdates(StrategyName name) {
+    boolean meanOnly = EnumSet.of(StrategyName.FED_AVG, StrategyName.FED_PROX,
+        StrategyName.FED_AVG_M, StrategyName.FED_ADAGRAD, StrategyName.FED_ADAM,
+        StrategyName.FED_YOGI).contains(name);
+
+    assertThat(create(spec(name)).aggregatesMeanOfUpdates()).isEqualTo(meanOnly);
   }
 
   @Test
@@ -115,10 +135,7 @@ class StrategyFactoryTest {
 
   @Test
   void differentialPrivacyWrapsTheNamedStrategy() {
-    StrategySpec spec = spec(StrategyName.FED_MEDIAN);
-    spec.differentialPrivacy = new DifferentialPrivacySpec();
-    spec.differentialPrivacy.noiseMultiplier = 1.0;
-    spec.differentialPrivacy.clippingNorm = 2.0;
+    StrategySpec spec = withDifferentialPrivacy(StrategyName.FED_MEDIAN, 2.0);
 
     Strategy strategy = create(spec);
 
@@ -133,11 +150,16 @@ class StrategyFactoryTest {
   }
 
   @Test
+  void differentialPrivacyClipsEachUpdateSoTheEngineMustNotSumThem() {
+    Strategy strategy = create(withDifferentialPrivacy(StrategyName.FED_AVG, 2.0));
+
+    assertThat(strategy).isInstanceOf(DifferentialPrivacyServerSideFixedClipping.class);
+    assertThat(strategy.aggregatesMeanOfUpdates()).isFalse();
+  }
+
+  @Test
   void theSeedSeedsTheNoise() {
-    StrategySpec spec = spec(StrategyName.FED_AVG);
-    spec.differentialPrivacy = new DifferentialPrivacySpec();
-    spec.differentialPrivacy.noiseMultiplier = 1.0;
-    spec.differentialPrivacy.clippingNorm = 1.0;
+    StrategySpec spec = withDifferentialPrivacy(StrategyName.FED_AVG, 1.0);
 
     float[] a = values(round(StrategyFactory.create(spec, new TestingTask(), 10, 7), 1, p(0, 0),
         results(fit(1, 0, 0))));

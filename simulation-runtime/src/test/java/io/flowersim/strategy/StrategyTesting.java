@@ -6,10 +6,12 @@ import io.flowersim.client.ClientResult;
 import io.flowersim.client.FitResult;
 import io.flowersim.client.Parameters;
 import io.flowersim.client.RoundResults;
+import io.flowersim.client.UpdateSum;
 import io.flowersim.task.TestingTask;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 /** Fit results and parameters for the strategy tests. */
 final class StrategyTesting {
@@ -40,6 +42,21 @@ final class StrategyTesting {
           Map.of("train_loss", i + 1.0))));
     }
     return new RoundResults<>(out, failures);
+  }
+
+  /**
+   * {@code results} as an engine that summed the updates where the clients ran delivers them: the
+   * same clients, example counts and metrics, no parameters, and the sum.
+   */
+  static RoundResults<FitResult> summed(RoundResults<FitResult> results) {
+    UpdateSum sum = new UpdateSum(results.results().get(0).result().parameters());
+    List<ClientResult<FitResult>> out = new ArrayList<>();
+    for (ClientResult<FitResult> r : results.results()) {
+      sum.add(r.result().parameters(), r.result().numExamples());
+      out.add(new ClientResult<>(r.clientId(), new FitResult(null, r.result().numExamples(),
+          r.result().metrics())));
+    }
+    return new RoundResults<>(out, results.failures(), Optional.of(sum));
   }
 
   static ClientFailure failure(int clientId, int round) {
