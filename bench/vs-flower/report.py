@@ -19,7 +19,7 @@ WORKLOADS = [("a10", "(a) no-op, 1M floats, 100 clients, 10/round"),
              ("b-cnn", "(b) Fashion-MNIST CNN, 100 clients, 10/round"),
              ("c", "(c) no-op, 1,000,000 clients, 1,000/round"),
              ("c10k", "(c') no-op, 10,000 clients, 1,000/round")]
-SIMS = ["flowersim-local", "flowersim-ray", "flower", "flower-legacy", "pfl"]
+SIMS = ["flowersim-local", "flowersim-pool", "flowersim-ray", "flower", "flower-legacy", "pfl"]
 
 
 def load(path):
@@ -71,7 +71,7 @@ def main():
              for p in glob.glob(os.path.join(out, "*.measure.json"))}
     table = {}
     for name in names:
-        mt = re.fullmatch(r"(.+?)\.(flowersim-local|flowersim-ray|flower-legacy|flower|pfl)\.(\d+)", name)
+        mt = re.fullmatch(r"(.+?)\.(flowersim-local|flowersim-pool|flowersim-ray|flower-legacy|flower|pfl)\.(\d+)", name)
         if mt:
             table.setdefault((mt.group(1), mt.group(2)), []).append(run_figures(out, name))
     lines = ["| workload | simulator | runs | wall s | CPU s | first round s | median round s "
@@ -109,6 +109,9 @@ def main():
                 ("flower", "flowersim-ray", "per_client_round_us", "per client-round flower/flowersim-ray"),
                 ("flower-legacy", "flowersim-local", "per_client_round_us", "per client-round flower-legacy/flowersim-local"),
                 ("pfl", "flowersim-local", "per_client_round_us", "per client-round pfl/flowersim-local"),
+                ("pfl", "flowersim-pool", "per_client_round_us", "per client-round pfl/flowersim-pool"),
+                ("pfl", "flowersim-local", "wall", "wall pfl/flowersim-local"),
+                ("pfl", "flowersim-pool", "wall", "wall pfl/flowersim-pool"),
                 ("flowersim-local", "flower", "wall", "wall flowersim-local/flower"),
                 ("flowersim-local", "flower", "cpu", "CPU flowersim-local/flower"),
                 ("flower", "flowersim-local", "rss", "peak RSS flower/flowersim-local")]:

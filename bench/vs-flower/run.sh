@@ -8,7 +8,8 @@
 #       flowersim on Ray (scripts/ray-cluster.sh), pfl (nearest it can express: lr 0)
 #   (b) Fashion-MNIST MLP (full run: also CNN), 100 clients, the same partition and initial
 #       parameters (exported from flowersim), model, plain SGD, lr, batch size, local epochs and
-#       rounds, all read from examples/fashion-mnist-*.yaml: Flower, flowersim local, pfl
+#       rounds, all read from examples/fashion-mnist-*.yaml: Flower, flowersim local (one JVM,
+#       and a pool of worker JVMs with cpus: 1 each), pfl; each gets the example's per-client CPUs
 #   (c) 1,000,000 clients, 1,000 per round, no-op (1,000 floats): time per round, peak memory;
 #       Flower under a time limit (its failure is recorded)
 #   (d) FedAvg aggregation GB/s next to a STREAM-like triad (JMH, bench/run.sh's benchmark)
@@ -150,18 +151,29 @@ rounds_a=20; rounds_c=3; limit_c=900
 [ -n "$quick" ] && { rounds_a=10; rounds_c=2; limit_c=420; }
 
 # --- Ray cluster for flowersim's Ray backend (reused if one is up) ------------------------------
+# One started here runs only during (a): an idle Ray cluster still takes CPU from what runs beside
+# it (flowersim's MLP round: 0.17 s without, 0.22 s with one idling on this 2-core machine).
 ray_started=""
-if ! scripts/ray-cluster.sh address >/dev/null 2>&1; then
-  log "starting a 1-node Ray cluster of $(nproc) CPUs (scripts/ray-cluster.sh)"
-  scripts/ray-cluster.sh start --nodes 1 --num-cpus "$(nproc)" >/dev/null
-  ray_started=yes
-fi
-trap '[ -n "$ray_started" ] && scripts/ray-cluster.sh stop >/dev/null 2>&1 || true' EXIT
-ray_address=$(scripts/ray-cluster.sh address)
+ray_up() {
+  if ! scripts/ray-cluster.sh address >/dev/null 2>&1; then
+    log "starting a 1-node Ray cluster of $(nproc) CPUs (scripts/ray-cluster.sh)"
+    scripts/ray-cluster.sh start --nodes 1 --num-cpus "$(nproc)" >/dev/null
+    ray_started=yes
+  fi
+  ray_address=$(scripts/ray-cluster.sh address)
+}
+ray_down() {
+  if [ -n "$ray_started" ]; then
+    scripts/ray-cluster.sh stop >/dev/null 2>&1 || true
+    ray_started=""
+  fi
+}
+trap ray_down EXIT
 ray_state=${FLOWERSIM_RAY_STATE:-/tmp/flowersim-ray}
 
 for rep in $(seq 1 "$repeats"); do
   # (a) no-op, 1M floats, 100 clients
+  ray_up
   for per in 10 100; do
     noop_yaml "$out/noop-$per.yaml" 100 "$per" "$rounds_a" 1000000
     flowersim "a$per.flowersim-local.$rep" "$out/noop-$per.yaml" 600 --cpus "$(nproc)"
@@ -173,6 +185,7 @@ for rep in $(seq 1 "$repeats"); do
       pfl "a$per.pfl.$rep" 900 workload=noop clients=100 per-round="$per" rounds="$rounds_a" floats=1000000
     fi
   done
+  ray_down
   # (b) Fashion-MNIST, settings from the example files
   for m in "${models[@]}"; do
     y="examples/fashion-mnist-$m.yaml"
@@ -186,6 +199,10 @@ for rep in $(seq 1 "$repeats"); do
     # backend and Ray's actors (OMP_NUM_THREADS = num_cpus) do so themselves, pfl is told
     cpus_b=$(yamlget "$y" clients.resources.cpus)
     flowersim "b-$m.flowersim-local.$rep" "$y" 1800 --cpus "$(nproc)"
+    # the local backend's other way for DJL tasks: a pool of worker JVMs, one cpus: 1 client each
+    sed 's/cpus: [0-9.]*,/cpus: 1,/' "$y" >"$out/pool-$m.yaml"
+    flowersim "b-$m.flowersim-pool.$rep" "$out/pool-$m.yaml" 1800 --cpus "$(nproc)" \
+      --client-processes pool
     flower "b-$m.flower.$rep" 1800 "${common[@]}" client-cpus="$cpus_b"
     pfl "b-$m.pfl.$rep" 1800 "${common[@]}" torch-threads="$cpus_b"
   done
