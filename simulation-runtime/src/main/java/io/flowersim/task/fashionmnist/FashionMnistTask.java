@@ -43,6 +43,7 @@ public abstract class FashionMnistTask implements FederatedTask {
   private boolean trainMetrics;
   private long seed;
   private ImageModel model;
+  private ImageModel.EvalSet testSet;
   private Parameters initial;
 
   /** The network; called once per process. */
@@ -89,6 +90,7 @@ public abstract class FashionMnistTask implements FederatedTask {
     synchronized (this) {
       model = new ImageModel(name(), network(), sampleShape(), seed);
       initial = model.exportParameters();
+      testSet = null;
     }
   }
 
@@ -122,7 +124,10 @@ public abstract class FashionMnistTask implements FederatedTask {
     double[] la;
     synchronized (this) {
       model.importParameters(parameters);
-      la = model.evaluate(test, testIndices, 1000);
+      if (testSet == null) {
+        testSet = model.evalSet(test, testIndices, 1000);
+      }
+      la = model.evaluate(testSet);
     }
     return Optional.of(new EvaluateResult(la[0], testIndices.length, Map.of("accuracy", la[1])));
   }

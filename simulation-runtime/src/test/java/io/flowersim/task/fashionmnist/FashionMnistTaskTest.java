@@ -87,6 +87,10 @@ public class FashionMnistTaskTest {
     EvaluateResult after = task.evaluateCentralized(1, o.parameters()).orElseThrow();
     assertThat(after.loss()).isLessThan(before);
     assertThat(after.metrics().get("accuracy")).isGreaterThan(0.5);
+    // the test set stays in the engine between rounds, untouched: the start evaluates as before
+    EvaluateResult again = task.evaluateCentralized(2, start).orElseThrow();
+    assertThat(again.loss()).isEqualTo(before);
+    assertThat(again.numExamples()).isEqualTo(300);
     // the client's own held-out split (10% of its 500 examples)
     EvaluateResult held = task.createClient(new io.flowersim.client.ClientContext(0, 0, 4,
         Config.empty(), null)).evaluate(o.parameters(), Config.empty());
