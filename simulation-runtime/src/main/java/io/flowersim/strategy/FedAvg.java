@@ -134,7 +134,10 @@ public class FedAvg implements Strategy {
     return mean;
   }
 
-  /** True as long as a subclass keeps FedAvg's {@link #aggregateUpdates}. */
+  /**
+   * True while {@link #aggregateUpdates} is FedAvg's: a subclass that replaces it must return
+   * false here, or an engine that sums the updates where the clients ran would skip it.
+   */
   @Override
   public boolean aggregatesMeanOfUpdates() {
     return true;
