@@ -34,9 +34,11 @@ public final class ClientRunner {
     ClientState state = states.checkout(clientId);
     try {
       FitResult result = client(clientId, state).fit(parameters, config);
-      if (result == null || result.parameters() == null) {
-        throw new IllegalStateException(result == null ? "fit returned null"
-            : "fit returned no parameters");
+      if (result == null) {
+        throw new IllegalStateException("fit returned null");
+      }
+      if (result.parameters() == null) {
+        throw new IllegalStateException("fit returned no parameters");
       }
       if (!result.parameters().sameLayoutAs(parameters)) {
         throw new IllegalStateException("fit returned parameters " + result.parameters()
