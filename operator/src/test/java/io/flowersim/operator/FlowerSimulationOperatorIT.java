@@ -27,8 +27,8 @@ import io.flowersim.api.kuberay.RayJobStatus;
 import io.flowersim.api.kuberay.WorkerGroupSpec;
 import io.flowersim.api.v1alpha1.FlowerSimulation;
 import io.flowersim.api.v1alpha1.TestFlowerSimulations;
-import io.flowersim.api.v1alpha1.handover.HistoryConfigMap;
 import io.flowersim.api.v1alpha1.handover.HistoryConfigMap.RunState;
+import io.flowersim.api.v1alpha1.handover.HistoryConfigMap;
 import io.flowersim.api.v1alpha1.handover.RuntimeEnvironment;
 import io.flowersim.api.v1alpha1.spec.StrategySpec;
 import io.flowersim.api.v1alpha1.status.Condition;
@@ -39,6 +39,7 @@ import io.flowersim.operator.dependent.RayJobTemplate;
 import io.flowersim.runtime.Main;
 import io.flowersim.server.History;
 import io.flowersim.server.HistoryJson;
+import io.flowersim.simulation.ExitCode;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.io.IOException;
 import java.time.Duration;
@@ -320,7 +321,7 @@ class FlowerSimulationOperatorIT {
         .watch(new RoundsWatcher(roundsSeen));
         KubernetesClient runtime = asRuntime(name)) {
       int code = Main.run(headEnvironment(job), runtime);
-      assertThat(code).isEqualTo(Main.OK);
+      assertThat(code).isEqualTo(ExitCode.OK);
       await().atMost(WAIT).until(() -> roundsSeen.contains(5));
     }
     // Every round was its own write, in order.
@@ -358,7 +359,7 @@ class FlowerSimulationOperatorIT {
     awaitStatus(name, s -> s.currentRound != null && s.currentRound == 2);
 
     try (KubernetesClient runtime = asRuntime(name)) {
-      assertThat(Main.run(headEnvironment(job), runtime)).isEqualTo(Main.OK);
+      assertThat(Main.run(headEnvironment(job), runtime)).isEqualTo(ExitCode.OK);
     }
     ConfigMap history = client.configMaps().inNamespace(namespace).withName(name + "-history")
         .get();
@@ -416,7 +417,7 @@ class FlowerSimulationOperatorIT {
         return same;
       });
       seenByFirst = last[0];
-      assertThat(run.get(2, TimeUnit.MINUTES)).isEqualTo(Main.OK);
+      assertThat(run.get(2, TimeUnit.MINUTES)).isEqualTo(ExitCode.OK);
     }
     assertThat(seenByFirst)
         .as("the first operator stopped before the run ended (else this test shows nothing)")

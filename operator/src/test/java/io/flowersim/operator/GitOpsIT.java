@@ -11,6 +11,7 @@ import io.flowersim.api.kuberay.RayJob;
 import io.flowersim.api.v1alpha1.FlowerSimulation;
 import io.flowersim.api.v1alpha1.status.SimulationPhase;
 import io.flowersim.runtime.Main;
+import io.flowersim.simulation.ExitCode;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.time.Duration;
@@ -81,7 +82,7 @@ class GitOpsIT {
     try (KubernetesClient runtime =
         KubeApiServer.asServiceAccount(client, namespace, name + "-runtime")) {
       assertThat(Main.run(FlowerSimulationOperatorIT.headEnvironment(job), runtime))
-          .isEqualTo(Main.OK);
+          .isEqualTo(ExitCode.OK);
     }
     FlowerSimulation finished = await().atMost(WAIT).until(() -> simulation(name),
         s -> s.getStatus() != null && s.getStatus().phase == SimulationPhase.Succeeded);

@@ -1,6 +1,7 @@
 package io.flowersim.cli;
 
 import io.flowersim.engine.EngineResources;
+import io.flowersim.simulation.InvalidSimulationException;
 import picocli.CommandLine.Option;
 
 /** Options shared by run and validate: what the engine may use. */

@@ -1,20 +1,14 @@
 package io.flowersim.cli;
 
-import picocli.CommandLine;
+import io.flowersim.simulation.ExitCode;
 import picocli.CommandLine.Command;
+import picocli.CommandLine;
 
 /** The `flowersim` command line. */
 @Command(name = "flowersim", mixinStandardHelpOptions = true, version = "flowersim 0.1.0",
     description = "Runs federated-learning simulations from FlowerSimulation YAML files.",
     subcommands = {RunCommand.class, ValidateCommand.class, CommandLine.HelpCommand.class})
 public final class FlowersimCommand {
-
-  /** Exit code of a run that completed. */
-  public static final int OK = 0;
-  /** Exit code of a run that started and failed (a round failed, a task crashed). */
-  public static final int RUN_FAILED = 1;
-  /** Exit code of input refused before anything ran. */
-  public static final int INVALID_INPUT = 2;
 
   public static void main(String[] args) {
     System.setProperty("java.awt.headless", "true");
@@ -33,7 +27,7 @@ public final class FlowersimCommand {
       e.getCommandLine().getErr().println("error: " + e.getMessage());
       e.getCommandLine().getErr().println("see: " + e.getCommandLine().getCommandSpec().qualifiedName()
           + " --help");
-      return INVALID_INPUT;
+      return ExitCode.INVALID_INPUT;
     });
     return cli;
   }

@@ -5,10 +5,13 @@ import io.flowersim.engine.ClientProcesses;
 import io.flowersim.engine.EngineResources;
 import io.flowersim.engine.InsufficientResourcesException;
 import io.flowersim.engine.WorkerInitHook;
-import io.flowersim.runtime.Simulation;
 import io.flowersim.server.History;
 import io.flowersim.server.RoundFailedException;
 import io.flowersim.server.ServerListener;
+import io.flowersim.simulation.ExitCode;
+import io.flowersim.simulation.InvalidSimulationException;
+import io.flowersim.simulation.Simulation;
+import io.flowersim.simulation.SimulationFile;
 import io.flowersim.task.TaskRegistry;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -220,7 +223,7 @@ final class RunCommand implements Callable<Integer> {
       historyFile = new HistoryFileWriter(dir.resolve("history.json"));
     } catch (IOException e) {
       terminal.error("--out " + dir + ": cannot create the directory: " + e.getMessage());
-      return FlowersimCommand.INVALID_INPUT;
+      return ExitCode.INVALID_INPUT;
     }
     long started = System.nanoTime();
     try (ProgressDisplay progress = new ProgressDisplay(terminal, spec.rounds)) {
@@ -229,14 +232,14 @@ final class RunCommand implements Callable<Integer> {
       finish(history, historyFile, name, dir);
       terminal.error(e.getMessage());
       terminal.error("history of the completed rounds: " + dir.resolve("history.json"));
-      return FlowersimCommand.RUN_FAILED;
+      return ExitCode.RUN_FAILED;
     } catch (RuntimeException e) {
       finish(history, historyFile, name, dir);
       terminal.error("the simulation failed: " + e);
       if (engine.debug) {
         e.printStackTrace(terminal.err());
       }
-      return FlowersimCommand.RUN_FAILED;
+      return ExitCode.RUN_FAILED;
     }
     finish(history, historyFile, name, dir);
     double seconds = (System.nanoTime() - started) / 1e9;
@@ -244,7 +247,7 @@ final class RunCommand implements Callable<Integer> {
     terminal.println(String.format(Locale.ROOT, "done: %d rounds in %.1fs; final %s", spec.rounds,
         seconds, figures));
     terminal.println("wrote " + dir.resolve("history.json") + " and " + dir.resolve("history.png"));
-    return FlowersimCommand.OK;
+    return ExitCode.OK;
   }
 
   /** Writes what there is, also after a failure: no completed round is lost. */

@@ -1,5 +1,7 @@
 package io.flowersim.cli;
 
+import io.flowersim.simulation.ExitCode;
+import io.flowersim.simulation.InvalidSimulationException;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import picocli.CommandLine.Model.CommandSpec;
@@ -55,6 +57,6 @@ final class Terminal {
       e.printStackTrace(err);
     }
     err.flush();
-    return FlowersimCommand.INVALID_INPUT;
+    return ExitCode.INVALID_INPUT;
   }
 }

@@ -2,6 +2,9 @@ package io.flowersim.cli;
 
 import io.flowersim.api.v1alpha1.FlowerSimulation;
 import io.flowersim.engine.EngineResources;
+import io.flowersim.simulation.ExitCode;
+import io.flowersim.simulation.InvalidSimulationException;
+import io.flowersim.simulation.SimulationFile;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -35,7 +38,7 @@ final class ValidateCommand implements Callable<Integer> {
       out.println(file + ": valid (" + sim.getMetadata().getName() + ": task " + spec.task + ", "
           + spec.clients.count + " clients, " + spec.rounds + " rounds, "
           + spec.strategyOrDefault().nameOrDefault() + "; fits " + resources + ")");
-      return FlowersimCommand.OK;
+      return ExitCode.OK;
     } catch (InvalidSimulationException e) {
       return out.refuse(file, e, engine.debug);
     }

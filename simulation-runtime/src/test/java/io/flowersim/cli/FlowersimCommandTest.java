@@ -6,6 +6,7 @@ import io.flowersim.engine.pool.CountingWorkerInitHook;
 import io.flowersim.engine.pool.PoolTestingTask;
 import io.flowersim.server.History;
 import io.flowersim.server.HistoryJson;
+import io.flowersim.simulation.ExitCode;
 import io.flowersim.task.fashionmnist.FashionMnistTaskTest;
 import java.io.PrintWriter;
 import java.io.StringWriter;
@@ -113,7 +114,7 @@ class FlowersimCommandTest {
     Path out = dir.resolve("out");
     Outcome o = run("run", file(yaml).toString(), "--out", out.toString(), "--cpus", "2");
 
-    assertThat(o.code()).as(o.err()).isEqualTo(FlowersimCommand.INVALID_INPUT);
+    assertThat(o.code()).as(o.err()).isEqualTo(ExitCode.INVALID_INPUT);
     assertThat(o.err()).contains(expected);
     assertThat(o.err().lines().filter(l -> l.startsWith("error: ")))
         .allSatisfy(l -> assertThat(l).doesNotContain("\tat "));
@@ -133,14 +134,14 @@ class FlowersimCommandTest {
     Outcome shards = run("run", file(fmnist.replace("resources: {cpus: 1}",
         "resources: {cpus: 1}\n    partitioning: {type: shard, shardsPerClient: 11}")).toString(),
         "--out", dir.resolve("out").toString());
-    assertThat(shards.code()).as(shards.err()).isEqualTo(FlowersimCommand.INVALID_INPUT);
+    assertThat(shards.code()).as(shards.err()).isEqualTo(ExitCode.INVALID_INPUT);
     assertThat(shards.err()).contains("spec.clients.partitioning.shardsPerClient")
         .contains("only 10 labels").doesNotContain("\tat ");
 
     Outcome noFiles = run("run", file(fmnist.replace(data.toString(),
         Files.createDirectories(dir.resolve("empty")).toString())).toString(),
         "--out", dir.resolve("out").toString());
-    assertThat(noFiles.code()).as(noFiles.err()).isEqualTo(FlowersimCommand.INVALID_INPUT);
+    assertThat(noFiles.code()).as(noFiles.err()).isEqualTo(ExitCode.INVALID_INPUT);
     assertThat(noFiles.err()).contains("spec.taskConfig.dataDir")
         .contains("dataset-fashion-mnist");
     assertThat(dir.resolve("out")).doesNotExist();
@@ -149,25 +150,25 @@ class FlowersimCommandTest {
   @Test
   void debugAddsTheStackTrace() throws Exception {
     Outcome o = run("run", file(VALID.replace("rounds: 2", "rounds: many")).toString(), "--debug");
-    assertThat(o.code()).isEqualTo(FlowersimCommand.INVALID_INPUT);
+    assertThat(o.code()).isEqualTo(ExitCode.INVALID_INPUT);
     assertThat(o.err()).contains("\tat ");
   }
 
   @Test
   void badCommandLineOptionIsRefusedWithExitCode2() throws Exception {
     Outcome o = run("run", file(VALID).toString(), "--rounds", "0");
-    assertThat(o.code()).isEqualTo(FlowersimCommand.INVALID_INPUT);
+    assertThat(o.code()).isEqualTo(ExitCode.INVALID_INPUT);
     assertThat(o.err()).contains("--rounds: must be >= 1, got 0");
 
     Outcome unknownOption = run("run", file(VALID).toString(), "--colour");
-    assertThat(unknownOption.code()).isEqualTo(FlowersimCommand.INVALID_INPUT);
+    assertThat(unknownOption.code()).isEqualTo(ExitCode.INVALID_INPUT);
     assertThat(unknownOption.err()).contains("--colour");
   }
 
   @Test
   void missingFileIsNamed() {
     Outcome o = run("validate", dir.resolve("nope.yaml").toString());
-    assertThat(o.code()).isEqualTo(FlowersimCommand.INVALID_INPUT);
+    assertThat(o.code()).isEqualTo(ExitCode.INVALID_INPUT);
     assertThat(o.err()).contains("nope.yaml: no such file");
   }
 
@@ -207,21 +208,21 @@ class FlowersimCommandTest {
   void clientProcessAndWorkerInitOptionsThatCannotWorkAreRefused() throws Exception {
     String f = file(VALID).toString();
     Outcome mode = run("run", f, "--client-processes", "threads");
-    assertThat(mode.code()).isEqualTo(FlowersimCommand.INVALID_INPUT);
+    assertThat(mode.code()).isEqualTo(ExitCode.INVALID_INPUT);
     assertThat(mode.err()).contains(
         "--client-processes: must be one of pool, single, got \"threads\"");
 
     Outcome onRay = run("run", f, "--backend", "ray", "--ray-address", "127.0.0.1:1",
         "--client-processes", "pool");
-    assertThat(onRay.code()).isEqualTo(FlowersimCommand.INVALID_INPUT);
+    assertThat(onRay.code()).isEqualTo(ExitCode.INVALID_INPUT);
     assertThat(onRay.err()).contains("--client-processes: only with --backend local");
 
     Outcome missing = run("run", f, "--worker-init", "com.example.NoSuchHook");
-    assertThat(missing.code()).isEqualTo(FlowersimCommand.INVALID_INPUT);
+    assertThat(missing.code()).isEqualTo(ExitCode.INVALID_INPUT);
     assertThat(missing.err()).contains("--worker-init: no class com.example.NoSuchHook");
 
     Outcome notAHook = run("run", f, "--worker-init", "java.lang.String");
-    assertThat(notAHook.code()).isEqualTo(FlowersimCommand.INVALID_INPUT);
+    assertThat(notAHook.code()).isEqualTo(ExitCode.INVALID_INPUT);
     assertThat(notAHook.err()).contains("--worker-init: java.lang.String does not implement "
         + "io.flowersim.engine.WorkerInitHook");
   }

@@ -10,6 +10,7 @@ import io.flowersim.api.v1alpha1.handover.HistoryConfigMap;
 import io.flowersim.api.v1alpha1.handover.RuntimeEnvironment;
 import io.flowersim.server.History;
 import io.flowersim.server.HistoryJson;
+import io.flowersim.simulation.ExitCode;
 import java.util.HashMap;
 import java.util.Map;
 import org.junit.jupiter.api.BeforeEach;
@@ -57,7 +58,7 @@ class MainTest {
   void writesEveryRoundAndTheFinalState() throws Exception {
     int code = Main.run(env(simulation("quick", 3, 4)), client);
 
-    assertThat(code).isEqualTo(Main.OK);
+    assertThat(code).isEqualTo(ExitCode.OK);
     ConfigMap cm = client.configMaps().inNamespace(NAMESPACE).withName(CONFIGMAP).get();
     assertThat(cm.getData()).containsEntry(HistoryConfigMap.STATE_KEY, "succeeded")
         .containsEntry(HistoryConfigMap.MESSAGE_KEY, "all 3 rounds completed");
@@ -72,7 +73,7 @@ class MainTest {
   void anInvalidSimulationIsReportedInTheConfigMapNamingTheField() {
     int code = Main.run(env(simulation("quick", 0, 4)), client);
 
-    assertThat(code).isEqualTo(Main.INVALID_INPUT);
+    assertThat(code).isEqualTo(ExitCode.INVALID_INPUT);
     ConfigMap cm = client.configMaps().inNamespace(NAMESPACE).withName(CONFIGMAP).get();
     assertThat(cm.getData()).containsEntry(HistoryConfigMap.STATE_KEY, "failed")
         .doesNotContainKey(HistoryConfigMap.HISTORY_KEY);
@@ -84,7 +85,7 @@ class MainTest {
     Map<String, String> env = new HashMap<>(env(simulation("quick", 1, 4)));
     env.put(RuntimeEnvironment.BACKEND, "spark");
 
-    assertThat(Main.run(env, client)).isEqualTo(Main.INVALID_INPUT);
+    assertThat(Main.run(env, client)).isEqualTo(ExitCode.INVALID_INPUT);
     assertThat(client.configMaps().inNamespace(NAMESPACE).withName(CONFIGMAP).get().getData())
         .containsEntry(HistoryConfigMap.STATE_KEY, "failed")
         .hasEntrySatisfying(HistoryConfigMap.MESSAGE_KEY,
@@ -93,7 +94,7 @@ class MainTest {
 
   @Test
   void withoutItsEnvironmentItRunsNothing() {
-    assertThat(Main.run(Map.of(), client)).isEqualTo(Main.INVALID_INPUT);
+    assertThat(Main.run(Map.of(), client)).isEqualTo(ExitCode.INVALID_INPUT);
     assertThat(client.configMaps().inNamespace(NAMESPACE).withName(CONFIGMAP).get().getData())
         .isNullOrEmpty();
   }

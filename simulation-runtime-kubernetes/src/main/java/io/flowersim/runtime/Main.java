@@ -7,11 +7,13 @@ import io.flowersim.api.v1alpha1.FlowerSimulation;
 import io.flowersim.api.v1alpha1.handover.HistoryConfigMap.RunState;
 import io.flowersim.api.v1alpha1.handover.RuntimeEnvironment;
 import io.flowersim.api.v1alpha1.status.RoundRecord;
-import io.flowersim.cli.InvalidSimulationException;
-import io.flowersim.cli.SimulationFile;
 import io.flowersim.engine.EngineResources;
 import io.flowersim.server.History;
 import io.flowersim.server.ServerListener;
+import io.flowersim.simulation.ExitCode;
+import io.flowersim.simulation.InvalidSimulationException;
+import io.flowersim.simulation.Simulation;
+import io.flowersim.simulation.SimulationFile;
 import io.flowersim.task.TaskRegistry;
 import java.util.ArrayList;
 import java.util.List;
@@ -26,16 +28,12 @@ import org.slf4j.LoggerFactory;
  * the end in the history ConfigMap. Talks to the API server as the pod's ServiceAccount, or
  * through KUBECONFIG outside a cluster.
  *
- * <p>Exit codes as the CLI's: 0 done, 1 the run failed, 2 refused before anything ran. Every
+ * <p>Exit codes are {@link ExitCode}'s, as the CLI's. Every
  * outcome that reaches the API server is also in the ConfigMap, which is what the operator reads.
  */
 public final class Main {
 
   private static final Logger LOG = LoggerFactory.getLogger(Main.class);
-
-  public static final int OK = 0;
-  public static final int RUN_FAILED = 1;
-  public static final int INVALID_INPUT = 2;
 
   private Main() {}
 
@@ -58,7 +56,7 @@ public final class Main {
       // Without the ConfigMap's name there is nowhere to report to but the log.
       LOG.error("{}: not set; io.flowersim.runtime.Main runs with the environment the operator "
           + "gives the Ray head", String.join(", ", missing));
-      return INVALID_INPUT;
+      return ExitCode.INVALID_INPUT;
     }
     HistoryConfigMapWriter writer = new HistoryConfigMapWriter(client, namespace, configMap);
     String backend = env.getOrDefault(RuntimeEnvironment.BACKEND, "ray");
@@ -91,14 +89,15 @@ public final class Main {
     } catch (KubernetesClientException e) {
       LOG.error("{}: cannot write the history ConfigMap {}/{}: {}", name, namespace, configMap,
           e.getMessage());
-      return RUN_FAILED;
+      return ExitCode.RUN_FAILED;
     } catch (RuntimeException e) {
       LOG.error("{}: the simulation failed", name, e);
       return finish(writer, history, RunState.FAILED,
-          "round " + (history.rounds().size() + 1) + " failed: " + e.getMessage(), RUN_FAILED);
+          "round " + (history.rounds().size() + 1) + " failed: " + e.getMessage(),
+          ExitCode.RUN_FAILED);
     }
     return finish(writer, history, RunState.SUCCEEDED,
-        "all " + sim.getSpec().rounds + " rounds completed", OK);
+        "all " + sim.getSpec().rounds + " rounds completed", ExitCode.OK);
   }
 
   private static String required(Map<String, String> env, String name, List<String> missing) {
@@ -111,7 +110,7 @@ public final class Main {
 
   private static int refuse(HistoryConfigMapWriter writer, String message) {
     LOG.error(message);
-    return finish(writer, null, RunState.FAILED, message, INVALID_INPUT);
+    return finish(writer, null, RunState.FAILED, message, ExitCode.INVALID_INPUT);
   }
 
   private static int finish(HistoryConfigMapWriter writer, History history, RunState state,
@@ -122,7 +121,7 @@ public final class Main {
     } catch (KubernetesClientException e) {
       LOG.error("cannot record the end of the run ({}: {}): {}", state.value(), message,
           e.getMessage());
-      return RUN_FAILED;
+      return ExitCode.RUN_FAILED;
     }
   }
 

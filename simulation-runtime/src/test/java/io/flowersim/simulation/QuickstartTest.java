@@ -1,4 +1,4 @@
-package io.flowersim.runtime;
+package io.flowersim.simulation;
 
 import static org.assertj.core.api.Assertions.assertThat;
 

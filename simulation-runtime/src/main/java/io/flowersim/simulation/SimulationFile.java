@@ -1,4 +1,4 @@
-package io.flowersim.cli;
+package io.flowersim.simulation;
 
 import com.fasterxml.jackson.core.JsonLocation;
 import com.fasterxml.jackson.core.JsonProcessingException;

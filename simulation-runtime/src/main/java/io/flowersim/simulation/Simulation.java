@@ -1,11 +1,11 @@
-package io.flowersim.runtime;
+package io.flowersim.simulation;
 
 import io.flowersim.api.v1alpha1.FlowerSimulation;
 import io.flowersim.api.v1alpha1.spec.FlowerSimulationSpec;
 import io.flowersim.client.Config;
 import io.flowersim.engine.ClientConcurrency;
-import io.flowersim.engine.ClientProcesses;
 import io.flowersim.engine.ClientEngine;
+import io.flowersim.engine.ClientProcesses;
 import io.flowersim.engine.ClientRunner;
 import io.flowersim.engine.ClientStateStore;
 import io.flowersim.engine.EngineBackend;

@@ -1,4 +1,4 @@
-package io.flowersim.cli;
+package io.flowersim.simulation;
 
 import java.util.List;
 
