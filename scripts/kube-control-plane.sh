@@ -46,6 +46,7 @@
 # Several instances can run side by side: set FLOWERSIM_KUBE_STATE (default /tmp/flowersim-kube)
 # and the FLOWERSIM_*_PORT variables below.
 set -euo pipefail
+SCRIPT_DIR=$(cd "$(dirname "$0")" && pwd)
 
 K8S_VERSION=v1.34.4                      # k8s.io/kubernetes; staging modules at v0.34.4
 KUBERAY_VERSION=v1.5.0                   # github.com/ray-project/kuberay/ray-operator (CRDs, --full: operator)
@@ -109,6 +110,8 @@ write_wrapper_module() {
     echo "	k8s.io/kubernetes/cmd/kube-controller-manager"
     echo "	k8s.io/kubernetes/cmd/kube-scheduler"
     echo "	k8s.io/kubernetes/cmd/kubectl"
+    echo "	k8s.io/kubernetes/cmd/kubelet"
+    echo "	k8s.io/kubernetes/cmd/kube-proxy"
     echo ")"
   } >"$src/go.mod"
 }
@@ -233,6 +236,9 @@ make_pki() {
     }
     sign apiserver "/CN=kube-apiserver" \
       "subjectAltName=IP:$HOST,DNS:localhost,DNS:kubernetes,DNS:kubernetes.default,DNS:kubernetes.default.svc,IP:10.96.0.1\nextendedKeyUsage=serverAuth\nkeyUsage=critical,digitalSignature,keyEncipherment\n"
+    # The API server's own user towards the kubelet (logs, exec), which trusts only this CA.
+    sign apiserver-kubelet-client "/O=system:masters/CN=kube-apiserver-kubelet-client" \
+      "extendedKeyUsage=clientAuth\nkeyUsage=critical,digitalSignature,keyEncipherment\n"
     sign admin "/O=system:masters/CN=flowersim-admin" \
       "extendedKeyUsage=clientAuth\nkeyUsage=critical,digitalSignature,keyEncipherment\n"
     # The KubeRay operator's own user (--full), so that an admission policy can tell it apart.
@@ -274,6 +280,8 @@ KUBECONFIG
 # take it down), its output in $STATE/<name>.log and its pid in $STATE/<name>.pid.
 launch() {
   local name=$1; shift
+  # What /proc/PID/exe will be once it runs (kept if the caller knows better: a wrapper execs it).
+  [ -f "$STATE/$name.exe" ] || readlink -f "$(command -v "$1")" >"$STATE/$name.exe"
   setsid "$@" </dev/null >"$STATE/$name.log" 2>&1 8>&- 9>&- &
   echo $! >"$STATE/$name.pid"
   # Until setsid has exec'd the binary, /proc/PID/exe is still this shell: wait for it, so that
@@ -290,7 +298,7 @@ running() {
   local name=$1 pid
   [ -f "$STATE/$name.pid" ] || return 1
   pid=$(cat "$STATE/$name.pid")
-  [ -d "/proc/$pid" ] && [ "$(readlink "/proc/$pid/exe" 2>/dev/null)" = "$(readlink -f "$BIN/$name")" ]
+  [ -d "/proc/$pid" ] && [ "$(readlink "/proc/$pid/exe" 2>/dev/null)" = "$(cat "$STATE/$name.exe" 2>/dev/null)" ]
 }
 
 port_free() { ! timeout 1 bash -c "exec 3<>/dev/tcp/$HOST/$1" 2>/dev/null; }
@@ -317,7 +325,7 @@ established() {
 # What this start runs: the core, and with --full the rest.
 components() {
   echo "${CORE[@]}"
-  if [ "$(cat "$STATE/mode" 2>/dev/null)" = full ]; then echo "${FULL[@]}"; fi
+  if [ "$(cat "$STATE/mode" 2>/dev/null)" = full ]; then echo "${FULL[@]}" "${NODE_PARTS[@]}"; fi
 }
 
 healthy() {
@@ -342,7 +350,7 @@ start() {
       *) die "unknown option $1 (start [--full])" ;;
     esac
   done
-  if $full; then build_full; else build; fi
+  if $full; then build_full; build_node; else build; fi
   if healthy; then
     if ! $full || [ "$(cat "$STATE/mode")" = full ]; then
       log "already running: https://$HOST:$API_PORT (KUBECONFIG=$STATE/kubeconfig)"
@@ -373,16 +381,22 @@ start() {
     --unsafe-no-fsync --log-level=warn
   wait_for "etcd health" 60 etcd curl -fsS "$etcd/health"
 
-  # No endpoint reconciler: the `kubernetes` Service would get a loopback address, which the
-  # Endpoints validation refuses every few seconds; nothing here runs in a pod to need it.
+  # Without the real node nothing runs in a pod: no endpoint reconciler, since the `kubernetes`
+  # Service would get a loopback address, which the Endpoints validation refuses every few
+  # seconds. With it (--full) the API server is advertised at the node's bridge gateway, where a
+  # relay (scripts/kube/node.sh) forwards to the loopback it binds.
+  local advertise=(--advertise-address=$HOST --endpoint-reconciler-type=none)
+  $full && advertise=(--advertise-address="$NODE_GATEWAY")
   launch kube-apiserver "$BIN/kube-apiserver" --etcd-servers="$etcd" \
-    --bind-address=$HOST --advertise-address=$HOST --secure-port="$API_PORT" \
+    --bind-address=$HOST "${advertise[@]}" --secure-port="$API_PORT" \
+    --kubelet-client-certificate="$pki/apiserver-kubelet-client.crt" \
+    --kubelet-client-key="$pki/apiserver-kubelet-client.key" \
     --tls-cert-file="$pki/apiserver.crt" --tls-private-key-file="$pki/apiserver.key" \
     --client-ca-file="$pki/ca.crt" --authorization-mode=RBAC \
     --service-account-issuer=https://kubernetes.default.svc.cluster.local \
     --service-account-key-file="$pki/sa.pub" --service-account-signing-key-file="$pki/sa.key" \
     --service-cluster-ip-range=10.96.0.0/16 --allow-privileged=true \
-    --endpoint-reconciler-type=none --cert-dir="$STATE/apiserver-certs" --profiling=false
+    --cert-dir="$STATE/apiserver-certs" --profiling=false
   wait_for "API server /readyz" 180 kube-apiserver kubectl get --raw=/readyz
 
   launch kube-controller-manager "$BIN/kube-controller-manager" \
@@ -422,16 +436,20 @@ start() {
   log "use it: eval \"\$($0 env)\""
 }
 
+# The real node first (its containers, mounts and network), then the rest, last started first.
 kill_all() {
-  local i c pid all=("${CORE[@]}" "${FULL[@]}")
-  for ((i = ${#all[@]} - 1; i >= 0; i--)); do
-    c=${all[$i]}
-    running "$c" || continue
-    pid=$(cat "$STATE/$c.pid")
-    kill "$pid" 2>/dev/null || true
-    for _ in $(seq 1 40); do [ -d "/proc/$pid" ] || break; sleep 0.25; done
-    if [ -d "/proc/$pid" ]; then kill -9 "$pid" 2>/dev/null || true; fi
-  done
+  local i all=("${CORE[@]}" "${FULL[@]}")
+  node_stop
+  for ((i = ${#all[@]} - 1; i >= 0; i--)); do stop_component "${all[$i]}"; done
+}
+
+stop_component() {
+  local c=$1 pid
+  running "$c" || return 0
+  pid=$(cat "$STATE/$c.pid")
+  kill "$pid" 2>/dev/null || true
+  for _ in $(seq 1 40); do [ -d "/proc/$pid" ] || break; sleep 0.25; done
+  if [ -d "/proc/$pid" ]; then kill -9 "$pid" 2>/dev/null || true; fi
 }
 
 # ---------------------------------------------------------------------------------------------
@@ -568,6 +586,7 @@ start_full() {
     curl -fsS "http://$HOST:$((RAY_OPERATOR_PORT + 1))/readyz"
 
   start_kueue
+  node_start
 }
 
 kueue_crds() {
@@ -662,6 +681,7 @@ status() {
     if [ "$(cat "$STATE/mode" 2>/dev/null)" = full ]; then
       kubectl get nodes -L "$POOL_LABEL" -L nvidia.com/gpu.product --no-headers 2>/dev/null | sed 's/^/node: /'
       kubectl get crd workloads.kueue.x-k8s.io clusterqueues.kueue.x-k8s.io --no-headers 2>/dev/null | sed 's/^/crd: /'
+      node_status
     fi
   else
     echo "kube-apiserver: not ready"
@@ -682,12 +702,15 @@ state_lock() {
   flock -n 9 || { log "waiting for another start/stop of $STATE"; flock 9; }
 }
 
+# The real node of --full.
+source "$SCRIPT_DIR/kube/node.sh"
+
 case "${1:-}" in
   start) shift; state_lock; start "$@" ;;
   stop) state_lock; stop_quietly; log "stopped" ;;
   env) env_exports ;;
   status) status ;;
   build) build ;;
-  build-full) build_full ;;
+  build-full) build_full; build_node ;;
   *) die "usage: $0 start [--full] | stop | env | status | build | build-full" ;;
 esac

@@ -31,7 +31,8 @@ helm.sh/chart: {{ printf "%s-%s" .Chart.Name .Chart.Version }}
 What the operator may do, and nothing more: read FlowerSimulations and patch their status;
 create and patch what it owns (garbage collection deletes it with the owner, so no delete);
 grant the runtime get/patch on its own ConfigMap (RBAC lets it grant only what it holds);
-record Events; read Kueue's Workloads (admission of queued RayJobs). Kept equal to
+record Events and read those on its RayJobs and RayClusters, list the pods of its Ray
+clusters (why a cluster does not come up); read Kueue's Workloads (admission of queued RayJobs). Kept equal to
 manifests/operator/rbac.yaml (a test compares them).
 */}}
 {{- define "flowersim.rules" -}}
@@ -52,7 +53,10 @@ manifests/operator/rbac.yaml (a test compares them).
   verbs: ["get", "list", "watch", "create", "patch"]
 - apiGroups: [""]
   resources: ["events"]
-  verbs: ["create"]
+  verbs: ["create", "list"]
+- apiGroups: [""]
+  resources: ["pods"]
+  verbs: ["list"]
 - apiGroups: ["kueue.x-k8s.io"]
   resources: ["workloads"]
   verbs: ["get", "list", "watch"]

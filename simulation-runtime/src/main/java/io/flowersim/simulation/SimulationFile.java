@@ -192,6 +192,9 @@ public final class SimulationFile {
     if (spec.cluster != null) {
       fields.add("cluster");
     }
+    if (spec.data != null) {
+      fields.add("data");
+    }
     if (spec.queueName != null) {
       fields.add("queueName");
     }

@@ -14,6 +14,9 @@ public final class ManagedLabels {
   /** The informers' label selector. */
   public static final String SELECTOR = MANAGED_BY + "=" + OPERATOR;
 
+  /** On the pods of a simulation's Ray cluster and job submitter: the simulation's name. */
+  public static final String SIMULATION = "flowersim.io/simulation";
+
   /** Kueue admits RayJobs that carry this label, from the named LocalQueue. */
   public static final String KUEUE_QUEUE_NAME = "kueue.x-k8s.io/queue-name";
 

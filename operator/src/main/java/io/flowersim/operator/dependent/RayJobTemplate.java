@@ -19,6 +19,7 @@ import io.flowersim.api.kuberay.WorkerGroupSpec;
 import io.flowersim.api.v1alpha1.FlowerSimulation;
 import io.flowersim.api.v1alpha1.handover.RuntimeEnvironment;
 import io.flowersim.api.v1alpha1.spec.ClusterSpec;
+import io.flowersim.api.v1alpha1.spec.DataSpec;
 import io.flowersim.api.v1alpha1.spec.FlowerSimulationSpec;
 import io.flowersim.operator.OperatorSettings;
 import java.io.IOException;
@@ -36,6 +37,9 @@ public final class RayJobTemplate {
   public static final String RAY_VERSION = "2.39.0";
   public static final String HEAD_CONTAINER = "ray-head";
   public static final String WORKER_CONTAINER = "ray-worker";
+  /** KubeRay's name for it; KubeRay fills in its command (ray job submit) when none is given. */
+  public static final String SUBMITTER_CONTAINER = "ray-job-submitter";
+  public static final String DATA_VOLUME = "data";
   public static final String GPU_RESOURCE = "nvidia.com/gpu";
 
   private static final ObjectMapper JSON = new ObjectMapper();
@@ -72,10 +76,45 @@ public final class RayJobTemplate {
     rc.rayVersion = RAY_VERSION;
     rc.headGroupSpec = head(sim, cluster, image, names);
     for (io.flowersim.api.v1alpha1.spec.WorkerGroupSpec group : cluster.workerGroups) {
-      rc.workerGroupSpecs.add(worker(group, image, spec.priorityClassName));
+      rc.workerGroupSpecs.add(worker(sim, group, image));
     }
     js.rayClusterSpec = rc;
+    js.submitterPodTemplate = submitter(sim, cluster, image);
     return job;
+  }
+
+  /**
+   * KubeRay's job submitter, a pod that only runs `ray job submit` and follows the job: placed
+   * with the head (it must run where the head's image and network are) and sized for that, not
+   * with KubeRay's default of half a CPU.
+   */
+  private static PodTemplateSpec submitter(FlowerSimulation sim, ClusterSpec cluster,
+      String image) {
+    io.flowersim.api.v1alpha1.spec.HeadGroupSpec head = cluster.head;
+    return template(sim, new PodSpecBuilder()
+        .withRestartPolicy("Never")
+        .withPriorityClassName(sim.getSpec().priorityClassName)
+        .withNodeSelector(head == null || head.nodeSelector.isEmpty() ? null : head.nodeSelector)
+        .withTolerations(head == null || head.tolerations.isEmpty() ? null : head.tolerations)
+        .withContainers(new ContainerBuilder().withName(SUBMITTER_CONTAINER).withImage(image)
+            .withResources(new ResourceRequirementsBuilder()
+                .addToRequests("cpu", new Quantity("100m"))
+                .addToRequests("memory", new Quantity("256Mi"))
+                .addToLimits("cpu", new Quantity("1"))
+                .addToLimits("memory", new Quantity("1Gi")).build())
+            .build()));
+  }
+
+  /** spec.data: the claim, read-only, in every Ray pod. */
+  private static void mountData(PodSpecBuilder pod, ContainerBuilder container, DataSpec data) {
+    if (data == null) {
+      return;
+    }
+    pod.addNewVolume().withName(DATA_VOLUME).withNewPersistentVolumeClaim()
+        .withClaimName(data.persistentVolumeClaim.claimName).withReadOnly(true)
+        .endPersistentVolumeClaim().endVolume();
+    container.addNewVolumeMount().withName(DATA_VOLUME).withMountPath(data.mountPathOrDefault())
+        .withReadOnly(true).endVolumeMount();
   }
 
   /** The rounds at their time limit plus time to provision: past this KubeRay fails the job. */
@@ -111,16 +150,23 @@ public final class RayJobTemplate {
         new EnvVar(RuntimeEnvironment.NAMESPACE, sim.getMetadata().getNamespace(), null),
         new EnvVar(RuntimeEnvironment.BACKEND, "ray", null),
         new EnvVar(RuntimeEnvironment.RAY_ADDRESS, "auto", null));
-    head.template = template(new PodSpecBuilder()
+    io.flowersim.api.v1alpha1.spec.HeadGroupSpec placement = cluster.head;
+    PodSpecBuilder pod = new PodSpecBuilder()
         .withServiceAccountName(names.runtime())
         .withPriorityClassName(sim.getSpec().priorityClassName)
-        .withContainers(new ContainerBuilder().withName(HEAD_CONTAINER).withImage(image)
-            .withResources(resources.build()).withEnv(env).build()));
+        .withNodeSelector(placement == null || placement.nodeSelector.isEmpty() ? null
+            : placement.nodeSelector)
+        .withTolerations(placement == null || placement.tolerations.isEmpty() ? null
+            : placement.tolerations);
+    ContainerBuilder container = new ContainerBuilder().withName(HEAD_CONTAINER).withImage(image)
+        .withResources(resources.build()).withEnv(env);
+    mountData(pod, container, sim.getSpec().data);
+    head.template = template(sim, pod.withContainers(container.build()));
     return head;
   }
 
-  private static WorkerGroupSpec worker(io.flowersim.api.v1alpha1.spec.WorkerGroupSpec group,
-      String image, String priorityClassName) {
+  private static WorkerGroupSpec worker(FlowerSimulation sim,
+      io.flowersim.api.v1alpha1.spec.WorkerGroupSpec group, String image) {
     WorkerGroupSpec worker = new WorkerGroupSpec();
     worker.groupName = group.name;
     worker.replicas = group.replicas == null ? 1 : group.replicas;
@@ -142,17 +188,21 @@ public final class RayJobTemplate {
       resources.addToLimits(GPU_RESOURCE, new Quantity(Integer.toString(gpus)));
     }
     worker.rayStartParams.put("num-gpus", Integer.toString(gpus));
-    worker.template = template(new PodSpecBuilder()
-        .withPriorityClassName(priorityClassName)
+    PodSpecBuilder pod = new PodSpecBuilder()
+        .withPriorityClassName(sim.getSpec().priorityClassName)
         .withNodeSelector(group.nodeSelector.isEmpty() ? null : group.nodeSelector)
-        .withTolerations(group.tolerations.isEmpty() ? null : group.tolerations)
-        .withContainers(new ContainerBuilder().withName(WORKER_CONTAINER).withImage(image)
-            .withResources(resources.build()).build()));
+        .withTolerations(group.tolerations.isEmpty() ? null : group.tolerations);
+    ContainerBuilder container = new ContainerBuilder().withName(WORKER_CONTAINER).withImage(image)
+        .withResources(resources.build());
+    mountData(pod, container, sim.getSpec().data);
+    worker.template = template(sim, pod.withContainers(container.build()));
     return worker;
   }
 
-  private static PodTemplateSpec template(PodSpecBuilder pod) {
-    return new PodTemplateSpecBuilder().withNewMetadata().withLabels(ManagedLabels.labels())
+  private static PodTemplateSpec template(FlowerSimulation sim, PodSpecBuilder pod) {
+    Map<String, String> labels = new LinkedHashMap<>(ManagedLabels.labels());
+    labels.put(ManagedLabels.SIMULATION, sim.getMetadata().getName());
+    return new PodTemplateSpecBuilder().withNewMetadata().withLabels(labels)
         .endMetadata().withSpec(pod.build()).build();
   }
 

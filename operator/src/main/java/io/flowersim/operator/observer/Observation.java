@@ -20,4 +20,16 @@ public record Observation(SimulationPhase phase, String reason, String message,
   Observation withAdmission(KueueAdmission admission) {
     return new Observation(phase, reason, message, admission);
   }
+
+  /** The same phase, with the reason and message of what keeps the cluster from coming up. */
+  public Observation troubled(ClusterTrouble trouble) {
+    return new Observation(phase, trouble.reason().name(), trouble.message() + " (" + message
+        + ")", admission);
+  }
+
+  /** Whether a condition reason is one of {@link ClusterTrouble.Reason}. */
+  public static boolean isTrouble(String reason) {
+    return java.util.Arrays.stream(ClusterTrouble.Reason.values())
+        .anyMatch(r -> r.name().equals(reason));
+  }
 }

@@ -23,6 +23,7 @@ import io.flowersim.operator.dependent.Settings;
 import io.flowersim.operator.dependent.SpecAcceptedCondition;
 import io.flowersim.operator.kueue.KueueAdmission;
 import io.flowersim.operator.kueue.KueueWorkloads;
+import io.flowersim.operator.observer.ClusterInspection;
 import io.flowersim.operator.observer.HistoryReading;
 import io.flowersim.operator.observer.Observation;
 import io.flowersim.operator.observer.PhaseObserver;
@@ -37,6 +38,7 @@ import io.javaoperatorsdk.operator.api.reconciler.Workflow;
 import io.javaoperatorsdk.operator.api.reconciler.dependent.Dependent;
 import io.javaoperatorsdk.operator.processing.event.source.EventSource;
 import java.time.Clock;
+import java.time.Duration;
 import java.time.temporal.ChronoUnit;
 import java.util.List;
 import java.util.Objects;
@@ -69,6 +71,7 @@ public class FlowerSimulationReconciler
   public static final String NAME = "flowersimulation";
 
   private static final ObjectMapper JSON = new ObjectMapper();
+  static final Duration INSPECT_AGAIN = Duration.ofSeconds(15);
 
   private final OperatorSettings settings;
   private final Clock clock;
@@ -112,16 +115,27 @@ public class FlowerSimulationReconciler
     KueueAdmission admission = job != null && ManagedLabels.queued(job)
         ? KueueWorkloads.admission(job, context, kueueWatched) : null;
     Observation observed = PhaseObserver.observe(job, history, totalRounds, admission);
+    boolean provisioning = job != null && (observed.phase() == SimulationPhase.Provisioning
+        || observed.phase() == SimulationPhase.Pending);
+    if (provisioning) {
+      observed = ClusterInspection.inspect(context.getClient(), sim.getMetadata().getName(), job,
+          clock.instant()).map(observed::troubled).orElse(observed);
+    }
     String now = clock.instant().truncatedTo(ChronoUnit.SECONDS).toString();
     FlowerSimulationStatus next = StatusBuilder.build(sim, job, history, observed, errors,
         changed, totalRounds, now);
 
     FlowerSimulationStatus previous = sim.getStatus();
+    UpdateControl<FlowerSimulation> control;
     if (previous != null && sameStatus(previous, next)) {
-      return UpdateControl.noUpdate();
+      control = UpdateControl.noUpdate();
+    } else {
+      announce(sim, previous, next, context);
+      control = UpdateControl.patchStatus(forStatusPatch(sim, next));
     }
-    announce(sim, previous, next, context);
-    return UpdateControl.patchStatus(forStatusPatch(sim, next));
+    // Pods that cannot be created, placed or started change nothing KubeRay reports on the
+    // RayJob: look again, so that the status says so within a minute.
+    return provisioning ? control.rescheduleAfter(INSPECT_AGAIN) : control;
   }
 
   private static Optional<Integer> startedRounds(RayJob job) {
@@ -154,6 +168,13 @@ public class FlowerSimulationReconciler
         && "InvalidSpec".equals(validated == null ? null : validated.reason);
     if (newProblem && !told) {
       events.warning(sim, validated.reason, validated.message);
+    }
+    Condition running = condition(next, Conditions.RUNNING);
+    Condition runningBefore = previous == null ? null : condition(previous, Conditions.RUNNING);
+    if (running != null && Observation.isTrouble(running.reason) && (runningBefore == null
+        || !Objects.equals(runningBefore.reason, running.reason)
+        || !Objects.equals(runningBefore.message, running.message))) {
+      events.warning(sim, running.reason, running.message);
     }
   }
 

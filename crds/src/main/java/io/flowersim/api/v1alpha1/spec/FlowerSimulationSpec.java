@@ -13,7 +13,7 @@ import java.util.Map;
 /** What to simulate (task, clients, rounds, strategy) and where (the Ray cluster). */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 @JsonPropertyOrder({"task", "taskConfig", "image", "rounds", "seed", "roundTimeoutSeconds", "clients",
-    "strategy", "cluster", "queueName", "priorityClassName", "suspend", "historyLimit"})
+    "strategy", "cluster", "data", "queueName", "priorityClassName", "suspend", "historyLimit"})
 @ValidationRule(value = "!has(self.strategy) || !has(self.strategy.minFitClients) "
     + "|| self.strategy.minFitClients <= self.clients.count",
     message = "spec.strategy.minFitClients must not exceed spec.clients.count",
@@ -74,6 +74,10 @@ public class FlowerSimulationSpec {
   @JsonPropertyDescription("The KubeRay cluster the operator provisions (cluster only; ignored by "
       + "flowersim run).")
   public ClusterSpec cluster;
+
+  @JsonPropertyDescription("Data mounted read-only into the Ray head and workers from a "
+      + "PersistentVolumeClaim (cluster only), e.g. the files taskConfig.dataDir names.")
+  public DataSpec data;
 
   @JsonPropertyDescription("Kueue LocalQueue to submit the Ray job to (cluster only).")
   public String queueName;

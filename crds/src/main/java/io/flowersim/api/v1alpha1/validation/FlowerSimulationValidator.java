@@ -6,6 +6,7 @@ import io.flowersim.api.v1alpha1.FlowerSimulation;
 import io.flowersim.api.v1alpha1.spec.ClientResources;
 import io.flowersim.api.v1alpha1.spec.ClientsSpec;
 import io.flowersim.api.v1alpha1.spec.ClusterSpec;
+import io.flowersim.api.v1alpha1.spec.DataSpec;
 import io.flowersim.api.v1alpha1.spec.DifferentialPrivacySpec;
 import io.flowersim.api.v1alpha1.spec.FlowerSimulationSpec;
 import io.flowersim.api.v1alpha1.spec.HeadGroupSpec;
@@ -107,6 +108,9 @@ public final class FlowerSimulationValidator {
     }
     if (spec.cluster != null) {
       checkCluster(spec.cluster);
+    }
+    if (spec.data != null) {
+      checkData("spec.data", spec.data);
     }
     atLeast("spec.historyLimit", spec.historyLimit, 0);
   }
@@ -256,6 +260,36 @@ public final class FlowerSimulationValidator {
     }
     if (cluster.workerGroups != null) {
       checkWorkerGroups("spec.cluster.workerGroups", cluster.workerGroups);
+    }
+  }
+
+  /** Paths of the image itself, which a mount would hide. */
+  private static final List<String> IMAGE_PATHS = List.of("/opt", "/usr", "/etc", "/bin", "/lib",
+      "/lib64", "/sbin", "/proc", "/sys", "/dev", "/tmp", "/home", "/var", "/run", "/root");
+  private static final Pattern MOUNT_PATH = Pattern.compile(DataSpec.MOUNT_PATH_PATTERN);
+  private static final Pattern CLAIM_NAME = Pattern.compile(DataSpec.CLAIM_NAME_PATTERN);
+
+  private void checkData(String path, DataSpec data) {
+    if (required(path + ".persistentVolumeClaim", data.persistentVolumeClaim)
+        && notBlank(path + ".persistentVolumeClaim.claimName", data.persistentVolumeClaim.claimName)
+        && !CLAIM_NAME.matcher(data.persistentVolumeClaim.claimName).matches()) {
+      error(path + ".persistentVolumeClaim.claimName", "must be a PersistentVolumeClaim name "
+          + "(lowercase letters, digits, '-' and '.'), got "
+          + quote(data.persistentVolumeClaim.claimName));
+    }
+    String mount = data.mountPathOrDefault();
+    if (!MOUNT_PATH.matcher(mount).matches() || mount.contains("/../") || mount.endsWith("/..")
+        || mount.contains("/./") || mount.endsWith("/.")) {
+      error(path + ".mountPath", "must be an absolute path of plain segments (letters, digits, "
+          + "'.', '_', '-'), got " + quote(mount));
+      return;
+    }
+    for (String reserved : IMAGE_PATHS) {
+      if (mount.equals(reserved) || mount.startsWith(reserved + "/")) {
+        error(path + ".mountPath", "must be outside the image's own " + reserved + ", got "
+            + quote(mount) + " (e.g. /data)");
+        return;
+      }
     }
   }
 

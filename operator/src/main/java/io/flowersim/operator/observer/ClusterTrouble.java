@@ -1,0 +1,145 @@
+package io.flowersim.operator.observer;
+
+import io.fabric8.kubernetes.api.model.ContainerStatus;
+import io.fabric8.kubernetes.api.model.Event;
+import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.api.model.PodCondition;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.format.DateTimeParseException;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+import java.util.stream.Stream;
+
+/**
+ * Why a simulation's Ray cluster does not come up, in the words of KubeRay (it could not create
+ * a pod), the scheduler (no node fits) or the kubelet (the image or the container fails). Without
+ * this a simulation would sit in Provisioning saying nothing.
+ *
+ * @param reason the Running condition's reason
+ * @param message what KubeRay, the scheduler or the kubelet said, naming the pod
+ */
+public record ClusterTrouble(Reason reason, String message) {
+
+  /** The Running condition's reasons while the cluster cannot come up. */
+  public enum Reason {
+    /** KubeRay's pod create was refused (e.g. unknown PriorityClass, quota). */
+    PodCreationFailed,
+    /** The kubelet cannot get the image (missing locally, not pullable). */
+    ImagePullFailed,
+    /** No node fits the pod (resources, node selector, taints). */
+    Unschedulable,
+    /** A container cannot be created or keeps exiting. */
+    ContainerFailing
+  }
+
+  /** KubeRay's events on a RayCluster or RayJob when the API server refused a pod. */
+  private static final Set<String> POD_CREATE_EVENTS = Set.of("FailedToCreateHeadPod",
+      "FailedToCreateWorkerPod", "FailedToCreateRayJobSubmitter");
+  private static final Set<String> IMAGE_WAITING = Set.of("ErrImagePull", "ImagePullBackOff",
+      "ErrImageNeverPull", "InvalidImageName");
+  private static final Set<String> CONTAINER_WAITING = Set.of("CrashLoopBackOff",
+      "CreateContainerError", "CreateContainerConfigError", "RunContainerError");
+  /** KubeRay repeats a failed create on every reconcile; older events belong to a cured cause. */
+  static final Duration RECENT = Duration.ofMinutes(2);
+
+  /**
+   * The first trouble, in the order a cluster comes up: pods not created, not placed, image,
+   * containers.
+   *
+   * @param pods the simulation's Ray and submitter pods
+   * @param events Events on the simulation's RayJob and RayCluster
+   */
+  public static Optional<ClusterTrouble> of(List<Pod> pods, List<Event> events, Instant now) {
+    List<Pod> sorted = new ArrayList<>(pods);
+    sorted.sort(Comparator.comparing(p -> p.getMetadata().getName()));
+    return firstPresent(
+        podCreation(events, now),
+        sorted.stream().map(ClusterTrouble::unschedulable).flatMap(Optional::stream).findFirst(),
+        sorted.stream().map(p -> waiting(p, IMAGE_WAITING, Reason.ImagePullFailed))
+            .flatMap(Optional::stream).findFirst(),
+        sorted.stream().map(p -> waiting(p, CONTAINER_WAITING, Reason.ContainerFailing))
+            .flatMap(Optional::stream).findFirst());
+  }
+
+  @SafeVarargs
+  private static Optional<ClusterTrouble> firstPresent(Optional<ClusterTrouble>... candidates) {
+    return Stream.of(candidates).flatMap(Optional::stream).findFirst();
+  }
+
+  private static Optional<ClusterTrouble> podCreation(List<Event> events, Instant now) {
+    return events.stream()
+        .filter(e -> "Warning".equals(e.getType()) && POD_CREATE_EVENTS.contains(e.getReason()))
+        .filter(e -> last(e).map(t -> !t.isBefore(now.minus(RECENT))).orElse(true))
+        .max(Comparator.comparing(e -> last(e).orElse(Instant.EPOCH)))
+        .map(e -> new ClusterTrouble(Reason.PodCreationFailed,
+            e.getInvolvedObject().getKind() + " " + e.getInvolvedObject().getName() + ": "
+                + e.getReason() + ": " + e.getMessage()));
+  }
+
+  private static Optional<Instant> last(Event e) {
+    String time = e.getLastTimestamp() != null ? e.getLastTimestamp()
+        : e.getEventTime() != null ? e.getEventTime().getTime() : e.getFirstTimestamp();
+    if (time == null) {
+      return Optional.empty();
+    }
+    try {
+      return Optional.of(Instant.parse(time));
+    } catch (DateTimeParseException ex) {
+      return Optional.empty();
+    }
+  }
+
+  private static Optional<ClusterTrouble> unschedulable(Pod pod) {
+    if (pod.getStatus() == null || pod.getStatus().getConditions() == null) {
+      return Optional.empty();
+    }
+    for (PodCondition c : pod.getStatus().getConditions()) {
+      if ("PodScheduled".equals(c.getType()) && "False".equals(c.getStatus())
+          && "Unschedulable".equals(c.getReason())) {
+        return Optional.of(new ClusterTrouble(Reason.Unschedulable,
+            "pod " + pod.getMetadata().getName() + " cannot be scheduled: " + c.getMessage()));
+      }
+    }
+    return Optional.empty();
+  }
+
+  private static Optional<ClusterTrouble> waiting(Pod pod, Set<String> reasons, Reason reason) {
+    if (pod.getStatus() == null) {
+      return Optional.empty();
+    }
+    List<ContainerStatus> statuses = new ArrayList<>();
+    if (pod.getStatus().getInitContainerStatuses() != null) {
+      statuses.addAll(pod.getStatus().getInitContainerStatuses());
+    }
+    if (pod.getStatus().getContainerStatuses() != null) {
+      statuses.addAll(pod.getStatus().getContainerStatuses());
+    }
+    for (ContainerStatus s : statuses) {
+      if (s.getState() == null || s.getState().getWaiting() == null
+          || !reasons.contains(s.getState().getWaiting().getReason())) {
+        continue;
+      }
+      String why = s.getState().getWaiting().getReason();
+      String detail = s.getState().getWaiting().getMessage();
+      StringBuilder message = new StringBuilder("pod ").append(pod.getMetadata().getName())
+          .append(", container ").append(s.getName());
+      if (reason == Reason.ImagePullFailed) {
+        message.append(", image ").append(s.getImage());
+      }
+      message.append(": ").append(why);
+      if (detail != null && !detail.isBlank()) {
+        message.append(": ").append(detail);
+      }
+      if (s.getLastState() != null && s.getLastState().getTerminated() != null) {
+        message.append(" (last exit code ").append(s.getLastState().getTerminated().getExitCode())
+            .append(", ").append(s.getRestartCount()).append(" restarts)");
+      }
+      return Optional.of(new ClusterTrouble(reason, message.toString()));
+    }
+    return Optional.empty();
+  }
+}
