@@ -1,13 +1,13 @@
 package io.flowersim.engine;
 
 import io.flowersim.client.ClientFailure;
+import io.flowersim.client.ClientInstruction;
 import io.flowersim.client.ClientOperation;
 import io.flowersim.client.ClientResult;
 import io.flowersim.client.EvaluateResult;
 import io.flowersim.client.FitResult;
 import io.flowersim.client.Parameters;
 import io.flowersim.client.RoundResults;
-import io.flowersim.strategy.ClientInstruction;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.IdentityHashMap;

@@ -1,8 +1,8 @@
 package io.flowersim.server;
 
 import io.flowersim.client.ClientFailure;
+import io.flowersim.client.ClientInstruction;
 import io.flowersim.client.ClientOperation;
-import io.flowersim.strategy.ClientInstruction;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.SplittableRandom;

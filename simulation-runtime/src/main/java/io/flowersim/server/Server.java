@@ -2,6 +2,7 @@ package io.flowersim.server;
 
 import io.flowersim.api.v1alpha1.status.RoundRecord;
 import io.flowersim.client.ClientFailure;
+import io.flowersim.client.ClientInstruction;
 import io.flowersim.client.ClientOperation;
 import io.flowersim.client.ClientResult;
 import io.flowersim.client.EvaluateResult;
@@ -10,7 +11,6 @@ import io.flowersim.client.Parameters;
 import io.flowersim.client.RoundResults;
 import io.flowersim.engine.ClientEngine;
 import io.flowersim.engine.ClientListener;
-import io.flowersim.strategy.ClientInstruction;
 import io.flowersim.strategy.ClientManager;
 import io.flowersim.strategy.EvaluateAggregate;
 import io.flowersim.strategy.FitAggregate;

@@ -33,6 +33,9 @@ import java.time.Duration;
  */
 public final class Simulation implements AutoCloseable {
 
+  /** The built-in backend's name (--backend, FLOWERSIM_BACKEND). */
+  public static final String LOCAL = "local";
+
   /** How long the local pool's workers may take to set the task up (load data, start DJL). */
   private static final Duration WORKER_SETUP_TIMEOUT = Duration.ofMinutes(10);
 
@@ -55,65 +58,12 @@ public final class Simulation implements AutoCloseable {
    */
   public static Simulation local(FlowerSimulation resource, TaskRegistry tasks,
       EngineResources resources) throws Exception {
-    return local(resource, tasks, resources, ClientProcesses.DEFAULT,
-        WorkerInitHook.configured(null));
+    return create(LOCAL, null, resource, tasks, resources);
   }
 
   /**
-   * Prepares a simulation on the local backend. Everything that can be refused (unknown task,
-   * resources the engine lacks) is refused here, before the task loads any data. Clients run on
-   * threads of this JVM, or, for a task that cannot train them on parallel threads, in a pool of
-   * worker JVMs ({@link ClientProcesses#POOL}) or one at a time here ({@link
-   * ClientProcesses#SINGLE}).
-   *
-   * @param workerInitHook run once in each worker JVM of a pool, else once here ("" for none)
-   */
-  public static Simulation local(FlowerSimulation resource, TaskRegistry tasks,
-      EngineResources resources, ClientProcesses processes, String workerInitHook)
-      throws Exception {
-    FlowerSimulationSpec spec = resource.getSpec();
-    int slots = check(resource, tasks, resources);
-    FederatedTask task = tasks.create(spec.task);
-    TaskSettings settings = settings(spec);
-    ClientEngine engine;
-    if (!task.clientsRunConcurrentlyInOneProcess() && slots > 1
-        && processes == ClientProcesses.POOL) {
-      // The workers set the task up while this JVM does the same for the server's evaluation.
-      WorkerPoolEngine pool = WorkerPoolEngine.launch(new WorkerLauncher(spec.task, settings,
-          workerInitHook, spec.clients.resourcesOrDefault().cpusOrDefault()), resources, slots);
-      try {
-        task.setup(settings);
-      } catch (Exception | Error e) {
-        pool.close();
-        throw e;
-      }
-      pool.awaitReady(WORKER_SETUP_TIMEOUT);
-      engine = pool;
-    } else {
-      WorkerInitHook.run(workerInitHook, Simulation.class.getClassLoader());
-      if (!task.clientsRunConcurrentlyInOneProcess()) {
-        IntraOpThreads.applyInThisProcess(
-            IntraOpThreads.forCpus(spec.clients.resourcesOrDefault().cpusOrDefault()));
-      }
-      task.setup(settings);
-      engine = new LocalEngine(new ClientRunner(task, settings, new ClientStateStore()),
-          resources, slots);
-    }
-    try {
-      Strategy strategy = StrategyFactory.create(spec.strategyOrDefault(), task,
-          spec.clients.count, spec.seedOrDefault());
-      return new Simulation(resource, task, strategy, engine);
-    } catch (Exception | Error e) {
-      engine.close();
-      throw e;
-    }
-  }
-
-  /**
-   * Prepares a simulation on the named backend: "local" is {@link #local}; any other name is an
-   * {@link EngineBackend} found through ServiceLoader (e.g. "ray" from simulation-runtime-ray),
-   * connected to {@code address}. The engine refuses an unreachable cluster or client resources no
-   * node can satisfy before the task loads any data in this process.
+   * Prepares a simulation on the named backend with the default {@link ClientProcesses} and the
+   * init hook of the system property {@value WorkerInitHook#PROPERTY}, if set.
    */
   public static Simulation create(String backend, String address, FlowerSimulation resource,
       TaskRegistry tasks, EngineResources resources) throws Exception {
@@ -122,33 +72,114 @@ public final class Simulation implements AutoCloseable {
   }
 
   /**
-   * As {@link #create(String, String, FlowerSimulation, TaskRegistry, EngineResources)}, with the
-   * local backend's {@code processes} choice and a {@link WorkerInitHook} class for every worker.
+   * Prepares a simulation, the same way on every backend: what can be refused without loading
+   * anything (unknown task, client resources the engine lacks, an unreachable cluster) is refused
+   * before the task loads any data here; then the task is set up while the engine's workers start,
+   * and the strategy is built from spec.strategy, spec.clients.count and spec.seed.
+   *
+   * <p>Backends: {@value #LOCAL} runs clients on threads of this JVM, or, for a task that cannot
+   * train them on parallel threads, in a pool of worker JVMs ({@link ClientProcesses#POOL}) or one
+   * at a time here ({@link ClientProcesses#SINGLE}); any other name is an {@link EngineBackend}
+   * found through ServiceLoader (e.g. "ray" from simulation-runtime-ray), connected to {@code
+   * address}.
+   *
+   * @param workerInitHook run once in every worker (a pool's JVM, a Ray actor, else this JVM;
+   *     "" for none)
    */
   public static Simulation create(String backend, String address, FlowerSimulation resource,
       TaskRegistry tasks, EngineResources resources, ClientProcesses processes,
       String workerInitHook) throws Exception {
-    if (backend == null || backend.equals("local")) {
-      return local(resource, tasks, resources, processes, workerInitHook);
-    }
     FlowerSimulationSpec spec = resource.getSpec();
-    if (!tasks.contains(spec.task)) {
-      tasks.create(spec.task);
-    }
     TaskSettings settings = settings(spec);
-    EngineBackend found = EngineBackend.find(backend, Simulation.class.getClassLoader());
-    ClientEngine engine = found.create(new EngineBackend.Request(spec.task, settings,
-        spec.clients.resourcesOrDefault(), address, workerInitHook));
+    EngineStart start = start(backend == null ? LOCAL : backend, address, resource, tasks,
+        resources, processes, workerInitHook, settings);
+    ClientEngine engine = null;
     try {
       FederatedTask task = tasks.create(spec.task);
       task.setup(settings);
-      Strategy strategy =
-          StrategyFactory.create(spec.strategyOrDefault(), task, spec.clients.count);
+      engine = start.ready(task);
+      Strategy strategy = StrategyFactory.create(spec.strategyOrDefault(), task,
+          spec.clients.count, spec.seedOrDefault());
       return new Simulation(resource, task, strategy, engine);
     } catch (Exception | Error e) {
-      engine.close();
+      if (engine != null) {
+        engine.close();
+      } else {
+        start.abandon();
+      }
       throw e;
     }
+  }
+
+  /** An engine on its way: its workers start while this JVM sets the task up. */
+  private interface EngineStart {
+    ClientEngine ready(FederatedTask task) throws Exception;
+
+    void abandon();
+  }
+
+  /** The one place that picks the engine for a backend name. */
+  private static EngineStart start(String backend, String address, FlowerSimulation resource,
+      TaskRegistry tasks, EngineResources resources, ClientProcesses processes,
+      String workerInitHook, TaskSettings settings) throws Exception {
+    FlowerSimulationSpec spec = resource.getSpec();
+    if (!backend.equals(LOCAL)) {
+      if (!tasks.contains(spec.task)) {
+        tasks.create(spec.task);
+      }
+      ClientEngine remote = EngineBackend.find(backend, Simulation.class.getClassLoader())
+          .create(new EngineBackend.Request(spec.task, settings,
+              spec.clients.resourcesOrDefault(), address, workerInitHook));
+      return started(remote);
+    }
+    int slots = check(resource, tasks, resources);
+    boolean threadSafe = tasks.create(spec.task).clientsRunConcurrentlyInOneProcess();
+    double cpus = spec.clients.resourcesOrDefault().cpusOrDefault();
+    if (!threadSafe && slots > 1 && processes == ClientProcesses.POOL) {
+      WorkerPoolEngine pool = WorkerPoolEngine.launch(
+          new WorkerLauncher(spec.task, settings, workerInitHook, cpus), resources, slots);
+      return new EngineStart() {
+        @Override
+        public ClientEngine ready(FederatedTask task) {
+          pool.awaitReady(WORKER_SETUP_TIMEOUT);
+          return pool;
+        }
+
+        @Override
+        public void abandon() {
+          pool.close();
+        }
+      };
+    }
+    // Clients run in this JVM: the hook and the thread settings come before the task's setup.
+    WorkerInitHook.run(workerInitHook, Simulation.class.getClassLoader());
+    if (!threadSafe) {
+      IntraOpThreads.applyInThisProcess(IntraOpThreads.forCpus(cpus));
+    }
+    return new EngineStart() {
+      @Override
+      public ClientEngine ready(FederatedTask task) {
+        return new LocalEngine(new ClientRunner(task, settings, new ClientStateStore()),
+            resources, slots);
+      }
+
+      @Override
+      public void abandon() {}
+    };
+  }
+
+  private static EngineStart started(ClientEngine engine) {
+    return new EngineStart() {
+      @Override
+      public ClientEngine ready(FederatedTask task) {
+        return engine;
+      }
+
+      @Override
+      public void abandon() {
+        engine.close();
+      }
+    };
   }
 
   /** The engine, for backends' tests (e.g. where the Ray backend placed clients). */

@@ -1,5 +1,6 @@
 package io.flowersim.strategy;
 
+import io.flowersim.client.ClientInstruction;
 import io.flowersim.client.ClientResult;
 import io.flowersim.client.EvaluateResult;
 import io.flowersim.client.FitResult;

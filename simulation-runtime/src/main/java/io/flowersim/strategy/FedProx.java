@@ -1,17 +1,16 @@
 package io.flowersim.strategy;
 
+import io.flowersim.client.ClientInstruction;
+import io.flowersim.client.ConfigKeys;
 import io.flowersim.client.Parameters;
 import java.util.List;
 
 /**
  * Flower's FedProx: FedAvg on the server; every client's fit config carries
- * {@value #PROXIMAL_MU}, the weight mu of the proximal term (mu/2)||w - w_global||^2 that the
+ * {@value ConfigKeys#PROXIMAL_MU}, the weight mu of the proximal term (mu/2)||w - w_global||^2 that the
  * client adds to its loss (the built-in synthetic task does). Overrides only configureFit.
  */
 public class FedProx extends FedAvg {
-
-  /** The fit-config key, as in Flower. */
-  public static final String PROXIMAL_MU = "proximal_mu";
 
   protected final double proximalMu;
 
@@ -32,7 +31,7 @@ public class FedProx extends FedAvg {
   public List<ClientInstruction> configureFit(int round, Parameters parameters,
       ClientManager clients) {
     return super.configureFit(round, parameters, clients).stream()
-        .map(i -> new ClientInstruction(i.clientId(), i.config().with(PROXIMAL_MU, proximalMu)))
+        .map(i -> new ClientInstruction(i.clientId(), i.config().with(ConfigKeys.PROXIMAL_MU, proximalMu)))
         .toList();
   }
 

@@ -4,6 +4,7 @@ import io.flowersim.api.v1alpha1.spec.DifferentialPrivacySpec;
 import io.flowersim.api.v1alpha1.spec.FlowerSimulationSpec;
 import io.flowersim.api.v1alpha1.spec.StrategySpec;
 import io.flowersim.client.Config;
+import io.flowersim.client.ConfigKeys;
 import io.flowersim.task.FederatedTask;
 import java.util.function.Consumer;
 
@@ -13,9 +14,6 @@ import java.util.function.Consumer;
  * keep the strategy's defaults, which are Flower's.
  */
 public final class StrategyFactory {
-
-  /** The key with which the server tells a client which round it is in (as Flower's examples). */
-  public static final String SERVER_ROUND = "server_round";
 
   private StrategyFactory() {}
 
@@ -59,8 +57,8 @@ public final class StrategyFactory {
     ifSet(spec.acceptFailures, builder::acceptFailures);
     FedAvg strategy = builder
         .evaluateFn(task::evaluateCentralized)
-        .onFitConfig(round -> fitConfig.with(SERVER_ROUND, round))
-        .onEvaluateConfig(round -> evaluateConfig.with(SERVER_ROUND, round))
+        .onFitConfig(round -> fitConfig.with(ConfigKeys.SERVER_ROUND, round))
+        .onEvaluateConfig(round -> evaluateConfig.with(ConfigKeys.SERVER_ROUND, round))
         .build();
     DifferentialPrivacySpec dp = spec.differentialPrivacy;
     if (dp == null) {

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 
 import io.flowersim.client.ClientFailure;
+import io.flowersim.client.ClientInstruction;
 import io.flowersim.client.ClientOperation;
 import io.flowersim.client.ClientResult;
 import io.flowersim.client.ClientState;
@@ -12,7 +13,6 @@ import io.flowersim.client.EvaluateResult;
 import io.flowersim.client.FitResult;
 import io.flowersim.client.Parameters;
 import io.flowersim.client.RoundResults;
-import io.flowersim.strategy.ClientInstruction;
 import io.flowersim.task.TestingTask;
 import java.time.Duration;
 import java.util.ArrayList;

@@ -5,9 +5,9 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.within;
 
 import io.flowersim.client.ClientFailure;
+import io.flowersim.client.ClientInstruction;
 import io.flowersim.client.ClientOperation;
 import io.flowersim.client.Config;
-import io.flowersim.strategy.ClientInstruction;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.stream.IntStream;

@@ -8,8 +8,10 @@ import io.flowersim.api.v1alpha1.spec.StrategyName;
 import io.flowersim.api.v1alpha1.spec.StrategySpec;
 import io.flowersim.api.v1alpha1.status.RoundRecord;
 import io.flowersim.client.ClientFailure;
+import io.flowersim.client.ClientInstruction;
 import io.flowersim.client.ClientOperation;
 import io.flowersim.client.ClientResult;
+import io.flowersim.client.ConfigKeys;
 import io.flowersim.client.EvaluateResult;
 import io.flowersim.client.FitResult;
 import io.flowersim.client.Parameters;
@@ -21,7 +23,6 @@ import io.flowersim.engine.ClientRunner;
 import io.flowersim.engine.ClientStateStore;
 import io.flowersim.engine.EngineResources;
 import io.flowersim.engine.LocalEngine;
-import io.flowersim.strategy.ClientInstruction;
 import io.flowersim.strategy.ClientManager;
 import io.flowersim.strategy.EvaluateAggregate;
 import io.flowersim.strategy.FitAggregate;
@@ -70,7 +71,7 @@ class ServerTest {
   }
 
   private static int round(io.flowersim.client.Config config) {
-    return config.getInt(StrategyFactory.SERVER_ROUND, -1);
+    return config.getInt(ConfigKeys.SERVER_ROUND, -1);
   }
 
   /** Client 3 fails its fit in round 3. */

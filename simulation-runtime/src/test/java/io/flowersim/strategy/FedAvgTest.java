@@ -6,9 +6,11 @@ import static org.assertj.core.api.Assertions.within;
 
 import io.flowersim.api.v1alpha1.spec.StrategySpec;
 import io.flowersim.client.ClientFailure;
+import io.flowersim.client.ClientInstruction;
 import io.flowersim.client.ClientOperation;
 import io.flowersim.client.ClientResult;
 import io.flowersim.client.Config;
+import io.flowersim.client.ConfigKeys;
 import io.flowersim.client.EvaluateResult;
 import io.flowersim.client.FitResult;
 import io.flowersim.client.Parameters;
@@ -121,7 +123,7 @@ class FedAvgTest {
     assertThat(fit).allSatisfy(i -> {
       assertThat(i.clientId()).isBetween(0, 98);
       assertThat(i.config()).isEqualTo(Config.of(Map.of("learningRate", "0.05",
-          StrategyFactory.SERVER_ROUND, 3)));
+          ConfigKeys.SERVER_ROUND, 3)));
     });
   }
 
@@ -139,7 +141,7 @@ class FedAvgTest {
     assertThat(evaluate).allSatisfy(i -> {
       assertThat(i.clientId()).isBetween(0, 104);
       assertThat(i.config().asMap()).containsExactlyInAnyOrderEntriesOf(
-          Map.of("batchSize", "64", StrategyFactory.SERVER_ROUND, 7));
+          Map.of("batchSize", "64", ConfigKeys.SERVER_ROUND, 7));
     });
   }
 

@@ -6,7 +6,9 @@ import static io.flowersim.strategy.StrategyTesting.results;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.flowersim.client.ClientInstruction;
 import io.flowersim.client.Config;
+import io.flowersim.client.ConfigKeys;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -24,7 +26,7 @@ class FedProxTest {
 
     assertThat(fit).hasSize(5).allSatisfy(i -> assertThat(i.config().asMap())
         .containsExactlyInAnyOrderEntriesOf(Map.of("learningRate", "0.05", "server_round", 4,
-            FedProx.PROXIMAL_MU, 0.25)));
+            ConfigKeys.PROXIMAL_MU, 0.25)));
   }
 
   @Test
@@ -32,7 +34,7 @@ class FedProxTest {
     FedProx fedProx = FedProx.builder().proximalMu(1.0).build();
 
     assertThat(fedProx.configureEvaluate(1, p(0), new ClientManager(4, 3)))
-        .allSatisfy(i -> assertThat(i.config().has(FedProx.PROXIMAL_MU)).isFalse());
+        .allSatisfy(i -> assertThat(i.config().has(ConfigKeys.PROXIMAL_MU)).isFalse());
     // (1*[1,2] + 3*[3,4]) / 4 = [2.5, 3.5]
     assertThat(fedProx.aggregateFit(1, results(fit(1, 1, 2), fit(3, 3, 4))).parameters()
         .orElseThrow().values()).containsExactly(2.5f, 3.5f);

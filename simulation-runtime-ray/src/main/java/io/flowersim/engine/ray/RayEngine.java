@@ -1,6 +1,7 @@
 package io.flowersim.engine.ray;
 
 import io.flowersim.api.v1alpha1.spec.ClientResources;
+import io.flowersim.client.ClientInstruction;
 import io.flowersim.client.ClientOperation;
 import io.flowersim.client.EvaluateResult;
 import io.flowersim.client.FitResult;
@@ -16,7 +17,6 @@ import io.flowersim.engine.worker.Placement;
 import io.flowersim.engine.worker.PlacementLog;
 import io.flowersim.engine.worker.RoundCollector;
 import io.flowersim.engine.worker.Wire;
-import io.flowersim.strategy.ClientInstruction;
 import io.flowersim.task.TaskSettings;
 import io.ray.api.ActorHandle;
 import io.ray.api.ObjectRef;

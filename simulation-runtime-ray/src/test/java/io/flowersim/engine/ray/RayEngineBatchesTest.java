@@ -2,8 +2,8 @@ package io.flowersim.engine.ray;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.flowersim.client.ClientInstruction;
 import io.flowersim.client.Config;
-import io.flowersim.strategy.ClientInstruction;
 import java.util.List;
 import java.util.stream.IntStream;
 import org.junit.jupiter.api.Test;

@@ -1,5 +1,6 @@
 package io.flowersim.engine.pool;
 
+import io.flowersim.client.ClientInstruction;
 import io.flowersim.client.ClientOperation;
 import io.flowersim.client.EvaluateResult;
 import io.flowersim.client.FitResult;
@@ -13,7 +14,6 @@ import io.flowersim.engine.worker.Placement;
 import io.flowersim.engine.worker.PlacementLog;
 import io.flowersim.engine.worker.RoundCollector;
 import io.flowersim.engine.worker.Wire;
-import io.flowersim.strategy.ClientInstruction;
 import java.io.IOException;
 import java.time.Duration;
 import java.util.ArrayDeque;

@@ -5,13 +5,13 @@ import ai.djl.nn.Block;
 import io.flowersim.client.Client;
 import io.flowersim.client.ClientContext;
 import io.flowersim.client.Config;
+import io.flowersim.client.ConfigKeys;
 import io.flowersim.client.EvaluateResult;
 import io.flowersim.client.FitResult;
 import io.flowersim.client.Parameters;
 import io.flowersim.data.FashionMnist;
 import io.flowersim.data.LabeledDataset;
 import io.flowersim.data.Partitioner;
-import io.flowersim.strategy.FedProx;
 import io.flowersim.task.FederatedTask;
 import io.flowersim.task.TaskSettings;
 import java.util.Arrays;
@@ -144,7 +144,7 @@ public abstract class FashionMnistTask implements FederatedTask {
     model.importParameters(parameters);
     double[] losses = model.train(train, idx, config.getInt("localEpochs", localEpochs),
         config.getInt("batchSize", batchSize), (float) config.getDouble("learningRate",
-            learningRate), (float) config.getDouble(FedProx.PROXIMAL_MU, 0.0),
+            learningRate), (float) config.getDouble(ConfigKeys.PROXIMAL_MU, 0.0),
         new SplittableRandom(seed * 1_000_003L + partition * 7919L + round),
         config.getInt("maxBatches", maxBatches));
     // train_loss is the last epoch's running loss, as Flower's PyTorch examples report it; a

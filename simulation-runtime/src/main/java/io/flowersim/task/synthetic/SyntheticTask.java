@@ -3,10 +3,10 @@ package io.flowersim.task.synthetic;
 import io.flowersim.client.Client;
 import io.flowersim.client.ClientContext;
 import io.flowersim.client.Config;
+import io.flowersim.client.ConfigKeys;
 import io.flowersim.client.EvaluateResult;
 import io.flowersim.client.FitResult;
 import io.flowersim.client.Parameters;
-import io.flowersim.strategy.FedProx;
 import io.flowersim.task.FederatedTask;
 import io.flowersim.task.TaskSettings;
 import java.util.Map;
@@ -99,7 +99,7 @@ public final class SyntheticTask implements FederatedTask {
       int round = config.getInt("server_round", 0);
       model.train(train, config.getInt("localEpochs", localEpochs),
           config.getInt("batchSize", batchSize), config.getDouble("learningRate", learningRate),
-          config.getDouble(FedProx.PROXIMAL_MU, 0.0),
+          config.getDouble(ConfigKeys.PROXIMAL_MU, 0.0),
           new SplittableRandom(SyntheticData.mix(SyntheticData.mix(seed, clientId), round)));
       double[] la = model.lossAndAccuracy(train);
       return new FitResult(model.toParameters(), train.size(),

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.flowersim.api.v1alpha1.spec.PartitioningSpec;
 import io.flowersim.client.ClientFailure;
+import io.flowersim.client.ClientInstruction;
 import io.flowersim.client.ClientResult;
 import io.flowersim.client.Config;
 import io.flowersim.client.FitResult;
@@ -13,7 +14,6 @@ import io.flowersim.client.RoundResults;
 import io.flowersim.engine.ClientListener;
 import io.flowersim.engine.EngineResources;
 import io.flowersim.engine.worker.Placement;
-import io.flowersim.strategy.ClientInstruction;
 import io.flowersim.task.TaskSettings;
 import java.nio.file.Path;
 import java.time.Duration;

@@ -3,6 +3,7 @@ package io.flowersim.task.fashionmnist;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.flowersim.api.v1alpha1.spec.PartitioningSpec;
+import io.flowersim.client.ClientInstruction;
 import io.flowersim.client.ClientResult;
 import io.flowersim.client.Config;
 import io.flowersim.client.FitResult;
@@ -16,7 +17,6 @@ import io.flowersim.engine.LocalEngine;
 import io.flowersim.engine.pool.WorkerLauncher;
 import io.flowersim.engine.pool.WorkerPoolEngine;
 import io.flowersim.engine.worker.Placement;
-import io.flowersim.strategy.ClientInstruction;
 import io.flowersim.task.TaskRegistry;
 import io.flowersim.task.TaskSettings;
 import java.nio.file.Path;

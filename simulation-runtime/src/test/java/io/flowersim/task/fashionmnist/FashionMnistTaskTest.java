@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.flowersim.api.v1alpha1.spec.PartitioningSpec;
 import io.flowersim.client.Config;
+import io.flowersim.client.ConfigKeys;
 import io.flowersim.client.EvaluateResult;
 import io.flowersim.client.Parameters;
 import io.flowersim.strategy.FedProx;
@@ -124,7 +125,7 @@ public class FashionMnistTaskTest {
     Map<String, Object> fit = Map.of("localEpochs", 2, "maxBatches", 40, "learningRate", 0.05);
     double plain = distance(global, task.trainPartition(2, global, Config.of(fit)).parameters());
     double prox = distance(global, task.trainPartition(2, global,
-        Config.of(fit).with(FedProx.PROXIMAL_MU, 5.0)).parameters());
+        Config.of(fit).with(ConfigKeys.PROXIMAL_MU, 5.0)).parameters());
     assertThat(plain).isGreaterThan(0);
     // the pull mu * (w - w_global) with mu * lr = 0.25 per step shrinks the drift a lot
     assertThat(prox).isLessThan(plain * 0.6);

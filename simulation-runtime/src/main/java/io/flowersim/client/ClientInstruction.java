@@ -1,6 +1,4 @@
-package io.flowersim.strategy;
-
-import io.flowersim.client.Config;
+package io.flowersim.client;
 
 /**
  * One sampled client and the config it gets (Flower's FitIns/EvaluateIns without parameters: all
