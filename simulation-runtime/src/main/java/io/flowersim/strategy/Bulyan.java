@@ -9,7 +9,7 @@ import java.util.List;
  * n - 4f picked values nearest their median. A round needs n >= 4f + 3 updates; with fewer,
  * aggregateFit throws, as Flower's does. Default numMaliciousClients 0.
  */
-public class Bulyan extends FedAvg {
+public class Bulyan extends UpdateAggregatingStrategy {
 
   protected final int numMaliciousClients;
 
@@ -26,11 +26,6 @@ public class Bulyan extends FedAvg {
     return new Builder();
   }
 
-  /** Looks at every update, so the engine must deliver them all. */
-  @Override
-  public boolean aggregatesMeanOfUpdates() {
-    return false;
-  }
 
   @Override
   protected Parameters aggregateUpdates(int round, List<Aggregation.Weighted> updates) {
@@ -43,7 +38,7 @@ public class Bulyan extends FedAvg {
   }
 
   /** FedAvg's arguments plus numMaliciousClients, with Flower's default. */
-  public static final class Builder extends FedAvg.Builder<Builder> {
+  public static final class Builder extends SamplingStrategy.Builder<Builder> {
     int numMaliciousClients = 0;
 
     public Builder numMaliciousClients(int v) {

@@ -128,6 +128,12 @@ public final class DifferentialPrivacyServerSideFixedClipping implements Strateg
     return strategy.acceptFailures();
   }
 
+  /** Clips each update before the wrapped strategy sees it, so it needs every one. */
+  @Override
+  public boolean aggregatesMeanOfUpdates() {
+    return false;
+  }
+
   @Override
   public String toString() {
     return "DifferentialPrivacyServerSideFixedClipping(noiseMultiplier=" + noiseMultiplier

@@ -7,7 +7,7 @@ import java.util.List;
  * Flower's FedMedian: the coordinate-wise median of the updates, whatever their example counts.
  * Overrides only the aggregation step.
  */
-public class FedMedian extends FedAvg {
+public class FedMedian extends UpdateAggregatingStrategy {
 
   protected FedMedian(Builder b) {
     super(b);
@@ -17,11 +17,6 @@ public class FedMedian extends FedAvg {
     return new Builder();
   }
 
-  /** Looks at every update, so the engine must deliver them all. */
-  @Override
-  public boolean aggregatesMeanOfUpdates() {
-    return false;
-  }
 
   @Override
   protected Parameters aggregateUpdates(int round, List<Aggregation.Weighted> updates) {
@@ -29,7 +24,7 @@ public class FedMedian extends FedAvg {
   }
 
   /** FedAvg's arguments. */
-  public static final class Builder extends FedAvg.Builder<Builder> {
+  public static final class Builder extends SamplingStrategy.Builder<Builder> {
     @Override
     public FedMedian build() {
       return new FedMedian(this);

@@ -7,7 +7,7 @@ import java.util.List;
  * Flower's FedTrimmedAvg (Yin et al., 2018): per coordinate, the mean of the updates after cutting
  * the fraction {@code beta} off each tail, whatever their example counts. Default beta 0.2.
  */
-public class FedTrimmedAvg extends FedAvg {
+public class FedTrimmedAvg extends UpdateAggregatingStrategy {
 
   protected final double beta;
 
@@ -23,11 +23,6 @@ public class FedTrimmedAvg extends FedAvg {
     return new Builder();
   }
 
-  /** Looks at every update, so the engine must deliver them all. */
-  @Override
-  public boolean aggregatesMeanOfUpdates() {
-    return false;
-  }
 
   @Override
   protected Parameters aggregateUpdates(int round, List<Aggregation.Weighted> updates) {
@@ -41,7 +36,7 @@ public class FedTrimmedAvg extends FedAvg {
   }
 
   /** FedAvg's arguments plus beta, with Flower's default. */
-  public static final class Builder extends FedAvg.Builder<Builder> {
+  public static final class Builder extends SamplingStrategy.Builder<Builder> {
     double beta = 0.2;
 
     public Builder beta(double v) {

@@ -9,7 +9,7 @@ import java.util.List;
  * numClientsToKeep makes it Multi-Krum: the example-weighted mean of that many best-scored updates.
  * Defaults: numMaliciousClients 0, numClientsToKeep 0.
  */
-public class Krum extends FedAvg {
+public class Krum extends UpdateAggregatingStrategy {
 
   protected final int numMaliciousClients;
   protected final int numClientsToKeep;
@@ -32,11 +32,6 @@ public class Krum extends FedAvg {
     return new Builder<>();
   }
 
-  /** Looks at every update, so the engine must deliver them all. */
-  @Override
-  public boolean aggregatesMeanOfUpdates() {
-    return false;
-  }
 
   @Override
   protected Parameters aggregateUpdates(int round, List<Aggregation.Weighted> updates) {
@@ -51,7 +46,7 @@ public class Krum extends FedAvg {
 
   /** FedAvg's arguments plus Krum's, with Flower's defaults. */
   @SuppressWarnings("unchecked")
-  public static class Builder<B extends Builder<B>> extends FedAvg.Builder<B> {
+  public static class Builder<B extends Builder<B>> extends SamplingStrategy.Builder<B> {
     int numMaliciousClients = 0;
     int numClientsToKeep = 0;
 

@@ -34,10 +34,10 @@ public interface Strategy {
    * mean (FedAvg, FedProx, FedAvgM, the FedOpt family), so an engine may sum the updates where the
    * clients ran and deliver their sum ({@link RoundResults#updateSum()}) instead of every
    * client's parameters. False for strategies that look at each update (median, Krum, clipping).
+   * Strategies built on {@link MeanAggregatingStrategy} or {@link UpdateAggregatingStrategy} get
+   * it right by construction.
    */
-  default boolean aggregatesMeanOfUpdates() {
-    return false;
-  }
+  boolean aggregatesMeanOfUpdates();
 
   /**
    * Whether a round with failures may be aggregated at all. The server fails the run with a clear

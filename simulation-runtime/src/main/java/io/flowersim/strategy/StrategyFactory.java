@@ -31,14 +31,14 @@ public final class StrategyFactory {
       long seed) {
     Config fitConfig = Config.of(spec.fitConfig);
     Config evaluateConfig = Config.of(spec.evaluateConfig);
-    FedAvg.Builder<?> builder = switch (spec.nameOrDefault()) {
+    SamplingStrategy.Builder<?> builder = switch (spec.nameOrDefault()) {
       case FED_AVG -> FedAvg.builder();
       case FED_PROX -> FedProx.builder()
           .proximalMu(required(spec.proximalMu, "proximalMu", "FedProx"));
       case FED_AVG_M -> fedAvgM(spec);
       case FED_ADAGRAD -> fedOpt(FedAdagrad.builder(), spec);
-      case FED_ADAM -> fedOpt(FedAdam.builder(), spec);
-      case FED_YOGI -> fedOpt(FedYogi.builder(), spec);
+      case FED_ADAM -> withMoments(fedOpt(FedAdam.builder(), spec), spec);
+      case FED_YOGI -> withMoments(fedOpt(FedYogi.builder(), spec), spec);
       case FED_MEDIAN -> FedMedian.builder();
       case FED_TRIMMED_AVG -> fedTrimmedAvg(spec);
       case KRUM -> krum(Krum.builder(), spec);
@@ -55,7 +55,7 @@ public final class StrategyFactory {
     builder.minAvailableClients(
         spec.minAvailableClients != null ? spec.minAvailableClients : defaultMinimum);
     ifSet(spec.acceptFailures, builder::acceptFailures);
-    FedAvg strategy = builder
+    SamplingStrategy strategy = builder
         .evaluateFn(task::evaluateCentralized)
         .onFitConfig(round -> fitConfig.with(ConfigKeys.SERVER_ROUND, round))
         .onEvaluateConfig(round -> evaluateConfig.with(ConfigKeys.SERVER_ROUND, round))
@@ -82,9 +82,14 @@ public final class StrategyFactory {
   private static <B extends FedOpt.Builder<B>> B fedOpt(B b, StrategySpec spec) {
     ifSet(spec.eta, b::eta);
     ifSet(spec.etaL, b::etaL);
+    ifSet(spec.tau, b::tau);
+    return b;
+  }
+
+  /** FedAdam's and FedYogi's moment decays; FedAdagrad has none (Flower passes it 0 and 0). */
+  private static <B extends FedOpt.Builder<B>> B withMoments(B b, StrategySpec spec) {
     ifSet(spec.beta1, b::beta1);
     ifSet(spec.beta2, b::beta2);
-    ifSet(spec.tau, b::tau);
     return b;
   }
 

@@ -310,6 +310,11 @@ class ServerTest {
       public boolean acceptFailures() {
         return true;
       }
+
+      @Override
+      public boolean aggregatesMeanOfUpdates() {
+        return false;
+      }
     };
     LocalEngine engine = new LocalEngine(
         new ClientRunner(task, TestingTask.settings(8), new ClientStateStore()),

@@ -10,6 +10,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.within;
 
 import io.flowersim.client.FitResult;
+import io.flowersim.client.Parameters;
 import io.flowersim.client.RoundResults;
 import java.util.List;
 import java.util.stream.Stream;
@@ -109,7 +110,7 @@ class RobustStrategiesTest {
     assertThat(robust[1]).isCloseTo(2.95f / 3, within(1e-6f));
   }
 
-  static Stream<FedAvg> robust() {
+  static Stream<UpdateAggregatingStrategy> robust() {
     return Stream.of(FedMedian.builder().build(), FedTrimmedAvg.builder().build(),
         Krum.builder().build(), MultiKrum.builder().numClientsToKeep(2).build(),
         Bulyan.builder().build());
@@ -117,7 +118,7 @@ class RobustStrategiesTest {
 
   @ParameterizedTest
   @MethodSource("robust")
-  void theyNeedEveryUpdateAndRefuseASum(FedAvg strategy) {
+  void theyNeedEveryUpdateAndRefuseASum(UpdateAggregatingStrategy strategy) {
     assertThat(strategy.aggregatesMeanOfUpdates()).isFalse();
     assertThatThrownBy(() -> strategy.aggregateFit(1, summed(withAttacker())))
         .isInstanceOf(IllegalStateException.class)
@@ -134,5 +135,24 @@ class RobustStrategiesTest {
     // train_loss 1..5 weighted 1,1,1,1,96: (1+2+3+4+480)/100 = 4.9
     assertThat(FedMedian.builder().build().aggregateFit(1, withAttacker()).metrics()
         .get("train_loss")).isCloseTo(4.9, within(1e-12));
+  }
+
+  /**
+   * A strategy of one's own that looks at every update says nothing about sums and still gets
+   * every update: the base it extends decides, not a flag to remember.
+   */
+  @Test
+  void aStrategyOfOnesOwnOnTheUpdateBaseIsNeverSummed() {
+    UpdateAggregatingStrategy firstUpdate = new UpdateAggregatingStrategy(FedMedian.builder()) {
+      @Override
+      protected Parameters aggregateUpdates(int round, List<Aggregation.Weighted> updates) {
+        return updates.get(0).parameters();
+      }
+    };
+    assertThat(firstUpdate.aggregatesMeanOfUpdates()).isFalse();
+    assertThatThrownBy(() -> firstUpdate.aggregateFit(1, summed(withAttacker())))
+        .isInstanceOf(IllegalStateException.class);
+    assertThat(values(firstUpdate.aggregateFit(1, withAttacker())))
+        .containsExactly(withAttacker().results().get(0).result().parameters().values());
   }
 }

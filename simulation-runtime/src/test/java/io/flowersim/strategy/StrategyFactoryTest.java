@@ -14,6 +14,7 @@ import io.flowersim.api.v1alpha1.spec.StrategySpec;
 import io.flowersim.task.TestingTask;
 import java.util.Arrays;
 import java.util.EnumSet;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
@@ -53,10 +54,23 @@ class StrategyFactoryTest {
     Strategy strategy = create(spec(name));
 
     assertThat(strategy.getClass().getSimpleName()).isEqualTo(name.jsonName());
-    FedAvg fedAvg = (FedAvg) strategy;
+    SamplingStrategy fedAvg = (SamplingStrategy) strategy;
     // max(int(10 * 0.5), 3) = 5
     assertThat(fedAvg.numFitClients(10)).containsExactly(5, 2);
     assertThat(strategy.toString()).startsWith(name.jsonName() + "(fractionFit=0.5");
+  }
+
+  /** The moment decays go to FedAdam and FedYogi only: FedAdagrad keeps Flower's zeros. */
+  @Test
+  void betaValuesReachOnlyTheStrategiesWithMoments() {
+    for (StrategyName name : List.of(StrategyName.FED_ADAGRAD, StrategyName.FED_ADAM)) {
+      StrategySpec spec = spec(name);
+      spec.beta1 = 0.8;
+      spec.beta2 = 0.7;
+      assertThat(create(spec).toString()).as(name.jsonName())
+          .contains(name == StrategyName.FED_ADAM ? "beta1=0.8, beta2=0.7"
+              : "beta1=0.0, beta2=0.0");
+    }
   }
 
   @ParameterizedTest
