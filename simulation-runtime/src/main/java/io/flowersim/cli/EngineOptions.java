@@ -21,11 +21,15 @@ final class EngineOptions {
   EngineResources resources() throws InvalidSimulationException {
     double c = cpus != null ? cpus : Runtime.getRuntime().availableProcessors();
     double g = gpus != null ? gpus : 0;
-    if (!(c > 0)) {
-      throw new InvalidSimulationException(java.util.List.of("--cpus: must be > 0, got " + c));
+    // picocli reads NaN and Infinity as doubles; an engine of infinite CPUs would mean
+    // unbounded threads.
+    if (!(c > 0 && Double.isFinite(c))) {
+      throw new InvalidSimulationException(java.util.List.of("--cpus: must be a finite number > 0, "
+          + "got " + c));
     }
-    if (g < 0) {
-      throw new InvalidSimulationException(java.util.List.of("--gpus: must be >= 0, got " + g));
+    if (!(g >= 0 && Double.isFinite(g))) {
+      throw new InvalidSimulationException(java.util.List.of("--gpus: must be a finite number >= 0, "
+          + "got " + g));
     }
     return new EngineResources(c, g);
   }

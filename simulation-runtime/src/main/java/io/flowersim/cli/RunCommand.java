@@ -106,6 +106,11 @@ final class RunCommand implements Callable<Integer> {
     }
     String name = sim.getMetadata().getName();
     Path dir = out != null ? out : Path.of("flowersim-out", name);
+    try {
+      OutDirectory.check(dir);
+    } catch (InvalidSimulationException e) {
+      return terminal.refuse(file, e, engine.debug);
+    }
     Simulation simulation;
     try {
       simulation = Simulation.create(backend, rayAddress, sim, TaskRegistry.load(), resources,

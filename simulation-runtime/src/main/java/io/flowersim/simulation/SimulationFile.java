@@ -9,13 +9,14 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.exc.InvalidFormatException;
 import com.fasterxml.jackson.databind.exc.MismatchedInputException;
 import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
-import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import com.fasterxml.jackson.databind.MapperFeature;
+import com.fasterxml.jackson.databind.cfg.CoercionAction;
+import com.fasterxml.jackson.databind.cfg.CoercionInputShape;
+import com.fasterxml.jackson.databind.json.JsonMapper;
+import com.fasterxml.jackson.databind.type.LogicalType;
 import io.flowersim.api.v1alpha1.FlowerSimulation;
 import io.flowersim.api.v1alpha1.validation.FlowerSimulationValidator;
 import io.flowersim.api.v1alpha1.validation.ValidationError;
-import java.io.IOException;
-import java.nio.file.Files;
-import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -23,30 +24,23 @@ import java.util.List;
 import java.util.stream.Collectors;
 
 /**
- * Reads a FlowerSimulation YAML as strictly as kubectl does (unknown fields are errors) and turns
- * every parse problem into one line that names the field and what is allowed.
+ * Reads a FlowerSimulation YAML as strictly as kubectl and the API server do (unknown fields,
+ * quoted numbers, non-finite floats are errors) and turns every parse problem into one line that
+ * names the field and what is allowed.
  */
 public final class SimulationFile {
 
-  private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory())
-      .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
-      .enable(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES)
-      .enable(DeserializationFeature.FAIL_ON_READING_DUP_TREE_KEY)
-      .disable(DeserializationFeature.ACCEPT_FLOAT_AS_INT);
+  /**
+   * The API server's typing: a number written as a string ({@code rounds: "3"}) or a string field
+   * given a number or boolean is refused, not converted.
+   */
+  private static final ObjectMapper MAPPER = strict();
 
   private SimulationFile() {}
 
   /** Reads and validates; the result is a simulation the validator accepts. */
   public static FlowerSimulation read(Path file) throws InvalidSimulationException {
-    String text;
-    try {
-      text = Files.readString(file);
-    } catch (NoSuchFileException e) {
-      throw new InvalidSimulationException(List.of(file + ": no such file"));
-    } catch (IOException e) {
-      throw new InvalidSimulationException(file + ": cannot read: " + e.getMessage(), e);
-    }
-    return parse(text, file.toString());
+    return parse(SimulationFileText.read(file), file.toString());
   }
 
   public static FlowerSimulation parse(String yaml, String source)
@@ -55,14 +49,8 @@ public final class SimulationFile {
       throw new InvalidSimulationException(List.of(source + ": the file is empty; expected a "
           + "FlowerSimulation (apiVersion: flowersim.io/v1alpha1, kind: FlowerSimulation)"));
     }
-    JsonNode tree;
-    try {
-      // Syntax first, so that a YAML error is reported as one, with its line, not as a field.
-      tree = YAML.readTree(yaml);
-    } catch (JsonProcessingException e) {
-      throw new InvalidSimulationException("malformed YAML" + location(e) + ": "
-          + e.getOriginalMessage().lines().findFirst().orElse(""), e);
-    }
+    // Syntax first, so that a YAML error is reported as one, with its line, not as a field.
+    JsonNode tree = YamlTree.parse(yaml);
     if (tree == null || tree.isMissingNode() || tree.isNull()) {
       throw new InvalidSimulationException(List.of(source + ": no document found"));
     }
@@ -82,9 +70,9 @@ public final class SimulationFile {
     }
     FlowerSimulation simulation;
     try {
-      simulation = YAML.treeToValue(tree, FlowerSimulation.class);
+      simulation = MAPPER.treeToValue(tree, FlowerSimulation.class);
     } catch (JsonProcessingException e) {
-      throw new InvalidSimulationException(describe(e), e);
+      throw new InvalidSimulationException(describe(e, tree), e);
     }
     List<ValidationError> errors = FlowerSimulationValidator.validate(simulation);
     if (!errors.isEmpty()) {
@@ -93,7 +81,21 @@ public final class SimulationFile {
     return simulation;
   }
 
-  private static String describe(JsonProcessingException e) {
+  private static ObjectMapper strict() {
+    ObjectMapper mapper = JsonMapper.builder()
+        .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
+        .enable(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES)
+        .disable(DeserializationFeature.ACCEPT_FLOAT_AS_INT)
+        .disable(MapperFeature.ALLOW_COERCION_OF_SCALARS)
+        .build();
+    for (CoercionInputShape shape : List.of(CoercionInputShape.Integer, CoercionInputShape.Float,
+        CoercionInputShape.Boolean)) {
+      mapper.coercionConfigFor(LogicalType.Textual).setCoercion(shape, CoercionAction.Fail);
+    }
+    return mapper;
+  }
+
+  private static String describe(JsonProcessingException e, JsonNode tree) {
     if (e instanceof UnrecognizedPropertyException u) {
       String known = u.getKnownPropertyIds() == null ? "" : "; known fields: "
           + sorted(u.getKnownPropertyIds());
@@ -105,7 +107,8 @@ public final class SimulationFile {
           + enumValues(f.getTargetType());
     }
     if (e instanceof MismatchedInputException m && !m.getPath().isEmpty()) {
-      return path(m.getPath(), null) + ": expected " + expected(m.getTargetType()) + location(m);
+      return path(m.getPath(), null) + ": expected " + expected(m.getTargetType())
+          + given(at(tree, m.getPath()), m.getTargetType()) + location(m);
     }
     if (e instanceof JsonMappingException m && !m.getPath().isEmpty()) {
       return path(m.getPath(), null) + ": " + m.getOriginalMessage();
@@ -130,6 +133,33 @@ public final class SimulationFile {
       sb.append(sb.length() > 0 ? "." : "").append(last);
     }
     return sb.length() == 0 ? "(document)" : sb.toString();
+  }
+
+  /** The value the user wrote, to say why a quoted number or an unquoted one is refused. */
+  private static String given(JsonNode value, Class<?> target) {
+    if (value == null || !value.isValueNode()) {
+      return "";
+    }
+    if (value.isTextual() && target != String.class) {
+      return ", got the string \"" + value.asText() + "\" (write numbers and true/false unquoted; "
+          + "the API server refuses them quoted)";
+    }
+    if ((value.isNumber() || value.isBoolean()) && target == String.class) {
+      return ", got " + (value.isBoolean() ? "" : "the number ") + value + " (quote it: \""
+          + value + "\")";
+    }
+    return ", got " + value;
+  }
+
+  private static JsonNode at(JsonNode tree, List<JsonMappingException.Reference> refs) {
+    JsonNode node = tree;
+    for (JsonMappingException.Reference r : refs) {
+      if (node == null) {
+        return null;
+      }
+      node = r.getFieldName() != null ? node.get(r.getFieldName()) : node.get(r.getIndex());
+    }
+    return node;
   }
 
   private static String expected(Class<?> type) {

@@ -42,6 +42,15 @@ class ClientConcurrencyTest {
         .isEqualTo(4);
   }
 
+  /** Threads are not free: a tiny per-client CPU share does not mean millions of threads. */
+  @Test
+  void tinyClientCpusAreBoundedPerEngineCpu() {
+    assertThat(ClientConcurrency.slots(new EngineResources(2, 0), client(1e-9, 0.0)))
+        .isEqualTo(2 * ClientConcurrency.MAX_CLIENTS_PER_CPU);
+    assertThat(ClientConcurrency.slots(new EngineResources(0.001, 0), client(1e-9, 0.0)))
+        .isEqualTo(1);
+  }
+
   @Test
   void aClientNeedingMoreCpusThanTheEngineHasIsRefused() {
     InsufficientResourcesException e = catchThrowableOfType(

@@ -86,8 +86,13 @@ class CrdSchemaTest {
   }
 
   @Test
+  void historyLimitHasAMaximum() {
+    assertThat(field("historyLimit").path("maximum").asInt()).isEqualTo(100);
+  }
+
+  @Test
   void numberLowerBounds() {
-    assertMinimum("clients.resources.cpus", 0, true);
+    assertMinimum("clients.resources.cpus", 0.0001, false);
     assertMinimum("clients.resources.gpus", 0, false);
     assertMinimum("clients.partitioning.alpha", 0, true);
     assertMinimum("cluster.head.cpus", 0, true);

@@ -17,13 +17,18 @@ public class ClientResources {
 
   public static final double DEFAULT_CPUS = 1.0;
 
-  @Min(value = 0, inclusive = false)
-  @JsonPropertyDescription("CPUs per client, may be fractional (> 0). Default 1.")
+  /** Ray counts fractional resources in multiples of 1/10000; a smaller share does not exist. */
+  public static final double MIN_SHARE = 0.0001;
+
+  @Min(MIN_SHARE)
+  @JsonPropertyDescription("CPUs per client, may be fractional (at least 0.0001, Ray's smallest "
+      + "share). Default 1.")
   public Double cpus;
 
   @Min(0)
-  @JsonPropertyDescription("GPUs per client (>= 0), fractional only below 1 (Ray's rule): 0.25 "
-      + "puts four clients on one GPU, 2 gives a client two GPUs. Default 0.")
+  @JsonPropertyDescription("GPUs per client: 0, or at least 0.0001 (Ray's smallest share), "
+      + "fractional only below 1 (Ray's rule): 0.25 puts four clients on one GPU, 2 gives a client "
+      + "two GPUs. Default 0.")
   public Double gpus;
 
   @JsonPropertyDescription("Memory per client, a Kubernetes quantity such as 2Gi.")

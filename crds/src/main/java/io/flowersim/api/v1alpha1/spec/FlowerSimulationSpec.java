@@ -3,6 +3,7 @@ package io.flowersim.api.v1alpha1.spec;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonPropertyDescription;
 import com.fasterxml.jackson.annotation.JsonPropertyOrder;
+import io.fabric8.generator.annotation.Max;
 import io.fabric8.generator.annotation.Min;
 import io.fabric8.generator.annotation.Pattern;
 import io.fabric8.generator.annotation.Required;
@@ -31,6 +32,11 @@ public class FlowerSimulationSpec {
   public static final int DEFAULT_ROUND_TIMEOUT_SECONDS = 600;
   public static final int DEFAULT_HISTORY_LIMIT = 50;
   public static final long DEFAULT_SEED = 42L;
+  /**
+   * A round record takes up to a few KiB (metrics, clients by node); this many keep status.rounds
+   * well inside the API server's 1.5 MiB object limit.
+   */
+  public static final int MAX_HISTORY_LIMIT = 100;
 
   /** Has at least one non-whitespace character (the pattern is not anchored). */
   public static final String NOT_BLANK_PATTERN = "\\S";
@@ -90,8 +96,9 @@ public class FlowerSimulationSpec {
   public Boolean suspend;
 
   @Min(0)
-  @JsonPropertyDescription("Rounds kept in status.rounds (the newest); the full history is in the "
-      + "history ConfigMap. Default 50.")
+  @Max(MAX_HISTORY_LIMIT)
+  @JsonPropertyDescription("Rounds kept in status.rounds (the newest), 0 to 100; the full history is "
+      + "in the history ConfigMap. Default 50.")
   public Integer historyLimit;
 
   public long seedOrDefault() {

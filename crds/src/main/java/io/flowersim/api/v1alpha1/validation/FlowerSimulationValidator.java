@@ -112,7 +112,12 @@ public final class FlowerSimulationValidator {
     if (spec.data != null) {
       checkData("spec.data", spec.data);
     }
-    atLeast("spec.historyLimit", spec.historyLimit, 0);
+    if (atLeast("spec.historyLimit", spec.historyLimit, 0)
+        && spec.historyLimit > FlowerSimulationSpec.MAX_HISTORY_LIMIT) {
+      error("spec.historyLimit", "must be at most " + FlowerSimulationSpec.MAX_HISTORY_LIMIT
+          + " (status.rounds must stay under the API server's object size limit; every round is "
+          + "in the history ConfigMap), got " + spec.historyLimit);
+    }
   }
 
   private void checkClients(ClientsSpec clients) {
@@ -130,8 +135,12 @@ public final class FlowerSimulationValidator {
 
   private void checkClientResources(String path, ClientResources resources) {
     greaterThanZero(path + ".cpus", resources.cpus);
+    atLeastRaysShare(path + ".cpus", resources.cpus);
     if (atLeastZero(path + ".gpus", resources.gpus)) {
       wholeAboveOne(path + ".gpus", resources.gpus);
+      if (resources.gpus > 0) {
+        atLeastRaysShare(path + ".gpus", resources.gpus);
+      }
     }
     nonNegativeQuantity(path + ".memory", resources.memory);
     nonNegativeQuantity(path + ".gpuMemory", resources.gpuMemory);
@@ -417,6 +426,14 @@ public final class FlowerSimulationValidator {
       return false;
     }
     return value != null;
+  }
+
+  /** A positive share below Ray's smallest; other values are another rule's. */
+  private void atLeastRaysShare(String field, Double value) {
+    if (value != null && value > 0 && value < ClientResources.MIN_SHARE) {
+      error(field, "must be at least " + number(ClientResources.MIN_SHARE) + " (Ray's smallest "
+          + "share of a resource), got " + number(value));
+    }
   }
 
   /** Ray's rule for accelerators: fractions only below 1, whole numbers above. */

@@ -7,6 +7,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.fabric8.kubernetes.api.model.Quantity;
 import io.flowersim.api.v1alpha1.FlowerSimulation;
+import io.flowersim.api.v1alpha1.spec.FlowerSimulationSpec;
 import io.flowersim.api.v1alpha1.spec.ClientResources;
 import io.flowersim.api.v1alpha1.spec.ClusterSpec;
 import io.flowersim.api.v1alpha1.spec.DifferentialPrivacySpec;
@@ -200,6 +201,18 @@ class FlowerSimulationValidatorTest {
       assertOnlyError(sim, "spec.historyLimit", "must be at least 0, got -1");
     }
 
+    /** status.rounds must fit in one object; the ConfigMap keeps every round. */
+    @Test
+    void historyLimitHasAMaximum() {
+      FlowerSimulation sim = minimal();
+      sim.getSpec().historyLimit = FlowerSimulationSpec.MAX_HISTORY_LIMIT + 1;
+      assertOnlyError(sim, "spec.historyLimit", "must be at most 100 (status.rounds must stay "
+          + "under the API server's object size limit; every round is in the history ConfigMap), "
+          + "got 101");
+      sim.getSpec().historyLimit = FlowerSimulationSpec.MAX_HISTORY_LIMIT;
+      assertValid(sim);
+    }
+
     @Test
     void historyLimitMayBeZero() {
       FlowerSimulation sim = minimal();
@@ -237,6 +250,19 @@ class FlowerSimulationValidatorTest {
       FlowerSimulation sim = full();
       sim.getSpec().clients.resources.cpus = 0.0;
       assertOnlyError(sim, "spec.clients.resources.cpus", "must be greater than 0, got 0");
+    }
+
+    /** Threads are not free, and Ray has no share below 1/10000. */
+    @Test
+    void cpusAndGpusBelowRaysSmallestShareAreRefused() {
+      FlowerSimulation sim = full();
+      sim.getSpec().clients.resources.cpus = 1e-9;
+      assertOnlyError(sim, "spec.clients.resources.cpus", "must be at least 0.0001 (Ray's smallest "
+          + "share of a resource), got 0.000000001");
+      sim.getSpec().clients.resources.cpus = 1.0;
+      sim.getSpec().clients.resources.gpus = 1e-5;
+      assertOnlyError(sim, "spec.clients.resources.gpus", "must be at least 0.0001 (Ray's smallest "
+          + "share of a resource), got 0.00001");
     }
 
     @Test
