@@ -5,24 +5,27 @@ import io.flowersim.engine.EngineResources;
 import io.flowersim.engine.InsufficientResourcesException;
 import io.flowersim.simulation.InvalidSimulationException;
 import io.flowersim.simulation.Simulation;
+import io.flowersim.task.TaskConfigException;
 import io.flowersim.task.TaskRegistry;
 import io.flowersim.task.UnknownTaskException;
 import java.util.List;
 
-/** The checks beyond the file itself: the task exists, a client fits the engine. */
+/**
+ * The checks beyond the file itself: the task exists and accepts its settings, a client fits the
+ * engine.
+ */
 final class Preflight {
 
   private Preflight() {}
 
   /** Only that the task exists: a remote backend judges resources against its cluster. */
   static void checkTask(FlowerSimulation simulation) throws InvalidSimulationException {
-    TaskRegistry tasks = TaskRegistry.load();
     try {
-      if (!tasks.contains(simulation.getSpec().task)) {
-        tasks.create(simulation.getSpec().task);
-      }
+      Simulation.checkTask(simulation, TaskRegistry.load());
     } catch (UnknownTaskException e) {
       throw new InvalidSimulationException(List.of(e.getMessage()));
+    } catch (TaskConfigException e) {
+      throw new InvalidSimulationException(e.problems());
     }
   }
 
@@ -32,6 +35,8 @@ final class Preflight {
       Simulation.check(simulation, TaskRegistry.load(), resources);
     } catch (UnknownTaskException | InsufficientResourcesException e) {
       throw new InvalidSimulationException(List.of(e.getMessage()));
+    } catch (TaskConfigException e) {
+      throw new InvalidSimulationException(e.problems());
     }
   }
 }

@@ -23,9 +23,11 @@ import io.flowersim.strategy.ClientManager;
 import io.flowersim.strategy.Strategy;
 import io.flowersim.strategy.StrategyFactory;
 import io.flowersim.task.FederatedTask;
+import io.flowersim.task.TaskConfigException;
 import io.flowersim.task.TaskRegistry;
 import io.flowersim.task.TaskSettings;
 import java.time.Duration;
+import java.util.List;
 
 /**
  * One simulation assembled from a FlowerSimulation: task, strategy, engine and server. The CLI and
@@ -124,9 +126,7 @@ public final class Simulation implements AutoCloseable {
       String workerInitHook, TaskSettings settings) throws Exception {
     FlowerSimulationSpec spec = resource.getSpec();
     if (!backend.equals(LOCAL)) {
-      if (!tasks.contains(spec.task)) {
-        tasks.create(spec.task);
-      }
+      checkTask(resource, tasks);
       ClientEngine remote = EngineBackend.find(backend, Simulation.class.getClassLoader())
           .create(new EngineBackend.Request(spec.task, settings,
               spec.clients.resourcesOrDefault(), address, workerInitHook));
@@ -188,20 +188,30 @@ public final class Simulation implements AutoCloseable {
   }
 
   /**
-   * What can be refused without loading anything: the task must exist and one client must fit
-   * the engine's resources.
+   * What can be refused without loading anything: the task must exist, accept its settings, and
+   * one client must fit the engine's resources.
    *
    * @return how many clients the resources allow at once
    * @throws io.flowersim.task.UnknownTaskException naming spec.task and the available tasks
+   * @throws TaskConfigException naming each taskConfig (or partitioning) field the task refuses
    * @throws io.flowersim.engine.InsufficientResourcesException naming the resource field
    */
   public static int check(FlowerSimulation resource, TaskRegistry tasks,
       EngineResources resources) {
+    checkTask(resource, tasks);
+    return ClientConcurrency.slots(resources, resource.getSpec().clients.resourcesOrDefault());
+  }
+
+  /**
+   * The task exists and accepts its settings, checked as its setup would, without loading data:
+   * `validate` refuses what `run` would.
+   */
+  public static void checkTask(FlowerSimulation resource, TaskRegistry tasks) {
     FlowerSimulationSpec spec = resource.getSpec();
-    if (!tasks.contains(spec.task)) {
-      tasks.create(spec.task);
+    List<String> problems = tasks.create(spec.task).check(settings(spec));
+    if (!problems.isEmpty()) {
+      throw new TaskConfigException(problems);
     }
-    return ClientConcurrency.slots(resources, spec.clients.resourcesOrDefault());
   }
 
   /** What a task's setup gets from {@code spec}; public for tools that set a task up alone. */

@@ -4,6 +4,7 @@ import io.flowersim.client.Client;
 import io.flowersim.client.ClientContext;
 import io.flowersim.client.EvaluateResult;
 import io.flowersim.client.Parameters;
+import java.util.List;
 import java.util.Optional;
 
 /**
@@ -22,6 +23,21 @@ public interface FederatedTask {
 
   /** One line for `flowersim validate` and error messages. */
   String description();
+
+  /** The taskConfig keys this task reads; {@link TaskOptions#UNDECLARED} checks none. */
+  default TaskOptions options() {
+    return TaskOptions.UNDECLARED;
+  }
+
+  /**
+   * What {@link #setup} would refuse, found without loading data, one line per problem naming
+   * the field: `flowersim validate` and `run` (and the in-cluster runtime) call it before setup.
+   * A task adds the checks that join several settings (partitioning against its classes, what
+   * its data takes in memory) to those of its {@link #options}.
+   */
+  default List<String> check(TaskSettings settings) {
+    return options().check(settings.taskConfig());
+  }
 
   /** Loads data and prepares whatever the clients share; called once per process. */
   void setup(TaskSettings settings) throws Exception;

@@ -113,6 +113,47 @@ class BadInputTest {
     runAndExpectRefusal(file(yaml), expected);
   }
 
+  static Stream<Arguments> taskConfig() {
+    String tc = "{samplesPerClient: \"32\"}";
+    return Stream.of(
+        Arguments.of("a typo in a key", VALID.replace(tc, "{locaEpochs: \"2\"}"),
+            "spec.taskConfig.locaEpochs: unknown key; known keys: dimensions, classes, "
+                + "separation, noise, samplesPerClient, evalSamplesPerClient, testSamples, "
+                + "learningRate, localEpochs, batchSize"),
+        Arguments.of("not a number", VALID.replace(tc, "{learningRate: \"fast\"}"),
+            "spec.taskConfig.learningRate: must be a number > 0, got \"fast\""),
+        Arguments.of("a number out of range", VALID.replace(tc, "{learningRate: \"-1\"}"),
+            "spec.taskConfig.learningRate: must be a number > 0, got \"-1\""),
+        Arguments.of("NaN as a string", VALID.replace(tc, "{learningRate: \"NaN\"}"),
+            "spec.taskConfig.learningRate: must be a number > 0, got \"NaN\""),
+        Arguments.of("an overflowing whole number",
+            VALID.replace(tc, "{localEpochs: \"99999999999999999999\"}"),
+            "spec.taskConfig.localEpochs: must be a whole number >= 1, got "
+                + "\"99999999999999999999\""),
+        Arguments.of("a fraction for a whole number", VALID.replace(tc, "{batchSize: \"1.5\"}"),
+            "spec.taskConfig.batchSize: must be a whole number >= 1, got \"1.5\""),
+        Arguments.of("more shards per client than classes", VALID.replace(tc, "{classes: \"3\"}")
+                .replace("resources: {cpus: 1}", "resources: {cpus: 1}\n    partitioning: "
+                    + "{type: shard, shardsPerClient: 4}"),
+            "spec.clients.partitioning.shardsPerClient: must be at most the task's classes "
+                + "(spec.taskConfig.classes, 3), got 4"),
+        Arguments.of("data larger than one array", VALID.replace(tc,
+                "{samplesPerClient: \"2000000000\", dimensions: \"20\"}"),
+            "spec.taskConfig.samplesPerClient: a client's examples (samplesPerClient x "
+                + "dimensions) would be 40000000000 values, more than one Java array holds"),
+        Arguments.of("data larger than the heap", VALID.replace(tc,
+                "{testSamples: \"1000000000\", dimensions: \"2\"}"),
+            "spec.taskConfig: the test set, a client's examples and the model would take"));
+  }
+
+  /** Both commands refuse it before any data is made: validate sets the task up as run does. */
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("taskConfig")
+  void eachTaskConfigKeyIsCheckedAsTheTaskDeclaresIt(String kind, String yaml, String expected)
+      throws Exception {
+    runAndExpectRefusal(file(yaml), expected, "--cpus", "2");
+  }
+
   @Test
   void anAliasOfAScalarIsItsValue() throws Exception {
     Outcome o = cli("validate", file(VALID.replace("minFitClients: 5", "minFitClients: &five 5")

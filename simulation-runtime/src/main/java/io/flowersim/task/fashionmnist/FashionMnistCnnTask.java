@@ -25,7 +25,7 @@ public final class FashionMnistCnnTask extends FashionMnistTask {
   @Override
   public String description() {
     return "Fashion-MNIST (Debian dataset-fashion-mnist), 2-conv + 2-dense CNN on DJL/PyTorch "
-        + "(taskConfig: as fashion-mnist-mlp)";
+        + "(" + OPTIONS.describe() + ")";
   }
 
   @Override

@@ -19,8 +19,7 @@ public final class FashionMnistMlpTask extends FashionMnistTask {
   @Override
   public String description() {
     return "Fashion-MNIST (Debian dataset-fashion-mnist), 784-128-10 MLP on DJL/PyTorch "
-        + "(taskConfig: learningRate, localEpochs, batchSize, evalFraction, dataDir, "
-        + "minPartitionSize, trainExamples, testExamples)";
+        + "(" + OPTIONS.describe() + ")";
   }
 
   @Override

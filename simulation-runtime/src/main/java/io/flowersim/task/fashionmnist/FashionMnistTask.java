@@ -2,6 +2,8 @@ package io.flowersim.task.fashionmnist;
 
 import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Block;
+import io.flowersim.api.v1alpha1.spec.PartitioningSpec;
+import io.flowersim.api.v1alpha1.spec.PartitioningType;
 import io.flowersim.client.Client;
 import io.flowersim.client.ClientContext;
 import io.flowersim.client.Config;
@@ -13,8 +15,13 @@ import io.flowersim.data.FashionMnist;
 import io.flowersim.data.LabeledDataset;
 import io.flowersim.data.Partitioner;
 import io.flowersim.task.FederatedTask;
+import io.flowersim.task.TaskConfigException;
+import io.flowersim.task.TaskOption;
+import io.flowersim.task.TaskOptions;
 import io.flowersim.task.TaskSettings;
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.SplittableRandom;
@@ -24,12 +31,35 @@ import java.util.stream.IntStream;
  * Fashion-MNIST trained with DJL's PyTorch engine: the data from Debian's dataset-fashion-mnist
  * (or taskConfig.dataDir), split among the clients by spec.clients.partitioning once per process;
  * each client keeps {@code evalFraction} of its partition for its own evaluation; the server
- * evaluates on the 10k test set. taskConfig keys and defaults are the constants below.
+ * evaluates on the 10k test set. taskConfig keys, ranges and defaults are the options below.
  *
  * <p>DJL lets one training step run per JVM at a time, so {@link
  * #clientsRunConcurrentlyInOneProcess()} is false and all model work here is serialized.
  */
 public abstract class FashionMnistTask implements FederatedTask {
+
+  static final TaskOption<Double> LEARNING_RATE = TaskOption.number("learningRate", 0.1, 0, false);
+  static final TaskOption<Integer> LOCAL_EPOCHS = TaskOption.wholeNumber("localEpochs", 1, 1,
+      Integer.MAX_VALUE);
+  static final TaskOption<Integer> BATCH_SIZE = TaskOption.wholeNumber("batchSize", 32, 1,
+      Integer.MAX_VALUE);
+  static final TaskOption<Double> EVAL_FRACTION = TaskOption.number("evalFraction", 0.1, 0, true,
+      1);
+  static final TaskOption<Integer> MAX_BATCHES = TaskOption.wholeNumber("maxBatches",
+      Integer.MAX_VALUE, 1, Integer.MAX_VALUE);
+  static final TaskOption<Boolean> TRAIN_METRICS = TaskOption.flag("trainMetrics", false);
+  static final TaskOption<Integer> MIN_PARTITION_SIZE = TaskOption.wholeNumber("minPartitionSize",
+      Partitioner.DEFAULT_MIN_PARTITION_SIZE, 0, Integer.MAX_VALUE);
+  static final TaskOption<String> DATA_DIR = TaskOption.text(FashionMnist.DATA_DIR_KEY, null,
+      "a directory with the IDX files (default: Debian's dataset-fashion-mnist)");
+  static final TaskOption<Integer> TRAIN_EXAMPLES = TaskOption.wholeNumber("trainExamples",
+      null, 1, Integer.MAX_VALUE);
+  static final TaskOption<Integer> TEST_EXAMPLES = TaskOption.wholeNumber("testExamples", null, 1,
+      Integer.MAX_VALUE);
+
+  static final TaskOptions OPTIONS = TaskOptions.of(List.of(LEARNING_RATE, LOCAL_EPOCHS,
+      BATCH_SIZE, EVAL_FRACTION, MAX_BATCHES, TRAIN_METRICS, MIN_PARTITION_SIZE, DATA_DIR,
+      TRAIN_EXAMPLES, TEST_EXAMPLES));
 
   private LabeledDataset train;
   private LabeledDataset test;
@@ -58,33 +88,57 @@ public abstract class FashionMnistTask implements FederatedTask {
   }
 
   @Override
+  public TaskOptions options() {
+    return OPTIONS;
+  }
+
+  /** Beyond each key: shards need as many labels, partitions as many examples. */
+  @Override
+  public List<String> check(TaskSettings settings) {
+    List<String> problems = new ArrayList<>(OPTIONS.check(settings.taskConfig()));
+    if (!problems.isEmpty()) {
+      return problems;
+    }
+    PartitioningSpec partitioning = settings.partitioning();
+    if (partitioning.typeOrDefault() == PartitioningType.SHARD
+        && partitioning.shardsPerClientOrDefault() > FashionMnist.CLASSES) {
+      problems.add("spec.clients.partitioning.shardsPerClient: Fashion-MNIST has only "
+          + FashionMnist.CLASSES + " labels, so at most " + FashionMnist.CLASSES + ", got "
+          + partitioning.shardsPerClientOrDefault());
+    }
+    Integer trainExamples = settings.get(TRAIN_EXAMPLES);
+    if (trainExamples != null && settings.numClients() > trainExamples) {
+      problems.add("spec.clients.count: " + settings.numClients() + " partitions but "
+          + "spec.taskConfig.trainExamples keeps only " + trainExamples + " examples");
+    }
+    return problems;
+  }
+
+  @Override
   public void setup(TaskSettings settings) throws Exception {
-    Config c = settings.taskConfig();
-    localEpochs = settings.positiveInt("localEpochs", 1);
-    batchSize = settings.positiveInt("batchSize", 32);
-    learningRate = settings.number("learningRate", 0.1);
-    if (!(learningRate > 0)) {
-      throw new IllegalArgumentException("spec.taskConfig.learningRate: must be > 0, got "
-          + learningRate);
+    List<String> problems = check(settings);
+    if (!problems.isEmpty()) {
+      throw new TaskConfigException(problems);
     }
-    evalFraction = settings.number("evalFraction", 0.1);
-    if (!(evalFraction >= 0 && evalFraction < 1)) {
-      throw new IllegalArgumentException("spec.taskConfig.evalFraction: must be in [0, 1), got "
-          + evalFraction);
-    }
-    maxBatches = settings.positiveInt("maxBatches", Integer.MAX_VALUE);
-    trainMetrics = settings.flag("trainMetrics", false);
-    int minPartitionSize = c.getInt("minPartitionSize", Partitioner.DEFAULT_MIN_PARTITION_SIZE);
+    localEpochs = settings.get(LOCAL_EPOCHS);
+    batchSize = settings.get(BATCH_SIZE);
+    learningRate = settings.get(LEARNING_RATE);
+    evalFraction = settings.get(EVAL_FRACTION);
+    maxBatches = settings.get(MAX_BATCHES);
+    trainMetrics = settings.get(TRAIN_METRICS);
+    int minPartitionSize = settings.get(MIN_PARTITION_SIZE);
     seed = settings.partitioning().seedOrDefault();
-    var dir = FashionMnist.directory(c.getString(FashionMnist.DATA_DIR_KEY, null));
+    var dir = FashionMnist.directory(settings.get(DATA_DIR));
     train = FashionMnist.train(dir);
     test = FashionMnist.test(dir);
     // optional subsets (tests, quick runs): the first N examples
-    if (c.has("trainExamples")) {
-      train = train.head(settings.positiveInt("trainExamples", train.size()));
+    Integer trainExamples = settings.get(TRAIN_EXAMPLES);
+    if (trainExamples != null) {
+      train = train.head(trainExamples);
     }
-    int testExamples = Math.min(test.size(), settings.positiveInt("testExamples", test.size()));
-    testIndices = IntStream.range(0, testExamples).toArray();
+    Integer testExamples = settings.get(TEST_EXAMPLES);
+    testIndices = IntStream.range(0, testExamples == null ? test.size()
+        : Math.min(test.size(), testExamples)).toArray();
     partitions = Partitioner.fromSpec(settings.partitioning(), minPartitionSize)
         .partition(train.labels(), train.numClasses(), settings.numClients());
     synchronized (this) {

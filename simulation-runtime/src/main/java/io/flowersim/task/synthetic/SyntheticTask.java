@@ -1,5 +1,7 @@
 package io.flowersim.task.synthetic;
 
+import io.flowersim.api.v1alpha1.spec.PartitioningSpec;
+import io.flowersim.api.v1alpha1.spec.PartitioningType;
 import io.flowersim.client.Client;
 import io.flowersim.client.ClientContext;
 import io.flowersim.client.Config;
@@ -8,7 +10,13 @@ import io.flowersim.client.EvaluateResult;
 import io.flowersim.client.FitResult;
 import io.flowersim.client.Parameters;
 import io.flowersim.task.FederatedTask;
+import io.flowersim.task.HeapBudget;
+import io.flowersim.task.TaskConfigException;
+import io.flowersim.task.TaskOption;
+import io.flowersim.task.TaskOptions;
 import io.flowersim.task.TaskSettings;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.SplittableRandom;
@@ -16,11 +24,33 @@ import java.util.SplittableRandom;
 /**
  * Built-in task "synthetic": softmax regression on Gaussian class clusters generated from a seed.
  * Needs no data files, so it runs anywhere, and partitioning (iid, dirichlet, shard) shapes each
- * client's labels. taskConfig keys and defaults are the constants below.
+ * client's labels. taskConfig keys, ranges and defaults are the options below.
  */
 public final class SyntheticTask implements FederatedTask {
 
   public static final String NAME = "synthetic";
+
+  static final TaskOption<Integer> DIMENSIONS = TaskOption.wholeNumber("dimensions", 20, 1,
+      Integer.MAX_VALUE);
+  static final TaskOption<Integer> CLASSES = TaskOption.wholeNumber("classes", 5, 1,
+      Integer.MAX_VALUE);
+  static final TaskOption<Double> SEPARATION = TaskOption.number("separation", 3.0, 0, true);
+  static final TaskOption<Double> NOISE = TaskOption.number("noise", 1.0, 0, true);
+  static final TaskOption<Integer> SAMPLES_PER_CLIENT = TaskOption.wholeNumber("samplesPerClient",
+      64, 1, Integer.MAX_VALUE);
+  static final TaskOption<Integer> EVAL_SAMPLES_PER_CLIENT = TaskOption.wholeNumber(
+      "evalSamplesPerClient", 16, 1, Integer.MAX_VALUE);
+  static final TaskOption<Integer> TEST_SAMPLES = TaskOption.wholeNumber("testSamples", 2000, 1,
+      Integer.MAX_VALUE);
+  static final TaskOption<Double> LEARNING_RATE = TaskOption.number("learningRate", 0.1, 0, false);
+  static final TaskOption<Integer> LOCAL_EPOCHS = TaskOption.wholeNumber("localEpochs", 1, 1,
+      Integer.MAX_VALUE);
+  static final TaskOption<Integer> BATCH_SIZE = TaskOption.wholeNumber("batchSize", 16, 1,
+      Integer.MAX_VALUE);
+
+  private static final TaskOptions OPTIONS = TaskOptions.of(List.of(DIMENSIONS, CLASSES,
+      SEPARATION, NOISE, SAMPLES_PER_CLIENT, EVAL_SAMPLES_PER_CLIENT, TEST_SAMPLES, LEARNING_RATE,
+      LOCAL_EPOCHS, BATCH_SIZE));
 
   private SyntheticData data;
   private SyntheticData.Examples testSet;
@@ -38,28 +68,68 @@ public final class SyntheticTask implements FederatedTask {
 
   @Override
   public String description() {
-    return "softmax regression on seeded Gaussian clusters; no data files needed (taskConfig: "
-        + "dimensions, classes, separation, noise, samplesPerClient, evalSamplesPerClient, "
-        + "testSamples, learningRate, localEpochs, batchSize; applies FedProx's proximal_mu)";
+    return "softmax regression on seeded Gaussian clusters; no data files needed; applies "
+        + "FedProx's proximal_mu (" + OPTIONS.describe() + ")";
+  }
+
+  @Override
+  public TaskOptions options() {
+    return OPTIONS;
+  }
+
+  /** Beyond each key: shards need as many classes, and the data must fit in the heap. */
+  @Override
+  public List<String> check(TaskSettings settings) {
+    List<String> problems = new ArrayList<>(OPTIONS.check(settings.taskConfig()));
+    if (!problems.isEmpty()) {
+      return problems;
+    }
+    int classes = settings.get(CLASSES);
+    PartitioningSpec partitioning = settings.partitioning();
+    if (partitioning.typeOrDefault() == PartitioningType.SHARD
+        && partitioning.shardsPerClientOrDefault() > classes) {
+      problems.add("spec.clients.partitioning.shardsPerClient: must be at most the task's classes "
+          + "(spec.taskConfig.classes, " + classes + "), got "
+          + partitioning.shardsPerClientOrDefault());
+    }
+    long dimensions = settings.get(DIMENSIONS);
+    long samples = settings.get(SAMPLES_PER_CLIENT);
+    long evalSamples = settings.get(EVAL_SAMPLES_PER_CLIENT);
+    long testSamples = settings.get(TEST_SAMPLES);
+    HeapBudget.array("spec.taskConfig.samplesPerClient", HeapBudget.times(samples, dimensions),
+        "a client's examples (samplesPerClient x dimensions)").ifPresent(problems::add);
+    HeapBudget.array("spec.taskConfig.evalSamplesPerClient",
+        HeapBudget.times(evalSamples, dimensions),
+        "a client's evaluation examples (evalSamplesPerClient x dimensions)")
+        .ifPresent(problems::add);
+    HeapBudget.array("spec.taskConfig.testSamples", HeapBudget.times(testSamples, dimensions),
+        "the test set (testSamples x dimensions)").ifPresent(problems::add);
+    HeapBudget.array("spec.taskConfig.classes", HeapBudget.times(classes, dimensions),
+        "the model (classes x dimensions)").ifPresent(problems::add);
+    if (problems.isEmpty()) {
+      // floats: the test set, one client's examples and the model's copies (global, update).
+      long floats = (testSamples + samples + evalSamples) * dimensions + 3L * classes * dimensions;
+      HeapBudget.heap("spec.taskConfig", HeapBudget.times(floats, Float.BYTES),
+          "the test set, a client's examples and the model").ifPresent(problems::add);
+    }
+    return problems;
   }
 
   @Override
   public void setup(TaskSettings settings) {
-    int dimensions = settings.positiveInt("dimensions", 20);
-    int classes = settings.positiveInt("classes", 5);
-    samplesPerClient = settings.positiveInt("samplesPerClient", 64);
-    evalSamplesPerClient = settings.positiveInt("evalSamplesPerClient", 16);
-    localEpochs = settings.positiveInt("localEpochs", 1);
-    batchSize = settings.positiveInt("batchSize", 16);
-    learningRate = settings.number("learningRate", 0.1);
-    if (!(learningRate > 0)) {
-      throw new IllegalArgumentException("spec.taskConfig.learningRate: must be > 0, got "
-          + learningRate);
+    List<String> problems = check(settings);
+    if (!problems.isEmpty()) {
+      throw new TaskConfigException(problems);
     }
+    samplesPerClient = settings.get(SAMPLES_PER_CLIENT);
+    evalSamplesPerClient = settings.get(EVAL_SAMPLES_PER_CLIENT);
+    localEpochs = settings.get(LOCAL_EPOCHS);
+    batchSize = settings.get(BATCH_SIZE);
+    learningRate = settings.get(LEARNING_RATE);
     seed = settings.partitioning().seedOrDefault();
-    data = new SyntheticData(dimensions, classes, settings.number("separation", 3.0),
-        settings.number("noise", 1.0), seed, settings.partitioning());
-    testSet = data.testSet(settings.positiveInt("testSamples", 2000));
+    data = new SyntheticData(settings.get(DIMENSIONS), settings.get(CLASSES),
+        settings.get(SEPARATION), settings.get(NOISE), seed, settings.partitioning());
+    testSet = data.testSet(settings.get(TEST_SAMPLES));
   }
 
   @Override

@@ -1,0 +1,19 @@
+package io.flowersim.task;
+
+import java.util.List;
+
+/** The task refuses its settings (spec.taskConfig, or partitioning it cannot serve). */
+public class TaskConfigException extends IllegalArgumentException {
+
+  private final List<String> problems;
+
+  public TaskConfigException(List<String> problems) {
+    super(String.join("; ", problems));
+    this.problems = List.copyOf(problems);
+  }
+
+  /** One line each, naming the field. */
+  public List<String> problems() {
+    return problems;
+  }
+}
