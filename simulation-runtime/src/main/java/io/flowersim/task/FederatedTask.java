@@ -32,11 +32,20 @@ public interface FederatedTask {
   /**
    * What {@link #setup} would refuse, found without loading data, one line per problem naming
    * the field: `flowersim validate` and `run` (and the in-cluster runtime) call it before setup.
-   * A task adds the checks that join several settings (partitioning against its classes, what
-   * its data takes in memory) to those of its {@link #options}.
+   * Each key is checked as its {@link #options} declare; when all are valid, {@link
+   * #checkCombined} judges them together.
    */
   default List<String> check(TaskSettings settings) {
-    return options().check(settings.taskConfig());
+    List<String> problems = options().check(settings.taskConfig());
+    return problems.isEmpty() ? checkCombined(settings) : problems;
+  }
+
+  /**
+   * The checks that join several valid settings (partitioning against the task's labels, what its
+   * data takes in memory); none by default.
+   */
+  default List<String> checkCombined(TaskSettings settings) {
+    return List.of();
   }
 
   /** Loads data and prepares whatever the clients share; called once per process. */

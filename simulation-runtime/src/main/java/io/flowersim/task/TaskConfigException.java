@@ -12,6 +12,13 @@ public class TaskConfigException extends IllegalArgumentException {
     this.problems = List.copyOf(problems);
   }
 
+  /** For a task's setup: refuses what {@link FederatedTask#check} found, if anything. */
+  public static void refuseAny(List<String> problems) {
+    if (!problems.isEmpty()) {
+      throw new TaskConfigException(problems);
+    }
+  }
+
   /** One line each, naming the field. */
   public List<String> problems() {
     return problems;

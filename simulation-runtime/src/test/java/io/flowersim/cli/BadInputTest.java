@@ -81,7 +81,8 @@ class BadInputTest {
                 + "true/false unquoted; the API server refuses them quoted)"),
         Arguments.of("a quoted number", VALID.replace("fractionFit: 0.25", "fractionFit: \"0.25\""),
             "spec.strategy.fractionFit: expected a number, got the string \"0.25\""),
-        Arguments.of("a quoted boolean", VALID.replace("  rounds: 2", "  rounds: 2\n  suspend: \"no\""),
+        Arguments.of("a quoted boolean",
+            VALID.replace("  rounds: 2", "  rounds: 2\n  suspend: \"no\""),
             "spec.suspend: expected true or false, got the string \"no\""),
         Arguments.of("a number where a string belongs", VALID.replace("task: synthetic", "task: 7"),
             "spec.task: expected a string, got the number 7 (quote it: \"7\")"),
@@ -135,8 +136,8 @@ class BadInputTest {
         Arguments.of("more shards per client than classes", VALID.replace(tc, "{classes: \"3\"}")
                 .replace("resources: {cpus: 1}", "resources: {cpus: 1}\n    partitioning: "
                     + "{type: shard, shardsPerClient: 4}"),
-            "spec.clients.partitioning.shardsPerClient: must be at most the task's classes "
-                + "(spec.taskConfig.classes, 3), got 4"),
+            "spec.clients.partitioning.shardsPerClient: the task (spec.taskConfig.classes) has "
+                + "only 3 labels, so at most 3, got 4"),
         Arguments.of("data larger than one array", VALID.replace(tc,
                 "{samplesPerClient: \"2000000000\", dimensions: \"20\"}"),
             "spec.taskConfig.samplesPerClient: a client's examples (samplesPerClient x "

@@ -2,8 +2,6 @@ package io.flowersim.task.fashionmnist;
 
 import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Block;
-import io.flowersim.api.v1alpha1.spec.PartitioningSpec;
-import io.flowersim.api.v1alpha1.spec.PartitioningType;
 import io.flowersim.client.Client;
 import io.flowersim.client.ClientContext;
 import io.flowersim.client.Config;
@@ -14,6 +12,7 @@ import io.flowersim.client.Parameters;
 import io.flowersim.data.FashionMnist;
 import io.flowersim.data.LabeledDataset;
 import io.flowersim.data.Partitioner;
+import io.flowersim.data.ShardPartitioner;
 import io.flowersim.task.FederatedTask;
 import io.flowersim.task.TaskConfigException;
 import io.flowersim.task.TaskOption;
@@ -92,20 +91,12 @@ public abstract class FashionMnistTask implements FederatedTask {
     return OPTIONS;
   }
 
-  /** Beyond each key: shards need as many labels, partitions as many examples. */
+  /** Shards need as many labels, partitions as many examples. */
   @Override
-  public List<String> check(TaskSettings settings) {
-    List<String> problems = new ArrayList<>(OPTIONS.check(settings.taskConfig()));
-    if (!problems.isEmpty()) {
-      return problems;
-    }
-    PartitioningSpec partitioning = settings.partitioning();
-    if (partitioning.typeOrDefault() == PartitioningType.SHARD
-        && partitioning.shardsPerClientOrDefault() > FashionMnist.CLASSES) {
-      problems.add("spec.clients.partitioning.shardsPerClient: Fashion-MNIST has only "
-          + FashionMnist.CLASSES + " labels, so at most " + FashionMnist.CLASSES + ", got "
-          + partitioning.shardsPerClientOrDefault());
-    }
+  public List<String> checkCombined(TaskSettings settings) {
+    List<String> problems = new ArrayList<>();
+    ShardPartitioner.tooManyLabels(settings.partitioning(), FashionMnist.CLASSES, "Fashion-MNIST")
+        .ifPresent(problems::add);
     Integer trainExamples = settings.get(TRAIN_EXAMPLES);
     if (trainExamples != null && settings.numClients() > trainExamples) {
       problems.add("spec.clients.count: " + settings.numClients() + " partitions but "
@@ -116,10 +107,7 @@ public abstract class FashionMnistTask implements FederatedTask {
 
   @Override
   public void setup(TaskSettings settings) throws Exception {
-    List<String> problems = check(settings);
-    if (!problems.isEmpty()) {
-      throw new TaskConfigException(problems);
-    }
+    TaskConfigException.refuseAny(check(settings));
     localEpochs = settings.get(LOCAL_EPOCHS);
     batchSize = settings.get(BATCH_SIZE);
     learningRate = settings.get(LEARNING_RATE);

@@ -1,7 +1,5 @@
 package io.flowersim.task.synthetic;
 
-import io.flowersim.api.v1alpha1.spec.PartitioningSpec;
-import io.flowersim.api.v1alpha1.spec.PartitioningType;
 import io.flowersim.client.Client;
 import io.flowersim.client.ClientContext;
 import io.flowersim.client.Config;
@@ -9,6 +7,7 @@ import io.flowersim.client.ConfigKeys;
 import io.flowersim.client.EvaluateResult;
 import io.flowersim.client.FitResult;
 import io.flowersim.client.Parameters;
+import io.flowersim.data.ShardPartitioner;
 import io.flowersim.task.FederatedTask;
 import io.flowersim.task.HeapBudget;
 import io.flowersim.task.TaskConfigException;
@@ -77,21 +76,13 @@ public final class SyntheticTask implements FederatedTask {
     return OPTIONS;
   }
 
-  /** Beyond each key: shards need as many classes, and the data must fit in the heap. */
+  /** Shards need as many classes, and the data must fit in an array and in the heap. */
   @Override
-  public List<String> check(TaskSettings settings) {
-    List<String> problems = new ArrayList<>(OPTIONS.check(settings.taskConfig()));
-    if (!problems.isEmpty()) {
-      return problems;
-    }
+  public List<String> checkCombined(TaskSettings settings) {
+    List<String> problems = new ArrayList<>();
     int classes = settings.get(CLASSES);
-    PartitioningSpec partitioning = settings.partitioning();
-    if (partitioning.typeOrDefault() == PartitioningType.SHARD
-        && partitioning.shardsPerClientOrDefault() > classes) {
-      problems.add("spec.clients.partitioning.shardsPerClient: must be at most the task's classes "
-          + "(spec.taskConfig.classes, " + classes + "), got "
-          + partitioning.shardsPerClientOrDefault());
-    }
+    ShardPartitioner.tooManyLabels(settings.partitioning(), classes,
+        "the task (spec.taskConfig.classes)").ifPresent(problems::add);
     long dimensions = settings.get(DIMENSIONS);
     long samples = settings.get(SAMPLES_PER_CLIENT);
     long evalSamples = settings.get(EVAL_SAMPLES_PER_CLIENT);
@@ -117,10 +108,7 @@ public final class SyntheticTask implements FederatedTask {
 
   @Override
   public void setup(TaskSettings settings) {
-    List<String> problems = check(settings);
-    if (!problems.isEmpty()) {
-      throw new TaskConfigException(problems);
-    }
+    TaskConfigException.refuseAny(check(settings));
     samplesPerClient = settings.get(SAMPLES_PER_CLIENT);
     evalSamplesPerClient = settings.get(EVAL_SAMPLES_PER_CLIENT);
     localEpochs = settings.get(LOCAL_EPOCHS);
