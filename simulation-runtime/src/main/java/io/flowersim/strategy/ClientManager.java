@@ -37,7 +37,8 @@ public final class ClientManager {
       return List.of();
     }
     // Floyd: numClients draws, no array of size count.
-    Set<Integer> chosen = new HashSet<>(numClients * 2);
+    // Sized for numClients without rehashing; 2 * numClients overflows an int above 2^30.
+    Set<Integer> chosen = new HashSet<>((int) Math.min(1 << 30, 2L * numClients));
     List<Integer> order = new ArrayList<>(numClients);
     for (int j = count - numClients; j < count; j++) {
       int t = random.nextInt(j + 1);

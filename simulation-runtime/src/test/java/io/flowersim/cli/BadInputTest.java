@@ -101,6 +101,14 @@ class BadInputTest {
             + "f: &f [*e, *e, *e, *e, *e, *e, *e, *e, *e, *e]\n"
             + "g: &g [*f, *f, *f, *f, *f, *f, *f, *f, *f, *f]\n" + VALID,
             "(document): more than 50 aliases of lists or mappings"),
+        Arguments.of("clients per round beyond internal sizes", VALID.replace("count: 20",
+            "count: 2000000000").replace("minAvailableClients: 20", "minAvailableClients: 5")
+            .replace("fractionEvaluate: 0.25", "fractionEvaluate: 0.000001"),
+            "spec.strategy.fractionFit: a round would sample 500000000 clients"),
+        Arguments.of("Krum with more malicious clients than a round tolerates", VALID.replace(
+            "name: FedAvg", "name: Krum\n    numMaliciousClients: 2"),
+            "spec.strategy.numMaliciousClients: Krum needs at least 2 * numMaliciousClients + 3 "
+                + "= 7 clients per round, but a round samples 5"),
         Arguments.of("two documents", VALID + "---\n" + VALID,
             "(document): the file holds 2 YAML documents; expected one FlowerSimulation"),
         Arguments.of("a duplicate key", VALID.replace("rounds: 2", "rounds: 2\n  rounds: 3"),

@@ -106,6 +106,7 @@ public final class FlowerSimulationValidator {
     if (spec.strategy != null) {
       checkStrategy(spec.strategy, validClientCount(spec.clients));
     }
+    roundSizes(spec.strategyOrDefault(), validClientCount(spec.clients));
     if (spec.cluster != null) {
       checkCluster(spec.cluster);
     }
@@ -196,9 +197,8 @@ public final class FlowerSimulationValidator {
     }
     if (applicable(path + ".numMaliciousClients", strategy.numMaliciousClients, name, Set.of(
         StrategyName.KRUM, StrategyName.MULTI_KRUM, StrategyName.BULYAN))
-        && atLeast(path + ".numMaliciousClients", strategy.numMaliciousClients, 0)
-        && name == StrategyName.BULYAN) {
-      bulyanHasEnoughClients(path, strategy, clientCount);
+        && atLeast(path + ".numMaliciousClients", strategy.numMaliciousClients, 0)) {
+      robustAggregationBounds(path, name, strategy, clientCount);
     }
     if (applicable(path + ".numClientsToKeep", strategy.numClientsToKeep, name, Set.of(
         StrategyName.MULTI_KRUM))) {
@@ -212,28 +212,26 @@ public final class FlowerSimulationValidator {
     }
   }
 
-  /**
-   * Bulyan refuses a round with fewer than 4f + 3 updates (Flower raises); a round never has more
-   * than it samples, so a sample size below that fails every round. The sample size is FedAvg's
-   * max(int(count * fractionFit), minFitClients), with the runtime's defaults (fraction 1, minimum
-   * min(2, count)); it is skipped when those fields are themselves invalid.
-   */
-  private void bulyanHasEnoughClients(String path, StrategySpec strategy, Integer clientCount) {
-    double fraction = strategy.fractionFit == null ? 1.0 : strategy.fractionFit;
-    if (clientCount == null || !(fraction > 0 && fraction <= 1)
-        || (strategy.minFitClients != null
-            && (strategy.minFitClients < 1 || strategy.minFitClients > clientCount))) {
-      return;
-    }
-    int minFit = strategy.minFitClients == null ? Math.min(2, clientCount)
-        : strategy.minFitClients;
-    int sampled = Math.max((int) (clientCount * fraction), minFit);
-    long needed = 4L * strategy.numMaliciousClients + 3;
-    if (sampled < needed) {
-      error(path + ".numMaliciousClients", "Bulyan needs at least 4 * numMaliciousClients + 3 = "
-          + needed + " clients per round, but a round samples " + sampled
-          + " (max(int(spec.clients.count * fractionFit), minFitClients)), got "
-          + strategy.numMaliciousClients);
+  /** See {@link RobustAggregationBounds}; skipped when the sampling fields are invalid. */
+  private void robustAggregationBounds(String path, StrategyName name, StrategySpec strategy,
+      Integer clientCount) {
+    RoundSample.fit(strategy, clientCount).ifPresent(sampled ->
+        errors.addAll(RobustAggregationBounds.check(path, name, strategy, sampled)));
+  }
+
+  /** A round that would sample more clients than its lists and heap hold is refused up front. */
+  private void roundSizes(StrategySpec strategy, Integer clientCount) {
+    RoundSample.fit(strategy, clientCount).ifPresent(n ->
+        atMostPerRound("spec.strategy.fractionFit", n));
+    RoundSample.evaluate(strategy, clientCount).ifPresent(n ->
+        atMostPerRound("spec.strategy.fractionEvaluate", n));
+  }
+
+  private void atMostPerRound(String field, int sampled) {
+    if (sampled > RoundSample.MAX_CLIENTS_PER_ROUND) {
+      error(field, "a round would sample " + sampled + " clients (spec.clients.count * "
+          + field.substring(field.lastIndexOf('.') + 1) + "); at most "
+          + RoundSample.MAX_CLIENTS_PER_ROUND + " per round");
     }
   }
 

@@ -633,6 +633,48 @@ class FlowerSimulationValidatorTest {
       assertValid(sim);
     }
 
+    @Test
+    void krumNeedsTwoFPlusThreeSampledClients() {
+      // full(): 10 sampled; f = 4 needs 11, f = 3 needs 9
+      FlowerSimulation sim = with(StrategyName.KRUM);
+      strategy(sim).numMaliciousClients = 4;
+      assertOnlyError(sim, "spec.strategy.numMaliciousClients", "Krum needs at least "
+          + "2 * numMaliciousClients + 3 = 11 clients per round, but a round samples 10 "
+          + "(max(int(spec.clients.count * fractionFit), minFitClients)), got 4");
+      strategy(sim).numMaliciousClients = 3;
+      assertValid(sim);
+    }
+
+    @Test
+    void multiKrumKeepsAtMostTheSampledClientsLessTheMaliciousOnes() {
+      FlowerSimulation sim = with(StrategyName.MULTI_KRUM);
+      strategy(sim).numMaliciousClients = 2;
+      strategy(sim).numClientsToKeep = 9;
+      assertOnlyError(sim, "spec.strategy.numClientsToKeep", "must be at most the clients a round "
+          + "samples minus numMaliciousClients (10 - 2 = 8), got 9");
+      strategy(sim).numClientsToKeep = 8;
+      assertValid(sim);
+      strategy(sim).numMaliciousClients = 4;
+      assertThat(FlowerSimulationValidator.validate(sim)).extracting(ValidationError::field)
+          .containsExactly("spec.strategy.numMaliciousClients");
+    }
+
+    /** Once a crash ("Illegal initial capacity") when the round's set of ids was sized. */
+    @Test
+    void aRoundSamplesAtMostAFixedNumberOfClients() {
+      FlowerSimulation sim = minimal();
+      sim.getSpec().clients.count = Integer.MAX_VALUE;
+      assertThat(FlowerSimulationValidator.validate(sim)).containsExactly(
+          new ValidationError("spec.strategy.fractionFit", "a round would sample 2147483647 "
+              + "clients (spec.clients.count * fractionFit); at most 16777216 per round"),
+          new ValidationError("spec.strategy.fractionEvaluate", "a round would sample 2147483647 "
+              + "clients (spec.clients.count * fractionEvaluate); at most 16777216 per round"));
+      sim.getSpec().strategy = new StrategySpec();
+      sim.getSpec().strategy.fractionFit = 0.001;
+      sim.getSpec().strategy.fractionEvaluate = 0.001;
+      assertValid(sim);
+    }
+
     private FlowerSimulation withDp(Double noiseMultiplier, Double clippingNorm) {
       FlowerSimulation sim = with(StrategyName.FED_ADAM);
       strategy(sim).differentialPrivacy = new DifferentialPrivacySpec();
