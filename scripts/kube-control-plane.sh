@@ -474,7 +474,8 @@ fake_node_summary() {
 
 # Nodes KWOK manages (annotation kwok.x-k8s.io/node=fake): GPU nodes carry the product label,
 # nvidia.com/gpu capacity and the taint nvidia.com/gpu=present:NoSchedule, as GPU pools usually
-# do, so that only pods that tolerate it (and ask for GPUs) land there.
+# do, so that only pods that tolerate it (and ask for GPUs) land there; the CPU pool is tainted
+# flowersim.io/node-pool=cpu:NoSchedule.
 fake_nodes() {
   local line pool n product gpus cpus mem i name
   for line in "${NODE_POOLS[@]}"; do
@@ -501,6 +502,13 @@ NODE
     nvidia.com/gpu.count: "$gpus"
 spec:
   taints: [{key: nvidia.com/gpu, value: present, effect: NoSchedule}]
+NODE
+      else
+        # Nothing runs on a fake node: only pods that ask for the pool (a toleration) go there,
+        # and a pod that names no pool goes to the real node, where it runs.
+        cat <<NODE
+spec:
+  taints: [{key: $POOL_LABEL, value: $pool, effect: NoSchedule}]
 NODE
       fi
       local resources="cpu: \"$cpus\", memory: $mem, pods: \"110\""
@@ -578,7 +586,9 @@ start_full() {
 
   kuberay_opt_out | kubectl apply -f - >/dev/null || die "applying the KubeRay opt-out policy failed"
   # controller-runtime finds the API server through KUBECONFIG; its own user, for the policy.
-  (export KUBECONFIG=$STATE/kuberay.kubeconfig; launch ray-operator "$BIN/ray-operator" \
+  echo "$BIN/ray-operator" >"$STATE/ray-operator.exe"
+  cluster_dns_resolver
+  (export KUBECONFIG=$STATE/kuberay.kubeconfig; launch ray-operator "${CLUSTER_DNS[@]}" "$BIN/ray-operator" \
     --metrics-addr="$HOST:$RAY_OPERATOR_PORT" \
     --health-probe-bind-address="$HOST:$((RAY_OPERATOR_PORT + 1))" \
     --enable-leader-election=false)
@@ -713,4 +723,4 @@ case "${1:-}" in
   build) build ;;
   build-full) build_full; build_node ;;
   *) die "usage: $0 start [--full] | stop | env | status | build | build-full" ;;
-esac
+esac; exit  # on one line with esac: an edit of this file while it runs cannot add commands

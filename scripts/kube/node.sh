@@ -154,7 +154,9 @@ node_start() {
   wait_for "containerd" 60 containerd ctr -a "$NODE/containerd.sock" version
   ctr -a "$NODE/containerd.sock" -n k8s.io images import "$CACHE/node/pause.tar" >/dev/null \
     || die "importing the pod sandbox image failed"
-  if "$SCRIPT_DIR/images.sh" list 2>/dev/null | grep -q ': built'; then
+  local images
+  images=$("$SCRIPT_DIR/images.sh" list 2>/dev/null || true)
+  if grep -q ': built' <<<"$images"; then
     FLOWERSIM_KUBE_STATE=$STATE "$SCRIPT_DIR/images.sh" import || die "importing flowersim's images failed"
   fi
 
@@ -169,7 +171,8 @@ node_start() {
 
   template kube-proxy.yaml >"$NODE/kube-proxy.yaml"
   launch kube-proxy "$BIN/kube-proxy" --config="$NODE/kube-proxy.yaml"
-  wait_for "kube-proxy /healthz" 60 kube-proxy curl -fsS "http://$HOST:$KUBE_PROXY_HEALTHZ_PORT/healthz"
+  # /healthz waits for this node to exist, which the kubelet registers next; /livez does not.
+  wait_for "kube-proxy /livez" 60 kube-proxy curl -fsS "http://$HOST:$KUBE_PROXY_HEALTHZ_PORT/livez"
 
   node_kubelet
   wait_for "node $NODE_NAME Ready" 120 kubelet \
@@ -178,7 +181,10 @@ node_start() {
 }
 
 node_kubelet() {
-  local kubelet_root=$NODE/kubelet sysctl=$NODE/kernel-defaults entry key value mounts=""
+  # /proc private in the kubelet's namespace: the read-only values never reach the host's, even
+  # where / is a shared mount.
+  local kubelet_root=$NODE/kubelet sysctl=$NODE/kernel-defaults entry key value
+  local mounts="mount --make-private /proc && "
   mkdir -p "$kubelet_root" "$sysctl" "$NODE/pod-logs"
   # The kubelet's volumes must propagate to the containers containerd starts outside its namespace.
   mount --bind "$kubelet_root" "$kubelet_root"
@@ -240,6 +246,16 @@ node_stop() {
     done <"$NODE/new-host-paths"
   fi
   "$BIN/kubectl" --kubeconfig="$STATE/kubeconfig" delete node "$NODE_NAME" --wait=false >/dev/null 2>&1 || true
+}
+
+# The KubeRay operator runs on the host but talks to each Ray head's dashboard by its Service's
+# cluster DNS name: a command after "${CLUSTER_DNS[@]}" runs in its own mount namespace (private,
+# unshare's default) whose resolver is the cluster's DNS (cluster_dns_resolver writes it). Its
+# only other peer, the API server, it reaches by address.
+CLUSTER_DNS=(unshare -m sh -c "mount --bind -o ro $NODE/cluster-resolv.conf /etc/resolv.conf && exec \"\$0\" \"\$@\"")
+cluster_dns_resolver() {
+  mkdir -p "$NODE"
+  printf 'nameserver %s\noptions ndots:1\n' "$NODE_GATEWAY" >"$NODE/cluster-resolv.conf"
 }
 
 node_status() {

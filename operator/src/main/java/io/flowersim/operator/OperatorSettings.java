@@ -23,18 +23,10 @@ public record OperatorSettings(String runtimeImage, int ttlSecondsAfterFinished,
   public static final int DEFAULT_TTL_SECONDS_AFTER_FINISHED = 300;
   public static final int DEFAULT_PROVISIONING_SECONDS = 1800;
   /**
-   * The layout of the runtime image (images/runtime/Dockerfile): every jar in /opt/flowersim/lib,
-   * ours also in /opt/flowersim/code, the path Ray's Java workers load client code from. Ray Java
-   * needs the --add-opens on JDK 17 (DESIGN.md).
+   * The runtime image's entrypoint script (images/runtime/flowersim-runtime): runtime.Main with
+   * the JVM options Ray Java needs, the class path and the code path of Ray's Java workers.
    */
-  public static final String DEFAULT_RUNTIME_COMMAND = "java"
-      + " --add-opens=java.base/java.lang=ALL-UNNAMED --add-opens=java.base/java.math=ALL-UNNAMED"
-      + " --add-opens=java.base/java.util=ALL-UNNAMED"
-      + " --add-opens=java.base/java.util.concurrent=ALL-UNNAMED"
-      + " --add-opens=java.base/java.net=ALL-UNNAMED --add-opens=java.base/java.text=ALL-UNNAMED"
-      + " --add-opens=java.base/java.nio=ALL-UNNAMED --add-opens=java.base/sun.nio.ch=ALL-UNNAMED"
-      + " -Dflowersim.ray.code-search-path=/opt/flowersim/code"
-      + " -cp '/opt/flowersim/lib/*' io.flowersim.runtime.Main";
+  public static final String DEFAULT_RUNTIME_COMMAND = "/opt/flowersim/bin/flowersim-runtime";
 
   public static OperatorSettings defaults() {
     return fromEnvironment(Map.of());

@@ -7,6 +7,7 @@ import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.api.model.Node;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.Quantity;
+import io.fabric8.kubernetes.api.model.TolerationBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.Watcher;
 import io.fabric8.kubernetes.client.WatcherException;
@@ -47,6 +48,7 @@ class GpuPoolsIT {
   static final String EXAMPLE = "examples/gpu-pools.yaml";
   static final String GPU_PRODUCT = "nvidia.com/gpu.product";
   static final String GPU = "nvidia.com/gpu";
+  static final String POOL = "flowersim.io/node-pool";
   static final Duration WAIT = Duration.ofSeconds(120);
   static final ResourceDefinitionContext RAY_CLUSTER = new ResourceDefinitionContext.Builder()
       .withGroup(RayJob.GROUP).withVersion(RayJob.VERSION).withKind("RayCluster")
@@ -85,13 +87,17 @@ class GpuPoolsIT {
   }
 
   /**
-   * The example as a user applies it, less its Kueue fields (KueueIT covers those; here no queue
-   * would admit it and no PriorityClass research-low exists).
+   * The example as a user applies it, less its Kueue fields (KueueIT and RealNodeIT cover those;
+   * here no queue would admit it), with the head on the CPU pool as Kueue's cpu flavor of
+   * examples/cluster-setup would place it.
    */
   static FlowerSimulation example() {
     FlowerSimulation sim = KubeApiServer.loadExample(client, EXAMPLE);
     sim.getSpec().queueName = null;
     sim.getSpec().priorityClassName = null;
+    sim.getSpec().cluster.head.nodeSelector.put(POOL, "cpu");
+    sim.getSpec().cluster.head.tolerations.add(new TolerationBuilder().withKey(POOL)
+        .withOperator("Equal").withValue("cpu").withEffect("NoSchedule").build());
     return sim;
   }
 
