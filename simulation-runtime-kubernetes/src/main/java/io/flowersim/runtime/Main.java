@@ -7,6 +7,7 @@ import io.flowersim.api.v1alpha1.FlowerSimulation;
 import io.flowersim.api.v1alpha1.handover.HistoryConfigMap.RunState;
 import io.flowersim.api.v1alpha1.handover.RuntimeEnvironment;
 import io.flowersim.api.v1alpha1.status.RoundRecord;
+import io.flowersim.engine.EngineBackend;
 import io.flowersim.engine.EngineResources;
 import io.flowersim.server.History;
 import io.flowersim.server.ServerListener;
@@ -59,10 +60,11 @@ public final class Main {
       return ExitCode.INVALID_INPUT;
     }
     HistoryConfigMapWriter writer = new HistoryConfigMapWriter(client, namespace, configMap);
-    String backend = env.getOrDefault(RuntimeEnvironment.BACKEND, "ray");
-    if (!backend.equals("ray") && !backend.equals("local")) {
-      return refuse(writer, RuntimeEnvironment.BACKEND + ": must be ray or local, got \""
-          + backend + "\"");
+    String backend = env.getOrDefault(RuntimeEnvironment.BACKEND, EngineBackend.RAY);
+    try {
+      EngineBackend.checkName(RuntimeEnvironment.BACKEND, backend);
+    } catch (IllegalArgumentException e) {
+      return refuse(writer, e.getMessage());
     }
     String address = env.getOrDefault(RuntimeEnvironment.RAY_ADDRESS, "auto");
     FlowerSimulation sim;
@@ -74,7 +76,7 @@ public final class Main {
     String name = sim.getMetadata().getName();
     Simulation simulation;
     try {
-      simulation = Simulation.create(backend, backend.equals("ray") ? address : null, sim,
+      simulation = Simulation.create(backend, backend.equals(EngineBackend.RAY) ? address : null, sim,
           TaskRegistry.load(), EngineResources.ofThisMachine());
     } catch (Exception e) {
       return refuse(writer, "the simulation could not start: " + e.getMessage());

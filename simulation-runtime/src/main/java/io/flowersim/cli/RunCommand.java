@@ -2,8 +2,10 @@ package io.flowersim.cli;
 
 import io.flowersim.api.v1alpha1.FlowerSimulation;
 import io.flowersim.engine.ClientProcesses;
+import io.flowersim.engine.EngineBackend;
 import io.flowersim.engine.EngineResources;
 import io.flowersim.engine.InsufficientResourcesException;
+import io.flowersim.engine.RayAddress;
 import io.flowersim.engine.WorkerInitHook;
 import io.flowersim.server.History;
 import io.flowersim.server.RoundFailedException;
@@ -91,7 +93,7 @@ final class RunCommand implements Callable<Integer> {
       checkBackend();
       processes = clientProcesses();
       workerInit = checkWorkerInit();
-      if (backend.equals("local")) {
+      if (backend.equals(EngineBackend.LOCAL)) {
         Preflight.check(sim, resources);
       } else {
         Preflight.checkTask(sim);
@@ -132,7 +134,7 @@ final class RunCommand implements Callable<Integer> {
     if (clientProcesses == null) {
       return ClientProcesses.DEFAULT;
     }
-    if (!backend.equals("local")) {
+    if (!backend.equals(EngineBackend.LOCAL)) {
       throw new InvalidSimulationException(List.of("--client-processes: only with --backend "
           + "local (on Ray every client runs in an actor's own JVM)"));
     }
@@ -164,11 +166,12 @@ final class RunCommand implements Callable<Integer> {
 
   /** --backend local|ray, and --ray-address HOST:PORT only with ray. */
   private void checkBackend() throws InvalidSimulationException {
-    if (!backend.equals("local") && !backend.equals("ray")) {
-      throw new InvalidSimulationException(
-          List.of("--backend: must be local or ray, got \"" + backend + "\""));
+    try {
+      EngineBackend.checkName("--backend", backend);
+    } catch (IllegalArgumentException e) {
+      throw new InvalidSimulationException(List.of(e.getMessage()));
     }
-    if (backend.equals("local")) {
+    if (backend.equals(EngineBackend.LOCAL)) {
       if (rayAddress != null) {
         throw new InvalidSimulationException(
             List.of("--ray-address: only with --backend ray (the local backend runs in this JVM)"));
@@ -183,23 +186,10 @@ final class RunCommand implements Callable<Integer> {
           + "(HOST:PORT of the cluster's GCS, e.g. the output of scripts/ray-cluster.sh address; "
           + "or set RAY_ADDRESS)"));
     }
-    rayAddress = rayAddress.trim();
-    if (rayAddress.equals("auto")) {
-      return;
-    }
-    int colon = rayAddress.lastIndexOf(':');
-    boolean ok = colon > 0 && colon < rayAddress.length() - 1;
-    if (ok) {
-      try {
-        int port = Integer.parseInt(rayAddress.substring(colon + 1));
-        ok = port > 0 && port < 65536;
-      } catch (NumberFormatException e) {
-        ok = false;
-      }
-    }
-    if (!ok) {
-      throw new InvalidSimulationException(List.of("--ray-address: expected HOST:PORT (port "
-          + "1-65535) or auto, got \"" + rayAddress + "\""));
+    try {
+      rayAddress = RayAddress.parse(rayAddress).toString();
+    } catch (IllegalArgumentException e) {
+      throw new InvalidSimulationException(List.of("--ray-address: " + e.getMessage()));
     }
   }
 

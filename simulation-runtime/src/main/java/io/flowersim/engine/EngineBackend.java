@@ -2,6 +2,7 @@ package io.flowersim.engine;
 
 import io.flowersim.api.v1alpha1.spec.ClientResources;
 import io.flowersim.task.TaskSettings;
+import java.util.List;
 import java.util.ServiceLoader;
 import java.util.TreeSet;
 
@@ -12,6 +13,23 @@ import java.util.TreeSet;
  * off the classpath of everything that does not run on Ray.
  */
 public interface EngineBackend {
+
+  /** The built-in backend: clients run on this machine. */
+  String LOCAL = "local";
+
+  /** The Ray backend (simulation-runtime-ray). */
+  String RAY = "ray";
+
+  /** Every backend name the CLI and the in-cluster entry point accept. */
+  List<String> NAMES = List.of(LOCAL, RAY);
+
+  /** Refuses a name not in {@link #NAMES}, naming {@code field} (an option or variable). */
+  static void checkName(String field, String name) {
+    if (!NAMES.contains(name)) {
+      throw new IllegalArgumentException(field + ": must be " + String.join(" or ", NAMES)
+          + ", got \"" + name + "\"");
+    }
+  }
 
   /** The value of --backend, e.g. "ray". */
   String name();

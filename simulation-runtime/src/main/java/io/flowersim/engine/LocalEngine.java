@@ -21,7 +21,6 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -131,8 +130,7 @@ public final class LocalEngine implements ClientEngine {
     for (Map.Entry<Future<R>, Integer> e : pending.entrySet()) {
       e.getKey().cancel(true);
       failures.add(ClientFailure.of(e.getValue(), round, operation,
-          new TimeoutException("did not finish within the round timeout of "
-              + timeout.toSeconds() + "s (spec.roundTimeoutSeconds)")));
+          RoundTimeout.stillRunning(timeout)));
       listener.clientFinished(e.getValue(), false);
     }
     // A client that ignores interruption would keep its pool thread forever; start the next round

@@ -35,9 +35,6 @@ import java.util.List;
  */
 public final class Simulation implements AutoCloseable {
 
-  /** The built-in backend's name (--backend, FLOWERSIM_BACKEND). */
-  public static final String LOCAL = "local";
-
   /** How long the local pool's workers may take to set the task up (load data, start DJL). */
   private static final Duration WORKER_SETUP_TIMEOUT = Duration.ofMinutes(10);
 
@@ -60,7 +57,7 @@ public final class Simulation implements AutoCloseable {
    */
   public static Simulation local(FlowerSimulation resource, TaskRegistry tasks,
       EngineResources resources) throws Exception {
-    return create(LOCAL, null, resource, tasks, resources);
+    return create(EngineBackend.LOCAL, null, resource, tasks, resources);
   }
 
   /**
@@ -79,9 +76,9 @@ public final class Simulation implements AutoCloseable {
    * before the task loads any data here; then the task is set up while the engine's workers start,
    * and the strategy is built from spec.strategy, spec.clients.count and spec.seed.
    *
-   * <p>Backends: {@value #LOCAL} runs clients on threads of this JVM, or, for a task that cannot
-   * train them on parallel threads, in a pool of worker JVMs ({@link ClientProcesses#POOL}) or one
-   * at a time here ({@link ClientProcesses#SINGLE}); any other name is an {@link EngineBackend}
+   * <p>Backends: {@value EngineBackend#LOCAL} runs clients on threads of this JVM, or, for a task
+   * that cannot train them on parallel threads, in a pool of worker JVMs ({@link
+   * ClientProcesses#POOL}) or one at a time here ({@link ClientProcesses#SINGLE}); any other name is an {@link EngineBackend}
    * found through ServiceLoader (e.g. "ray" from simulation-runtime-ray), connected to {@code
    * address}.
    *
@@ -93,8 +90,8 @@ public final class Simulation implements AutoCloseable {
       String workerInitHook) throws Exception {
     FlowerSimulationSpec spec = resource.getSpec();
     TaskSettings settings = settings(spec);
-    EngineStart start = start(backend == null ? LOCAL : backend, address, resource, tasks,
-        resources, processes, workerInitHook, settings);
+    EngineStart start = start(backend == null ? EngineBackend.LOCAL : backend, address, resource,
+        tasks, resources, processes, workerInitHook, settings);
     ClientEngine engine = null;
     try {
       FederatedTask task = tasks.create(spec.task);
@@ -125,7 +122,7 @@ public final class Simulation implements AutoCloseable {
       TaskRegistry tasks, EngineResources resources, ClientProcesses processes,
       String workerInitHook, TaskSettings settings) throws Exception {
     FlowerSimulationSpec spec = resource.getSpec();
-    if (!backend.equals(LOCAL)) {
+    if (!backend.equals(EngineBackend.LOCAL)) {
       checkTask(resource, tasks);
       ClientEngine remote = EngineBackend.find(backend, Simulation.class.getClassLoader())
           .create(new EngineBackend.Request(spec.task, settings,

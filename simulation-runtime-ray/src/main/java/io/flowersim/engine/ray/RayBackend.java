@@ -8,7 +8,7 @@ public final class RayBackend implements EngineBackend {
 
   @Override
   public String name() {
-    return "ray";
+    return EngineBackend.RAY;
   }
 
   @Override

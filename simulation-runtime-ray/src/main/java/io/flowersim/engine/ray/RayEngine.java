@@ -13,6 +13,7 @@ import io.flowersim.engine.ClientListener;
 import io.flowersim.engine.ClientStateStore;
 import io.flowersim.engine.EngineBackend;
 import io.flowersim.engine.InsufficientResourcesException;
+import io.flowersim.engine.RayAddress;
 import io.flowersim.engine.worker.Placement;
 import io.flowersim.engine.worker.PlacementLog;
 import io.flowersim.engine.worker.RoundCollector;
@@ -80,16 +81,6 @@ public final class RayEngine implements ClientEngine {
           System.getenv().getOrDefault("FLOWERSIM_RAY_CODE_SEARCH_PATH", defaultCodeSearchPath()));
       return new Options(r.address(), csp, JDK17_OPENS, r.taskName(), r.settings(),
           r.perClient(), r.workerInitHook(), r.settings().numClients());
-    }
-
-    public Options withMaxActors(int n) {
-      return new Options(address, codeSearchPath, workerJvmOptions, taskName, settings, perClient,
-          initHook, n);
-    }
-
-    public Options withInitHook(String className) {
-      return new Options(address, codeSearchPath, workerJvmOptions, taskName, settings, perClient,
-          className, maxActors);
     }
   }
 
@@ -164,7 +155,7 @@ public final class RayEngine implements ClientEngine {
     if (address == null || address.isBlank()) {
       throw new IllegalArgumentException("ray address: none given (--ray-address HOST:PORT)");
     }
-    if (!address.equals("auto")) {
+    if (!address.equals(RayAddress.AUTO)) {
       probe(address);
     }
     if (Ray.isInitialized()) {
@@ -187,14 +178,14 @@ public final class RayEngine implements ClientEngine {
 
   /** A plain TCP connect to the GCS port, so a wrong address fails in seconds, not minutes. */
   static void probe(String address) {
-    int colon = address.lastIndexOf(':');
-    if (colon <= 0) {
-      throw new IllegalArgumentException("ray address " + address + ": expected HOST:PORT");
+    RayAddress parsed;
+    try {
+      parsed = RayAddress.parse(address);
+    } catch (IllegalArgumentException e) {
+      throw new IllegalArgumentException("ray address: " + e.getMessage(), e);
     }
-    String host = address.substring(0, colon);
-    int port = Integer.parseInt(address.substring(colon + 1));
     try (Socket s = new Socket()) {
-      s.connect(new InetSocketAddress(host, port), 3000);
+      s.connect(new InetSocketAddress(parsed.host(), parsed.port()), 3000);
     } catch (IOException e) {
       throw new IllegalStateException("cannot reach the Ray cluster at " + address + " ("
           + e.getMessage() + "); start one with scripts/ray-cluster.sh start, or pass the "

@@ -7,10 +7,10 @@ import io.flowersim.client.ClientState;
 import io.flowersim.client.RoundResults;
 import io.flowersim.engine.ClientListener;
 import io.flowersim.engine.ClientStateStore;
+import io.flowersim.engine.RoundTimeout;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.TimeoutException;
 import java.util.function.Function;
 
 /**
@@ -73,14 +73,12 @@ public final class RoundCollector<R> {
 
   /** The client's call was still running when the round's time ran out. */
   public void timedOut(int clientId, Duration timeout) {
-    fail(clientId, new TimeoutException("did not finish within the round timeout of "
-        + timeout.toSeconds() + "s (spec.roundTimeoutSeconds)"));
+    fail(clientId, RoundTimeout.stillRunning(timeout));
   }
 
   /** The client's call was still queued when the round's time ran out. */
   public void notStarted(int clientId, Duration timeout) {
-    fail(clientId, new TimeoutException("not started within the round timeout of "
-        + timeout.toSeconds() + "s"));
+    fail(clientId, RoundTimeout.notStarted(timeout));
   }
 
   public RoundResults<R> results() {

@@ -91,8 +91,9 @@ public class FlowerSimulationSpec {
   @JsonPropertyDescription("PriorityClass for the Ray job's pods and its Kueue workload (cluster only).")
   public String priorityClassName;
 
-  @JsonPropertyDescription("Suspends the simulation: the Ray cluster is torn down; resuming continues "
-      + "from the last checkpoint (cluster only).")
+  @JsonPropertyDescription("Suspends the simulation: the Ray cluster is torn down. Resuming starts "
+      + "the run again from round 1 (there is no checkpoint yet); the earlier attempt's history "
+      + "is kept in the history ConfigMap as previous-attempt.json (cluster only).")
   public Boolean suspend;
 
   @Min(0)
