@@ -44,10 +44,25 @@ public final class ClientRunner {
         throw new IllegalStateException("fit returned parameters " + result.parameters()
             + " but the global model is " + parameters);
       }
+      // One NaN averaged in poisons the global model: such an update is this client's failure.
+      int bad = firstNonFinite(result.parameters().values());
+      if (bad >= 0) {
+        throw new IllegalStateException("fit returned parameters that are not finite (value "
+            + bad + " is " + result.parameters().values()[bad] + "); not aggregated");
+      }
       return result;
     } finally {
       states.checkin(clientId, state);
     }
+  }
+
+  private static int firstNonFinite(float[] values) {
+    for (int i = 0; i < values.length; i++) {
+      if (!Float.isFinite(values[i])) {
+        return i;
+      }
+    }
+    return -1;
   }
 
   public EvaluateResult evaluate(int clientId, Parameters parameters, Config config)

@@ -24,6 +24,9 @@ public class History {
   public static class InitialEvaluation {
     public Double centralizedLoss;
     public Map<String, Double> centralizedMetrics = new LinkedHashMap<>();
+    /** As RoundRecord.nonFinite: what was NaN or infinite, left out above. */
+    @JsonInclude(JsonInclude.Include.NON_EMPTY)
+    public Map<String, String> nonFinite = new LinkedHashMap<>();
   }
 
   public String simulation;

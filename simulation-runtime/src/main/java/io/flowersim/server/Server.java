@@ -1,5 +1,7 @@
 package io.flowersim.server;
 
+import io.flowersim.api.v1alpha1.spec.OnDivergence;
+import io.flowersim.api.v1alpha1.status.NonFiniteValues;
 import io.flowersim.api.v1alpha1.status.RoundRecord;
 import io.flowersim.client.ClientFailure;
 import io.flowersim.client.ClientInstruction;
@@ -41,6 +43,7 @@ public final class Server {
   private final ClientManager clients;
   private final Duration roundTimeout;
   private final ClientDropout dropout;
+  private final OnDivergence onDivergence;
 
   /** A server whose sampled clients always report (spec.clients.dropoutRate 0). */
   public Server(ClientEngine engine, Strategy strategy, ClientManager clients,
@@ -51,6 +54,13 @@ public final class Server {
   /** A server whose sampled clients drop out as {@code dropout} decides (spec.clients.dropoutRate). */
   public Server(ClientEngine engine, Strategy strategy, ClientManager clients,
       Duration roundTimeout, ClientDropout dropout) {
+    this(engine, strategy, clients, roundTimeout, dropout, OnDivergence.STOP);
+  }
+
+  /** As above; {@code onDivergence} says whether a round with a NaN or infinite loss ends the run. */
+  public Server(ClientEngine engine, Strategy strategy, ClientManager clients,
+      Duration roundTimeout, ClientDropout dropout, OnDivergence onDivergence) {
+    this.onDivergence = onDivergence;
     this.engine = engine;
     this.strategy = strategy;
     this.clients = clients;
@@ -70,8 +80,9 @@ public final class Server {
     Parameters parameters = strategy.initializeParameters().orElseGet(initialParameters);
     strategy.evaluate(0, parameters).ifPresent(initial -> {
       History.InitialEvaluation e = new History.InitialEvaluation();
-      e.centralizedLoss = initial.loss();
+      e.centralizedLoss = NonFiniteValues.finite("centralizedLoss", initial.loss(), e.nonFinite);
       e.centralizedMetrics.putAll(initial.metrics());
+      NonFiniteValues.removeFrom("centralizedMetrics", e.centralizedMetrics, e.nonFinite);
       history.initial = e;
     });
     for (int round = 1; round <= rounds; round++) {
@@ -86,8 +97,15 @@ public final class Server {
       });
       evaluateRound(round, parameters, record, listener);
       record.durationSeconds = (System.nanoTime() - started) / 1e9;
-      history.add(record);
+      history.add(record.keepFinite());
       listener.roundFinished(record, history);
+      Optional<String> diverged = record.divergedLoss();
+      if (diverged.isPresent()) {
+        if (onDivergence == OnDivergence.STOP) {
+          throw new DivergedException(round, diverged.get());
+        }
+        LOG.warn("round {}: {}; going on (spec.onDivergence: Continue)", round, diverged.get());
+      }
     }
     return parameters;
   }

@@ -231,7 +231,8 @@ public final class Simulation implements AutoCloseable {
     Server server = new Server(engine, strategy,
         new ClientManager(spec.clients.count, spec.seedOrDefault()),
         Duration.ofSeconds(spec.roundTimeoutSecondsOrDefault()),
-        new ClientDropout(spec.clients.dropoutRateOrDefault(), spec.seedOrDefault()));
+        new ClientDropout(spec.clients.dropoutRateOrDefault(), spec.seedOrDefault()),
+        spec.onDivergenceOrDefault());
     server.fit(spec.rounds, task::initialParameters, history, listener);
   }
 

@@ -2,6 +2,7 @@ package io.flowersim.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.flowersim.server.HistoryJson;
 import io.flowersim.simulation.ExitCode;
 import java.io.PrintWriter;
 import java.io.StringWriter;
@@ -234,5 +235,35 @@ class BadInputTest {
     assertThat(under.code()).as(under.err()).isEqualTo(ExitCode.INVALID_INPUT);
     assertThat(under.errors()).singleElement().asString()
         .contains(": " + notADir + " is not a directory");
+  }
+
+  @Test
+  void aRunThatDivergesStopsWithExitCode1AndAValidHistory() throws Exception {
+    String diverging = VALID.replace("task: synthetic", "task: " + DivergingTestingTask.NAME)
+        .replace("{samplesPerClient: \"32\"}", "{divergeAt: \"2\"}").replace("rounds: 2",
+            "rounds: 4");
+    Path out = dir.resolve("out");
+    Outcome o = cli("run", file(diverging).toString(), "--out", out.toString(), "--cpus", "2");
+
+    assertThat(o.code()).as(o.err()).isEqualTo(ExitCode.RUN_FAILED);
+    assertThat(o.errors().findFirst().orElseThrow()).isEqualTo("error: diverged at round 2: "
+        + "centralizedLoss is NaN (spec.onDivergence: Continue would go on)");
+    var history = new com.fasterxml.jackson.databind.ObjectMapper()
+        .readTree(out.resolve("history.json").toFile());
+    assertThat(history.path("rounds")).hasSize(2);
+    assertThat(history.path("rounds").get(1).path("nonFinite").path("centralizedLoss").asText())
+        .isEqualTo("NaN");
+
+    Outcome goesOn = cli("run", file(diverging.replace("  rounds: 4",
+        "  rounds: 4\n  onDivergence: Continue")).toString(), "--out", out.toString(), "--cpus",
+        "2");
+    assertThat(goesOn.code()).as(goesOn.err()).isEqualTo(ExitCode.OK);
+    assertThat(HistoryJson.read(out.resolve("history.json")).rounds).hasSize(4);
+
+    Outcome unknown = cli("validate", file(diverging.replace("  rounds: 4",
+        "  rounds: 4\n  onDivergence: Ignore")).toString());
+    assertThat(unknown.code()).isEqualTo(ExitCode.INVALID_INPUT);
+    assertThat(unknown.err()).contains("spec.onDivergence: unknown value \"Ignore\"; allowed: "
+        + "Stop, Continue");
   }
 }

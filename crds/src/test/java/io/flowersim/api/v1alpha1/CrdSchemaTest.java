@@ -86,6 +86,12 @@ class CrdSchemaTest {
   }
 
   @Test
+  void onDivergenceIsStopOrContinue() {
+    assertThat(field("onDivergence").path("enum")).extracting(JsonNode::asText)
+        .containsExactlyInAnyOrder("Stop", "Continue");
+  }
+
+  @Test
   void historyLimitHasAMaximum() {
     assertThat(field("historyLimit").path("maximum").asInt()).isEqualTo(100);
   }

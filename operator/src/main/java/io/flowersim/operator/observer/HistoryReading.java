@@ -45,7 +45,9 @@ public record HistoryReading(List<RoundRecord> rounds, RunState state, String me
       JsonNode rounds = JSON.readTree(json).path("rounds");
       List<RoundRecord> records = new ArrayList<>();
       for (JsonNode round : rounds) {
-        records.add(JSON.treeToValue(round, RoundRecord.class));
+        // A runtime before typed non-finite values wrote NaN as a string: status fields are typed
+        // numbers, and one NaN would make every status patch fail.
+        records.add(JSON.treeToValue(round, RoundRecord.class).keepFinite());
       }
       return new HistoryReading(List.copyOf(records), state, message, null);
     } catch (IOException | IllegalArgumentException e) {

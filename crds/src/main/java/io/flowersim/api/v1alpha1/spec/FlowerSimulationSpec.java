@@ -13,7 +13,7 @@ import java.util.Map;
 
 /** What to simulate (task, clients, rounds, strategy) and where (the Ray cluster). */
 @JsonInclude(JsonInclude.Include.NON_NULL)
-@JsonPropertyOrder({"task", "taskConfig", "image", "rounds", "seed", "roundTimeoutSeconds", "clients",
+@JsonPropertyOrder({"task", "taskConfig", "image", "rounds", "seed", "roundTimeoutSeconds", "onDivergence", "clients",
     "strategy", "cluster", "data", "queueName", "priorityClassName", "suspend", "historyLimit"})
 @ValidationRule(value = "!has(self.strategy) || !has(self.strategy.minFitClients) "
     + "|| self.strategy.minFitClients <= self.clients.count",
@@ -69,6 +69,11 @@ public class FlowerSimulationSpec {
       + "of that round. Default 600.")
   public Integer roundTimeoutSeconds;
 
+  @JsonPropertyDescription("Stop (the default): a round whose loss is NaN or infinite fails the "
+      + "run with \"diverged at round N\"; Continue: the round is recorded (the loss named in "
+      + "nonFinite) and the run goes on.")
+  public OnDivergence onDivergence;
+
   @Required
   @JsonPropertyDescription("The client population: how many, the resources each needs, and how the "
       + "data is partitioned among them.")
@@ -108,6 +113,10 @@ public class FlowerSimulationSpec {
 
   public int roundTimeoutSecondsOrDefault() {
     return roundTimeoutSeconds == null ? DEFAULT_ROUND_TIMEOUT_SECONDS : roundTimeoutSeconds;
+  }
+
+  public OnDivergence onDivergenceOrDefault() {
+    return onDivergence == null ? OnDivergence.STOP : onDivergence;
   }
 
   public StrategySpec strategyOrDefault() {

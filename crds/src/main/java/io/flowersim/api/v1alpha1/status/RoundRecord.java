@@ -7,6 +7,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 
 /**
  * One federated round, as history.json, the history ConfigMap and status.rounds all record it.
@@ -15,7 +16,7 @@ import java.util.Objects;
 @JsonInclude(JsonInclude.Include.NON_NULL)
 @JsonPropertyOrder({"round", "fitClients", "fitFailures", "evaluateClients", "evaluateFailures",
     "distributedLoss", "distributedMetrics", "centralizedLoss", "centralizedMetrics",
-    "durationSeconds", "fitClientsByNode"})
+    "durationSeconds", "fitClientsByNode", "nonFinite"})
 public class RoundRecord {
 
   @JsonPropertyDescription("Round number, from 1.")
@@ -53,6 +54,34 @@ public class RoundRecord {
   @JsonInclude(JsonInclude.Include.NON_EMPTY)
   public Map<String, List<Integer>> fitClientsByNode = new LinkedHashMap<>();
 
+  @JsonPropertyDescription("Losses and metrics of the round that were NaN or infinite (a diverged "
+      + "model): field to \"NaN\", \"Infinity\" or \"-Infinity\"; the field itself is left "
+      + "out.")
+  @JsonInclude(JsonInclude.Include.NON_EMPTY)
+  public Map<String, String> nonFinite = new LinkedHashMap<>();
+
+  /**
+   * Moves every loss and metric that is NaN or infinite into {@link #nonFinite}, so the record is
+   * valid JSON with typed numbers (history.json, the ConfigMap, status.rounds).
+   */
+  public RoundRecord keepFinite() {
+    distributedLoss = NonFiniteValues.finite("distributedLoss", distributedLoss, nonFinite);
+    centralizedLoss = NonFiniteValues.finite("centralizedLoss", centralizedLoss, nonFinite);
+    NonFiniteValues.removeFrom("distributedMetrics", distributedMetrics, nonFinite);
+    NonFiniteValues.removeFrom("centralizedMetrics", centralizedMetrics, nonFinite);
+    return this;
+  }
+
+  /** "centralizedLoss is NaN" when a loss of this round was not finite (after keepFinite). */
+  public Optional<String> divergedLoss() {
+    for (String loss : List.of("centralizedLoss", "distributedLoss")) {
+      if (nonFinite.containsKey(loss)) {
+        return Optional.of(loss + " is " + nonFinite.get(loss));
+      }
+    }
+    return Optional.empty();
+  }
+
   @Override
   public boolean equals(Object o) {
     if (this == o) {
@@ -68,14 +97,15 @@ public class RoundRecord {
         && Objects.equals(centralizedLoss, r.centralizedLoss)
         && Objects.equals(centralizedMetrics, r.centralizedMetrics)
         && Double.compare(durationSeconds, r.durationSeconds) == 0
-        && Objects.equals(fitClientsByNode, r.fitClientsByNode);
+        && Objects.equals(fitClientsByNode, r.fitClientsByNode)
+        && Objects.equals(nonFinite, r.nonFinite);
   }
 
   @Override
   public int hashCode() {
     return Objects.hash(round, fitClients, fitFailures, evaluateClients, evaluateFailures,
         distributedLoss, distributedMetrics, centralizedLoss, centralizedMetrics, durationSeconds,
-        fitClientsByNode);
+        fitClientsByNode, nonFinite);
   }
 
   @Override
