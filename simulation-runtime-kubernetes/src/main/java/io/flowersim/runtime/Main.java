@@ -9,6 +9,7 @@ import io.flowersim.api.v1alpha1.handover.RuntimeEnvironment;
 import io.flowersim.api.v1alpha1.status.RoundRecord;
 import io.flowersim.engine.EngineBackend;
 import io.flowersim.engine.EngineResources;
+import io.flowersim.server.DivergedException;
 import io.flowersim.server.History;
 import io.flowersim.server.ServerListener;
 import io.flowersim.simulation.ExitCode;
@@ -92,6 +93,10 @@ public final class Main {
       LOG.error("{}: cannot write the history ConfigMap {}/{}: {}", name, namespace, configMap,
           e.getMessage());
       return ExitCode.RUN_FAILED;
+    } catch (DivergedException e) {
+      // The diverged round is in the history: the message names it, and the status says it.
+      LOG.error("{}: {}", name, e.getMessage());
+      return finish(writer, history, RunState.FAILED, e.getMessage(), ExitCode.RUN_FAILED);
     } catch (RuntimeException e) {
       LOG.error("{}: the simulation failed", name, e);
       return finish(writer, history, RunState.FAILED,
