@@ -93,6 +93,15 @@ public record ClusterTrouble(Reason reason, String message) {
     }
   }
 
+  /** What a pull failure says, the same in ErrImagePull and the back-off that follows it. */
+  static String pullFailure(String reason, String detail) {
+    if (detail == null || detail.isBlank()) {
+      return reason;
+    }
+    int cause = detail.indexOf("ErrImagePull: ");
+    return cause >= 0 ? detail.substring(cause + "ErrImagePull: ".length()) : detail;
+  }
+
   private static Optional<ClusterTrouble> unschedulable(Pod pod) {
     if (pod.getStatus() == null || pod.getStatus().getConditions() == null) {
       return Optional.empty();
@@ -124,19 +133,25 @@ public record ClusterTrouble(Reason reason, String message) {
         continue;
       }
       String why = s.getState().getWaiting().getReason();
-      String detail = s.getState().getWaiting().getMessage();
       StringBuilder message = new StringBuilder("pod ").append(pod.getMetadata().getName())
           .append(", container ").append(s.getName());
       if (reason == Reason.ImagePullFailed) {
-        message.append(", image ").append(s.getImage());
-      }
-      message.append(": ").append(why);
-      if (detail != null && !detail.isBlank()) {
-        message.append(": ").append(detail);
-      }
-      if (s.getLastState() != null && s.getLastState().getTerminated() != null) {
-        message.append(" (last exit code ").append(s.getLastState().getTerminated().getExitCode())
-            .append(", ").append(s.getRestartCount()).append(" restarts)");
+        // The kubelet alternates ErrImagePull and ImagePullBackOff; the cause is in both.
+        message.append(", image ").append(s.getImage()).append(": ")
+            .append(pullFailure(why, s.getState().getWaiting().getMessage()));
+      } else {
+        message.append(": ").append(why);
+        if (s.getLastState() != null && s.getLastState().getTerminated() != null) {
+          var last = s.getLastState().getTerminated();
+          message.append(" (last exit code ").append(last.getExitCode());
+          if (last.getReason() != null) {
+            message.append(", ").append(last.getReason());
+          }
+          message.append(")");
+        } else if (s.getState().getWaiting().getMessage() != null
+            && !"CrashLoopBackOff".equals(why)) {
+          message.append(": ").append(s.getState().getWaiting().getMessage());
+        }
       }
       return Optional.of(new ClusterTrouble(reason, message.toString()));
     }

@@ -146,17 +146,29 @@ public class FlowerSimulationReconciler
         .filter(JsonNode::isInt).map(JsonNode::asInt);
   }
 
-  /** Events for what changed: a new phase, a newly refused or changed spec. */
+  /**
+   * Events for what changed: a new phase, a newly refused or changed spec, a cluster that cannot
+   * come up (Warning, with the reason of the Running condition).
+   */
   private static void announce(FlowerSimulation sim, FlowerSimulationStatus previous,
       FlowerSimulationStatus next, Context<FlowerSimulation> context) {
     SimulationEvents events = new SimulationEvents(context.getClient());
     SimulationPhase before = previous == null ? null : previous.phase;
+    Condition running = condition(next, Conditions.RUNNING);
+    Condition runningBefore = previous == null ? null : condition(previous, Conditions.RUNNING);
+    boolean troubled = running != null && Observation.isTrouble(running.reason);
     if (next.phase != before) {
       if (next.phase == SimulationPhase.Failed) {
         events.warning(sim, "Failed", next.message);
+      } else if (troubled) {
+        events.warning(sim, running.reason, running.message);
       } else {
         events.normal(sim, next.phase.name(), next.message);
       }
+    } else if (troubled && (runningBefore == null
+        || !Objects.equals(runningBefore.reason, running.reason)
+        || !Objects.equals(runningBefore.message, running.message))) {
+      events.warning(sim, running.reason, running.message);
     }
     Condition validated = condition(next, Conditions.VALIDATED);
     Condition validatedBefore = previous == null ? null
@@ -168,13 +180,6 @@ public class FlowerSimulationReconciler
         && "InvalidSpec".equals(validated == null ? null : validated.reason);
     if (newProblem && !told) {
       events.warning(sim, validated.reason, validated.message);
-    }
-    Condition running = condition(next, Conditions.RUNNING);
-    Condition runningBefore = previous == null ? null : condition(previous, Conditions.RUNNING);
-    if (running != null && Observation.isTrouble(running.reason) && (runningBefore == null
-        || !Objects.equals(runningBefore.reason, running.reason)
-        || !Objects.equals(runningBefore.message, running.message))) {
-      events.warning(sim, running.reason, running.message);
     }
   }
 

@@ -1,0 +1,320 @@
+package io.flowersim.operator;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.fabric8.kubernetes.api.model.Event;
+import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.api.model.Node;
+import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.api.model.apps.Deployment;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.flowersim.api.v1alpha1.FlowerSimulation;
+import io.flowersim.api.v1alpha1.spec.ClusterSpec;
+import io.flowersim.api.v1alpha1.status.Condition;
+import io.flowersim.api.v1alpha1.status.FlowerSimulationStatus;
+import io.flowersim.api.v1alpha1.status.SimulationPhase;
+import io.flowersim.operator.dependent.ManagedLabels;
+import io.flowersim.operator.observer.ClusterTrouble;
+import io.flowersim.testing.ExternalSystem;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
+
+/**
+ * flowersim for real, on the real node of scripts/kube-control-plane.sh start --full with the
+ * images of scripts/images.sh: the operator installed by its Helm chart with the chart's
+ * defaults runs as a pod; KubeRay starts real Ray head and worker pods from the runtime image;
+ * the runtime runs as the Ray job, its clients as Ray Java actors on the workers, and writes
+ * every round. Also what a user sees when a cluster cannot come up, and the GPU example as
+ * shipped behind Kueue with examples/cluster-setup (its GPU pools are KWOK's).
+ */
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+class RealNodeIT {
+
+  static final String POOL = "flowersim.io/node-pool";
+  static final String RUNTIME_IMAGE = "docker.io/flowersim/runtime:0.1.0";
+  static final String OPERATOR_IMAGE = "docker.io/flowersim/operator:0.1.0";
+  static final String RELEASE = "flowersim";
+  static final String RELEASE_NAMESPACE = "flowersim-system";
+  static final Duration RUN = Duration.ofMinutes(8);
+  /** The promise: a cluster that cannot come up says why within a minute. */
+  static final Duration TOLD = Duration.ofSeconds(60);
+  static final ObjectMapper JSON = new ObjectMapper();
+
+  static KubernetesClient client;
+  static Node realNode;
+  static final List<HasMetadata> setup = new ArrayList<>();
+
+  @BeforeAll
+  static void installTheChart() throws IOException {
+    client = KubeApiServer.connect();
+    realNode = client.nodes().withLabel(POOL, "real").list().getItems().stream()
+        .filter(RealNodeIT::ready).findFirst().orElse(null);
+    if (realNode == null) {
+      ExternalSystem.unavailable("the real-node tests", "no Ready node labelled " + POOL
+          + "=real (scripts/kube-control-plane.sh start --full starts one)");
+    }
+    for (String image : List.of(RUNTIME_IMAGE, OPERATOR_IMAGE)) {
+      boolean present = realNode.getStatus().getImages().stream()
+          .anyMatch(i -> i.getNames().contains(image));
+      if (!present) {
+        ExternalSystem.unavailable("the real-node tests", "the real node has no image " + image
+            + " (scripts/images.sh build)");
+      }
+    }
+    ChartIT.helm("uninstall", RELEASE, "-n", RELEASE_NAMESPACE, "--ignore-not-found", "--wait");
+    ChartIT.helm("install", RELEASE, KubeApiServer.repositoryFile("charts/flowersim").toString(),
+        "-n", RELEASE_NAMESPACE, "--create-namespace", "--wait", "--timeout", "3m");
+  }
+
+  @AfterAll
+  static void uninstall() throws IOException {
+    if (client == null || realNode == null) {
+      return;
+    }
+    for (HasMetadata object : setup) {
+      client.resource(object).delete();
+    }
+    ChartIT.helm("uninstall", RELEASE, "-n", RELEASE_NAMESPACE, "--ignore-not-found", "--wait");
+  }
+
+  @Test
+  @Order(1)
+  void theOperatorIsThePodOfTheChartOnTheRealNodeWithItsProbesGreenAndItsMetricsServed() {
+    Deployment deployment = client.apps().deployments().inNamespace(RELEASE_NAMESPACE)
+        .withName(RELEASE).get();
+    assertThat(deployment.getStatus().getAvailableReplicas()).isEqualTo(1);
+    Pod pod = client.pods().inNamespace(RELEASE_NAMESPACE)
+        .withLabels(deployment.getSpec().getSelector().getMatchLabels()).list().getItems().get(0);
+    assertThat(pod.getSpec().getNodeName()).isEqualTo(realNode.getMetadata().getName());
+    assertThat(pod.getSpec().getContainers().get(0).getImage()).endsWith("flowersim/operator:0.1.0");
+    assertThat(pod.getStatus().getConditions()).anyMatch(
+        c -> "Ready".equals(c.getType()) && "True".equals(c.getStatus()));
+    // Through the API server's proxy to the pod: served from inside the cluster.
+    String metrics = client.raw("/api/v1/namespaces/" + RELEASE_NAMESPACE + "/services/"
+        + RELEASE + "-metrics:http-metrics/proxy/metrics");
+    assertThat(metrics).contains("# TYPE").contains("jvm_memory");
+  }
+
+  @Test
+  @Order(2)
+  void theClusterQuickstartRunsOnRealPodsAndEndsWithTheLocalRunsAccuracy() throws Exception {
+    String namespace = KubeApiServer.newNamespace(client, "fsim-real");
+    try {
+      FlowerSimulation sim = KubeApiServer.loadExample(client, "examples/cluster-quickstart.yaml");
+      String name = sim.getMetadata().getName();
+      long applied = System.nanoTime();
+      client.resources(FlowerSimulation.class).inNamespace(namespace).resource(sim).create();
+      await().atMost(RUN).pollInterval(Duration.ofMillis(500))
+          .until(() -> status(namespace, name), s -> s != null && s.currentRound != null
+              && s.currentRound >= 1);
+      double firstRound = (System.nanoTime() - applied) / 1e9;
+      FlowerSimulationStatus done = awaitEnd(namespace, name);
+      double succeeded = (System.nanoTime() - applied) / 1e9;
+      System.out.printf("[INFO] RealNodeIT: cluster-quickstart apply -> first round %.1f s, "
+          + "-> Succeeded %.1f s%n", firstRound, succeeded);
+
+      assertThat(done.phase).as(done.message).isEqualTo(SimulationPhase.Succeeded);
+      assertThat(done.rounds).hasSize(10);
+      assertThat(done.currentRound).isEqualTo(10);
+      JsonNode local = localFinalRound("examples/cluster-quickstart.yaml");
+      double localAccuracy = local.get("centralizedMetrics").get("accuracy").asDouble();
+      assertThat(localAccuracy).isGreaterThanOrEqualTo(0.8);
+      // Ray's actors sum their clients' updates before the driver does: float sums in another
+      // order, the same model to well within one test example of accuracy.
+      assertThat(done.accuracy).isCloseTo(localAccuracy, org.assertj.core.data.Offset.offset(1e-3));
+      assertThat(done.loss).isCloseTo(local.get("centralizedLoss").asDouble(),
+          org.assertj.core.data.Offset.offset(1e-4));
+      // Clients ran on both workers, as Ray actors.
+      assertThat(done.rounds.get(0).fitClientsByNode).hasSize(2);
+
+      List<Pod> pods = client.pods().inNamespace(namespace)
+          .withLabel(ManagedLabels.SIMULATION, name).list().getItems();
+      Pod head = pods.stream().filter(p -> "head".equals(p.getMetadata().getLabels()
+          .get("ray.io/node-type"))).findFirst().orElseThrow();
+      assertThat(pods).allSatisfy(p -> assertThat(p.getSpec().getNodeName())
+          .isEqualTo(realNode.getMetadata().getName()));
+      assertThat(head.getSpec().getContainers().get(0).getImage()).isEqualTo(
+          "flowersim/runtime:0.1.0");
+      String headLog = client.pods().inNamespace(namespace).withName(head.getMetadata().getName())
+          .inContainer("ray-head").getLog();
+      assertThat(headLog).contains("round 1/10:").contains("round 10/10:");
+    } finally {
+      client.namespaces().withName(namespace).delete();
+    }
+  }
+
+  @Test
+  @Order(3)
+  void fashionMnistReadsItsDataFromTheClaimAndLearns() throws Exception {
+    if (!Files.isDirectory(Path.of("/usr/share/datasets/fashion-mnist"))) {
+      ExternalSystem.unavailable("the Fashion-MNIST cluster test",
+          "no /usr/share/datasets/fashion-mnist (apt-get install dataset-fashion-mnist)");
+    }
+    setup.addAll(apply("examples/cluster-setup/30-fashion-mnist-data.yaml"));
+    FlowerSimulation sim = KubeApiServer.loadExample(client, "examples/cluster-fashion-mnist.yaml");
+    String namespace = sim.getMetadata().getNamespace();
+    String name = sim.getMetadata().getName();
+    client.resources(FlowerSimulation.class).inNamespace(namespace).withName(name).delete();
+    await().atMost(Duration.ofSeconds(60)).until(() -> client.resources(FlowerSimulation.class)
+        .inNamespace(namespace).withName(name).get() == null);
+    try {
+      long applied = System.nanoTime();
+      client.resource(sim).create();
+      FlowerSimulationStatus done = awaitEnd(namespace, name);
+      System.out.printf("[INFO] RealNodeIT: cluster-fashion-mnist apply -> %s %.1f s%n",
+          done.phase, (System.nanoTime() - applied) / 1e9);
+      assertThat(done.phase).as(done.message).isEqualTo(SimulationPhase.Succeeded);
+      assertThat(done.rounds).hasSize(10);
+      assertThat(done.accuracy).isGreaterThanOrEqualTo(0.75);
+    } finally {
+      client.resource(sim).delete();
+    }
+  }
+
+  @Test
+  @Order(4)
+  void aMissingPriorityClassAndAMissingImageAreSaidInStatusAndEvents() {
+    String namespace = KubeApiServer.newNamespace(client, "fsim-trouble");
+    try {
+      FlowerSimulation noClass = headOnly("no-class");
+      noClass.getSpec().priorityClassName = "no-such-priority";
+      FlowerSimulation noImage = headOnly("no-image");
+      noImage.getSpec().image = "flowersim/runtime:no-such-tag";
+      for (FlowerSimulation sim : List.of(noClass, noImage)) {
+        client.resources(FlowerSimulation.class).inNamespace(namespace).resource(sim).create();
+      }
+      assertTold(namespace, "no-class", ClusterTrouble.Reason.PodCreationFailed,
+          "no-such-priority");
+      assertTold(namespace, "no-image", ClusterTrouble.Reason.ImagePullFailed,
+          "flowersim/runtime:no-such-tag");
+    } finally {
+      client.namespaces().withName(namespace).delete();
+    }
+  }
+
+  @Test
+  @Order(5)
+  void theGpuPoolsExampleAsShippedIsAdmittedByKueueAndRunsOnItsPools() {
+    for (String file : List.of("00-namespaces.yaml", "10-priority-classes.yaml",
+        "20-kueue.yaml")) {
+      setup.addAll(0, apply("examples/cluster-setup/" + file));
+    }
+    FlowerSimulation sim = KubeApiServer.loadExample(client, "examples/gpu-pools.yaml");
+    String namespace = "team-a";
+    String name = sim.getMetadata().getName();
+    try {
+      client.resources(FlowerSimulation.class).inNamespace(namespace).resource(sim).create();
+      FlowerSimulationStatus running = await().atMost(Duration.ofMinutes(2))
+          .until(() -> status(namespace, name),
+              s -> s != null && s.phase == SimulationPhase.Running);
+      assertThat(running.conditions).anyMatch(c -> "Admitted".equals(c.type)
+          && "True".equals(c.status));
+      List<Pod> pods = client.pods().inNamespace(namespace)
+          .withLabel(ManagedLabels.SIMULATION, name).list().getItems();
+      // Head, 12 GPU workers and the submitter, all on KWOK's pools as Kueue's flavors place them.
+      assertThat(pods).hasSize(14).allSatisfy(p -> {
+        Node node = client.nodes().withName(p.getSpec().getNodeName()).get();
+        assertThat(node.getMetadata().getLabels().get(POOL)).isIn("cpu", "gpu-h100", "gpu-a100");
+        assertThat(p.getSpec().getPriorityClassName()).isEqualTo("research-low");
+      });
+    } finally {
+      client.resources(FlowerSimulation.class).inNamespace(namespace).withName(name).delete();
+    }
+  }
+
+  // ---- helpers ----------------------------------------------------------------------------------
+
+  /** A head on the real node and nothing else: enough for KubeRay to try a pod. */
+  static FlowerSimulation headOnly(String name) {
+    FlowerSimulation sim = KubeApiServer.loadExample(client, "examples/cluster-quickstart.yaml");
+    sim.getMetadata().setName(name);
+    ClusterSpec cluster = sim.getSpec().cluster;
+    cluster.workerGroups.clear();
+    cluster.head.cpus = 0.1;
+    return sim;
+  }
+
+  static void assertTold(String namespace, String name, ClusterTrouble.Reason reason,
+      String inMessage) {
+    FlowerSimulationStatus status = await().atMost(TOLD).pollInterval(Duration.ofSeconds(1))
+        .until(() -> status(namespace, name), s -> s != null && running(s) != null
+            && reason.name().equals(running(s).reason));
+    assertThat(running(status).status).isEqualTo("False");
+    assertThat(running(status).message).contains(inMessage);
+    assertThat(status.message).contains(inMessage);
+    await().atMost(Duration.ofSeconds(20)).untilAsserted(() -> assertThat(eventsOn(namespace, name))
+        .anyMatch(e -> "Warning".equals(e.getType()) && reason.name().equals(e.getReason())
+            && e.getMessage().contains(inMessage)));
+  }
+
+  static Condition running(FlowerSimulationStatus s) {
+    return s.conditions.stream().filter(c -> "Running".equals(c.type)).findFirst().orElse(null);
+  }
+
+  static List<Event> eventsOn(String namespace, String name) {
+    return client.v1().events().inNamespace(namespace)
+        .withField("involvedObject.kind", FlowerSimulation.KIND)
+        .withField("involvedObject.name", name).list().getItems();
+  }
+
+  static FlowerSimulationStatus awaitEnd(String namespace, String name) {
+    return await().atMost(RUN).pollInterval(Duration.ofSeconds(1))
+        .until(() -> status(namespace, name), s -> s != null && s.phase != null
+            && s.phase.isTerminal());
+  }
+
+  static FlowerSimulationStatus status(String namespace, String name) {
+    FlowerSimulation sim = client.resources(FlowerSimulation.class).inNamespace(namespace)
+        .withName(name).get();
+    return sim == null ? null : sim.getStatus();
+  }
+
+  static boolean ready(Node node) {
+    return node.getStatus() != null && node.getStatus().getConditions().stream()
+        .anyMatch(c -> "Ready".equals(c.getType()) && "True".equals(c.getStatus()));
+  }
+
+  /** Server-side apply of a file of examples/, as kubectl apply --server-side. */
+  static List<HasMetadata> apply(String path) {
+    try (InputStream in = Files.newInputStream(KubeApiServer.repositoryFile(path))) {
+      List<HasMetadata> objects = client.load(in).items();
+      for (HasMetadata object : objects) {
+        client.resource(object).forceConflicts().serverSideApply();
+      }
+      return objects;
+    } catch (IOException e) {
+      throw new IllegalStateException("cannot read " + path, e);
+    }
+  }
+
+  /** The same file run locally by bin/flowersim: the round a cluster run must end with. */
+  static JsonNode localFinalRound(String example) throws Exception {
+    Path out = Files.createTempDirectory("flowersim-local");
+    Path root = KubeApiServer.repositoryFile(".");
+    Process p = new ProcessBuilder(root.resolve("bin/flowersim").toString(), "run",
+        root.resolve(example).toString(), "--out", out.toString())
+        .redirectErrorStream(true).start();
+    String output = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+    assertThat(p.waitFor(5, TimeUnit.MINUTES)).isTrue();
+    assertThat(p.exitValue()).as(output).isZero();
+    JsonNode rounds = JSON.readTree(out.resolve("history.json").toFile()).get("rounds");
+    return Objects.requireNonNull(rounds.get(rounds.size() - 1));
+  }
+}

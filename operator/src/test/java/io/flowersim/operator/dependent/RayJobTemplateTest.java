@@ -1,0 +1,101 @@
+package io.flowersim.operator.dependent;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.fabric8.kubernetes.api.model.Container;
+import io.fabric8.kubernetes.api.model.PodSpec;
+import io.fabric8.kubernetes.api.model.PodTemplateSpec;
+import io.fabric8.kubernetes.api.model.Quantity;
+import io.fabric8.kubernetes.api.model.TolerationBuilder;
+import io.flowersim.api.kuberay.RayJob;
+import io.flowersim.api.v1alpha1.FlowerSimulation;
+import io.flowersim.api.v1alpha1.TestFlowerSimulations;
+import io.flowersim.api.v1alpha1.spec.DataSpec;
+import io.flowersim.operator.OperatorSettings;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+class RayJobTemplateTest {
+
+  static RayJob build(FlowerSimulation sim) {
+    return new RayJobTemplate(OperatorSettings.defaults()).build(sim);
+  }
+
+  static List<PodTemplateSpec> rayPods(RayJob job) {
+    var rc = job.getSpec().rayClusterSpec;
+    return java.util.stream.Stream.concat(java.util.stream.Stream.of(rc.headGroupSpec.template),
+        rc.workerGroupSpecs.stream().map(w -> w.template)).toList();
+  }
+
+  @Test
+  void theDataClaimIsMountedReadOnlyIntoTheHeadAndEveryWorker() {
+    FlowerSimulation sim = TestFlowerSimulations.full();
+    sim.getSpec().data = new DataSpec();
+    sim.getSpec().data.persistentVolumeClaim = new DataSpec.ClaimReference();
+    sim.getSpec().data.persistentVolumeClaim.claimName = "fashion-mnist";
+    sim.getSpec().data.mountPath = "/datasets";
+    RayJob job = build(sim);
+
+    assertThat(rayPods(job)).hasSize(1 + sim.getSpec().cluster.workerGroups.size())
+        .allSatisfy(t -> {
+          PodSpec pod = t.getSpec();
+          assertThat(pod.getVolumes()).singleElement().satisfies(v -> {
+            assertThat(v.getName()).isEqualTo(RayJobTemplate.DATA_VOLUME);
+            assertThat(v.getPersistentVolumeClaim().getClaimName()).isEqualTo("fashion-mnist");
+            assertThat(v.getPersistentVolumeClaim().getReadOnly()).isTrue();
+          });
+          assertThat(pod.getContainers().get(0).getVolumeMounts()).singleElement()
+              .satisfies(m -> {
+                assertThat(m.getMountPath()).isEqualTo("/datasets");
+                assertThat(m.getReadOnly()).isTrue();
+              });
+        });
+    assertThat(job.getSpec().submitterPodTemplate.getSpec().getVolumes()).isNullOrEmpty();
+  }
+
+  @Test
+  void withoutDataNoVolumeIsAdded() {
+    assertThat(rayPods(build(TestFlowerSimulations.full())))
+        .allSatisfy(t -> assertThat(t.getSpec().getVolumes()).isNullOrEmpty());
+  }
+
+  @Test
+  void theSubmitterGoesWhereTheHeadGoesAndIsSmall() {
+    FlowerSimulation sim = TestFlowerSimulations.full();
+    sim.getSpec().priorityClassName = "research-low";
+    sim.getSpec().cluster.head.nodeSelector.put("flowersim.io/node-pool", "real");
+    sim.getSpec().cluster.head.tolerations.add(new TolerationBuilder().withKey("k")
+        .withOperator("Exists").withEffect("NoSchedule").build());
+    RayJob job = build(sim);
+
+    PodSpec head = job.getSpec().rayClusterSpec.headGroupSpec.template.getSpec();
+    PodSpec submitter = job.getSpec().submitterPodTemplate.getSpec();
+    for (PodSpec pod : List.of(head, submitter)) {
+      assertThat(pod.getNodeSelector()).isEqualTo(Map.of("flowersim.io/node-pool", "real"));
+      assertThat(pod.getTolerations()).extracting(t -> t.getKey()).containsExactly("k");
+      assertThat(pod.getPriorityClassName()).isEqualTo("research-low");
+    }
+    assertThat(submitter.getRestartPolicy()).isEqualTo("Never");
+    Container container = submitter.getContainers().get(0);
+    assertThat(container.getName()).isEqualTo(RayJobTemplate.SUBMITTER_CONTAINER);
+    assertThat(container.getImage()).isEqualTo(head.getContainers().get(0).getImage());
+    // KubeRay fills in `ray job submit` only where no command is given.
+    assertThat(container.getCommand()).isNullOrEmpty();
+    assertThat(container.getResources().getRequests()).containsEntry("cpu", new Quantity("100m"));
+    // Workers keep their own placement.
+    assertThat(job.getSpec().rayClusterSpec.workerGroupSpecs.get(0).template.getSpec()
+        .getNodeSelector()).doesNotContainKey("flowersim.io/node-pool");
+  }
+
+  @Test
+  void everyPodOfTheSimulationCarriesItsName() {
+    FlowerSimulation sim = TestFlowerSimulations.full();
+    RayJob job = build(sim);
+    List<PodTemplateSpec> all = new java.util.ArrayList<>(rayPods(job));
+    all.add(job.getSpec().submitterPodTemplate);
+    assertThat(all).allSatisfy(t -> assertThat(t.getMetadata().getLabels())
+        .containsEntry(ManagedLabels.SIMULATION, sim.getMetadata().getName())
+        .containsEntry(ManagedLabels.MANAGED_BY, ManagedLabels.OPERATOR));
+  }
+}
