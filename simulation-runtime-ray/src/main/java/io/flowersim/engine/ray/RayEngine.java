@@ -27,6 +27,7 @@ import io.ray.api.exception.RayActorException;
 import io.ray.api.runtimecontext.NodeInfo;
 import java.io.File;
 import java.io.IOException;
+import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.time.Duration;
@@ -166,6 +167,12 @@ public final class RayEngine implements ClientEngine {
       return;
     }
     System.setProperty("ray.address", address);
+    // The driver must name its node as `ray start` named it: Ray's Python takes the address of
+    // the default route, Ray Java the first interface it lists, which is another one on a host
+    // with a bridge (a Kubernetes node's, say).
+    if (System.getProperty("ray.node-ip") == null) {
+      defaultRouteAddress().ifPresent(ip -> System.setProperty("ray.node-ip", ip));
+    }
     System.setProperty("ray.job.code-search-path", options.codeSearchPath());
     // RayConfig reads ray.job.jvm-options as a list; indexed system properties make one.
     List<String> jvm = options.workerJvmOptions();
@@ -174,6 +181,18 @@ public final class RayEngine implements ClientEngine {
     }
     System.setProperty("ray.logging.level", System.getProperty("ray.logging.level", "WARN"));
     Ray.init();
+  }
+
+  /** This host's address on its default route, as Ray's Python finds it: no packet is sent. */
+  static java.util.Optional<String> defaultRouteAddress() {
+    try (java.net.DatagramSocket socket = new java.net.DatagramSocket()) {
+      socket.connect(InetAddress.getByName("8.8.8.8"), 53);
+      InetAddress local = socket.getLocalAddress();
+      return local == null || local.isAnyLocalAddress() ? java.util.Optional.empty()
+          : java.util.Optional.of(local.getHostAddress());
+    } catch (IOException e) {
+      return java.util.Optional.empty();
+    }
   }
 
   /** A plain TCP connect to the GCS port, so a wrong address fails in seconds, not minutes. */
