@@ -138,7 +138,7 @@ class FlowerSimulationOperatorIT {
     assertThat(job.getSpec().ttlSecondsAfterFinished).isEqualTo(60);
     assertThat(job.getSpec().activeDeadlineSeconds).isEqualTo(10 * 600 + 600);
     assertThat(job.getSpec().suspend).isFalse();
-    assertThat(job.getSpec().entrypoint).contains("io.flowersim.runtime.Main");
+    assertThat(job.getSpec().entrypoint).isEqualTo(OperatorSettings.DEFAULT_RUNTIME_COMMAND);
 
     var head = job.getSpec().rayClusterSpec.headGroupSpec;
     Container headContainer = head.template.getSpec().getContainers().get(0);
