@@ -148,8 +148,13 @@ class RealNodeIT {
           .withLabel(ManagedLabels.SIMULATION, name).list().getItems();
       Pod head = pods.stream().filter(p -> "head".equals(p.getMetadata().getLabels()
           .get("ray.io/node-type"))).findFirst().orElseThrow();
-      assertThat(pods).allSatisfy(p -> assertThat(p.getSpec().getNodeName())
-          .isEqualTo(realNode.getMetadata().getName()));
+      assertThat(pods).allSatisfy(p -> {
+        assertThat(p.getSpec().getNodeName()).isEqualTo(realNode.getMetadata().getName());
+        // Ray ran under Pod Security's restricted profile.
+        assertThat(p.getSpec().getSecurityContext().getRunAsNonRoot()).isTrue();
+        assertThat(p.getSpec().getSecurityContext().getSeccompProfile().getType())
+            .isEqualTo("RuntimeDefault");
+      });
       assertThat(head.getSpec().getContainers().get(0).getImage()).isEqualTo(
           "flowersim/runtime:0.1.0");
       String headLog = client.pods().inNamespace(namespace).withName(head.getMetadata().getName())

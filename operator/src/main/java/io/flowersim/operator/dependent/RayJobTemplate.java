@@ -40,6 +40,8 @@ public final class RayJobTemplate {
   /** KubeRay's name for it; KubeRay fills in its command (ray job submit) when none is given. */
   public static final String SUBMITTER_CONTAINER = "ray-job-submitter";
   public static final String DATA_VOLUME = "data";
+  /** The runtime image's user (ray, as in Ray's own images). */
+  public static final long RUNTIME_UID = 1000;
   public static final String GPU_RESOURCE = "nvidia.com/gpu";
 
   private static final ObjectMapper JSON = new ObjectMapper();
@@ -91,18 +93,35 @@ public final class RayJobTemplate {
   private static PodTemplateSpec submitter(FlowerSimulation sim, ClusterSpec cluster,
       String image) {
     io.flowersim.api.v1alpha1.spec.HeadGroupSpec head = cluster.head;
-    return template(sim, new PodSpecBuilder()
+    return template(sim, restricted(new PodSpecBuilder(), false)
         .withRestartPolicy("Never")
         .withPriorityClassName(sim.getSpec().priorityClassName)
         .withNodeSelector(head == null || head.nodeSelector.isEmpty() ? null : head.nodeSelector)
         .withTolerations(head == null || head.tolerations.isEmpty() ? null : head.tolerations)
-        .withContainers(new ContainerBuilder().withName(SUBMITTER_CONTAINER).withImage(image)
-            .withResources(new ResourceRequirementsBuilder()
+        .withContainers(restricted(new ContainerBuilder()).withName(SUBMITTER_CONTAINER)
+            .withImage(image).withResources(new ResourceRequirementsBuilder()
                 .addToRequests("cpu", new Quantity("100m"))
                 .addToRequests("memory", new Quantity("256Mi"))
                 .addToLimits("cpu", new Quantity("1"))
                 .addToLimits("memory", new Quantity("1Gi")).build())
             .build()));
+  }
+
+  /**
+   * Pod Security's restricted profile: the image's unprivileged user, RuntimeDefault seccomp.
+   * Only the head, which writes the history ConfigMap, gets a service-account token.
+   */
+  static PodSpecBuilder restricted(PodSpecBuilder pod, boolean needsToken) {
+    return pod.withAutomountServiceAccountToken(needsToken ? null : Boolean.FALSE)
+        .withNewSecurityContext().withRunAsNonRoot(true).withRunAsUser(RUNTIME_UID)
+        .withRunAsGroup(RUNTIME_UID).withNewSeccompProfile().withType("RuntimeDefault")
+        .endSeccompProfile().endSecurityContext();
+  }
+
+  /** No privilege escalation, no capabilities (restricted). */
+  static ContainerBuilder restricted(ContainerBuilder container) {
+    return container.withNewSecurityContext().withAllowPrivilegeEscalation(false)
+        .withNewCapabilities().withDrop("ALL").endCapabilities().endSecurityContext();
   }
 
   /** spec.data: the claim, read-only, in every Ray pod. */
@@ -151,14 +170,15 @@ public final class RayJobTemplate {
         new EnvVar(RuntimeEnvironment.BACKEND, "ray", null),
         new EnvVar(RuntimeEnvironment.RAY_ADDRESS, "auto", null));
     io.flowersim.api.v1alpha1.spec.HeadGroupSpec placement = cluster.head;
-    PodSpecBuilder pod = new PodSpecBuilder()
+    PodSpecBuilder pod = restricted(new PodSpecBuilder(), true)
         .withServiceAccountName(names.runtime())
         .withPriorityClassName(sim.getSpec().priorityClassName)
         .withNodeSelector(placement == null || placement.nodeSelector.isEmpty() ? null
             : placement.nodeSelector)
         .withTolerations(placement == null || placement.tolerations.isEmpty() ? null
             : placement.tolerations);
-    ContainerBuilder container = new ContainerBuilder().withName(HEAD_CONTAINER).withImage(image)
+    ContainerBuilder container = restricted(new ContainerBuilder()).withName(HEAD_CONTAINER)
+        .withImage(image)
         .withResources(resources.build()).withEnv(env);
     mountData(pod, container, sim.getSpec().data);
     head.template = template(sim, pod.withContainers(container.build()));
@@ -188,11 +208,12 @@ public final class RayJobTemplate {
       resources.addToLimits(GPU_RESOURCE, new Quantity(Integer.toString(gpus)));
     }
     worker.rayStartParams.put("num-gpus", Integer.toString(gpus));
-    PodSpecBuilder pod = new PodSpecBuilder()
+    PodSpecBuilder pod = restricted(new PodSpecBuilder(), false)
         .withPriorityClassName(sim.getSpec().priorityClassName)
         .withNodeSelector(group.nodeSelector.isEmpty() ? null : group.nodeSelector)
         .withTolerations(group.tolerations.isEmpty() ? null : group.tolerations);
-    ContainerBuilder container = new ContainerBuilder().withName(WORKER_CONTAINER).withImage(image)
+    ContainerBuilder container = restricted(new ContainerBuilder()).withName(WORKER_CONTAINER)
+        .withImage(image)
         .withResources(resources.build());
     mountData(pod, container, sim.getSpec().data);
     worker.template = template(sim, pod.withContainers(container.build()));

@@ -98,4 +98,25 @@ class RayJobTemplateTest {
         .containsEntry(ManagedLabels.SIMULATION, sim.getMetadata().getName())
         .containsEntry(ManagedLabels.MANAGED_BY, ManagedLabels.OPERATOR));
   }
+
+  @Test
+  void everyPodIsRestrictedAndOnlyTheHeadHasAServiceAccountToken() {
+    RayJob job = build(TestFlowerSimulations.full());
+    List<PodTemplateSpec> all = new java.util.ArrayList<>(rayPods(job));
+    all.add(job.getSpec().submitterPodTemplate);
+    assertThat(all).allSatisfy(t -> {
+      var pod = t.getSpec().getSecurityContext();
+      assertThat(pod.getRunAsNonRoot()).isTrue();
+      assertThat(pod.getRunAsUser()).isEqualTo(RayJobTemplate.RUNTIME_UID);
+      assertThat(pod.getSeccompProfile().getType()).isEqualTo("RuntimeDefault");
+      var container = t.getSpec().getContainers().get(0).getSecurityContext();
+      assertThat(container.getAllowPrivilegeEscalation()).isFalse();
+      assertThat(container.getCapabilities().getDrop()).containsExactly("ALL");
+    });
+    PodTemplateSpec head = job.getSpec().rayClusterSpec.headGroupSpec.template;
+    assertThat(head.getSpec().getAutomountServiceAccountToken()).isNull();
+    assertThat(head.getSpec().getServiceAccountName()).isNotBlank();
+    assertThat(all.subList(1, all.size())).allSatisfy(t ->
+        assertThat(t.getSpec().getAutomountServiceAccountToken()).isFalse());
+  }
 }
