@@ -77,8 +77,7 @@ class GpuPoolsIT {
   /** KWOK's fake nodes of `start --full` carry the example's GPU products. */
   static void requireReadyNodes(String product) {
     boolean ready = client.nodes().withLabel(GPU_PRODUCT, product).list().getItems().stream()
-        .anyMatch(n -> n.getStatus().getConditions().stream()
-            .anyMatch(c -> "Ready".equals(c.getType()) && "True".equals(c.getStatus())));
+        .anyMatch(KubeApiServer::ready);
     if (!ready) {
       ExternalSystem.unavailable("the GPU pool tests", "no Ready node labelled " + GPU_PRODUCT
           + "=" + product + " (KWOK's fake GPU pools, the scheduler and the KubeRay operator "

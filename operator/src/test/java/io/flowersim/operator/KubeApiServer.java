@@ -147,6 +147,13 @@ final class KubeApiServer {
     }
   }
 
+  /** A node whose kubelet (or KWOK) says Ready. */
+  static boolean ready(io.fabric8.kubernetes.api.model.Node node) {
+    return node.getStatus() != null && node.getStatus().getConditions() != null
+        && node.getStatus().getConditions().stream()
+            .anyMatch(c -> "Ready".equals(c.getType()) && "True".equals(c.getStatus()));
+  }
+
   /** A fresh namespace for one test. */
   static String newNamespace(KubernetesClient client, String prefix) {
     return newNamespace(client, prefix, Map.of());

@@ -65,7 +65,7 @@ class RealNodeIT {
   static void installTheChart() throws IOException {
     client = KubeApiServer.connect();
     realNode = client.nodes().withLabel(POOL, "real").list().getItems().stream()
-        .filter(RealNodeIT::ready).findFirst().orElse(null);
+        .filter(KubeApiServer::ready).findFirst().orElse(null);
     if (realNode == null) {
       ExternalSystem.unavailable("the real-node tests", "no Ready node labelled " + POOL
           + "=real (scripts/kube-control-plane.sh start --full starts one)");
@@ -289,11 +289,6 @@ class RealNodeIT {
     FlowerSimulation sim = client.resources(FlowerSimulation.class).inNamespace(namespace)
         .withName(name).get();
     return sim == null ? null : sim.getStatus();
-  }
-
-  static boolean ready(Node node) {
-    return node.getStatus() != null && node.getStatus().getConditions().stream()
-        .anyMatch(c -> "Ready".equals(c.getType()) && "True".equals(c.getStatus()));
   }
 
   /** Server-side apply of a file of examples/, as kubectl apply --server-side. */
