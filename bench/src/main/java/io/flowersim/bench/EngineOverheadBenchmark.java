@@ -5,7 +5,8 @@ import io.flowersim.client.Config;
 import io.flowersim.engine.ClientRunner;
 import io.flowersim.engine.ClientStateStore;
 import io.flowersim.engine.EngineResources;
-import io.flowersim.engine.LocalEngine;
+import io.flowersim.engine.ClientScheduler;
+import io.flowersim.engine.LocalThreads;
 import io.flowersim.server.History;
 import io.flowersim.server.Server;
 import io.flowersim.server.ServerListener;
@@ -21,7 +22,7 @@ import java.util.Map;
 /**
  * What the engine and server cost per client when the clients do nothing: no-op clients (fit
  * returns the global parameters unchanged, evaluate returns a constant loss) on the local backend,
- * wired as the runtime wires it: {@code Server(LocalEngine(ClientRunner(task)), FedAvg,
+ * wired as the runtime wires it: {@code Server(LocalThreads.engine(ClientRunner(task)), FedAvg,
  * ClientManager)}. A plain main, not JMH: one measured unit is a whole 20-round simulation.
  *
  * <p>What is counted: a <em>client-round</em> is one sampled client's fit plus its evaluate in one
@@ -51,7 +52,7 @@ public final class EngineOverheadBenchmark {
         .minFitClients(c.perRound()).minEvaluateClients(c.perRound())
         .minAvailableClients(CLIENTS)
         .build();
-    try (LocalEngine engine = new LocalEngine(
+    try (ClientScheduler engine = LocalThreads.engine(
         new ClientRunner(task, settings, new ClientStateStore()),
         new EngineResources(slots, 0), slots)) {
       Server server = new Server(engine, strategy, new ClientManager(CLIENTS, 42),

@@ -10,7 +10,8 @@ import java.util.List;
 
 /**
  * The virtual client engine: runs the sampled clients of a round, as many at once as resources
- * allow, and returns what they delivered. Backends: local threads, Ray actors.
+ * allow, and returns what they delivered. Every backend is the {@link ClientScheduler} over a
+ * transport ({@link Workers}): threads of this JVM, worker JVMs, Ray actors.
  *
  * <p>All clients of one call get the same {@code parameters}, so a backend may ship them once.
  * A client that throws, or is still running when {@code timeout} ends, is returned as a failure;
@@ -32,7 +33,7 @@ public interface ClientEngine extends AutoCloseable {
    * (the strategy {@link io.flowersim.strategy.Strategy#aggregatesMeanOfUpdates()}), the engine
    * may deliver the example-weighted sum of the updates ({@link RoundResults#updateSum()}) and
    * leave each result's parameters out, which saves a backend whose clients run in other processes
-   * shipping every client's model back. Engines that run clients here need not.
+   * shipping every client's model back. Engines that run clients in this JVM need not.
    */
   default RoundResults<FitResult> fit(int round, Parameters parameters,
       List<ClientInstruction> instructions, Duration timeout, ClientListener listener,

@@ -7,14 +7,15 @@ import io.flowersim.engine.ClientConcurrency;
 import io.flowersim.engine.ClientEngine;
 import io.flowersim.engine.ClientProcesses;
 import io.flowersim.engine.ClientRunner;
+import io.flowersim.engine.ClientScheduler;
 import io.flowersim.engine.ClientStateStore;
 import io.flowersim.engine.EngineBackend;
 import io.flowersim.engine.EngineResources;
 import io.flowersim.engine.IntraOpThreads;
-import io.flowersim.engine.LocalEngine;
+import io.flowersim.engine.LocalThreads;
 import io.flowersim.engine.WorkerInitHook;
 import io.flowersim.engine.pool.WorkerLauncher;
-import io.flowersim.engine.pool.WorkerPoolEngine;
+import io.flowersim.engine.pool.WorkerPool;
 import io.flowersim.server.ClientDropout;
 import io.flowersim.server.History;
 import io.flowersim.server.Server;
@@ -88,10 +89,33 @@ public final class Simulation implements AutoCloseable {
   public static Simulation create(String backend, String address, FlowerSimulation resource,
       TaskRegistry tasks, EngineResources resources, ClientProcesses processes,
       String workerInitHook) throws Exception {
+    String name = backend == null ? EngineBackend.LOCAL : backend;
+    if (!name.equals(EngineBackend.LOCAL)) {
+      return create(EngineBackend.find(name, Simulation.class.getClassLoader()), address,
+          resource, tasks, workerInitHook);
+    }
+    TaskSettings settings = settings(resource.getSpec());
+    return assemble(resource, tasks, settings,
+        local(resource, tasks, resources, processes, workerInitHook, settings));
+  }
+
+  /**
+   * As {@link #create(String, String, FlowerSimulation, TaskRegistry, EngineResources,
+   * ClientProcesses, String)} on a backend of its own module, connected to {@code address}.
+   */
+  public static Simulation create(EngineBackend backend, String address,
+      FlowerSimulation resource, TaskRegistry tasks, String workerInitHook) throws Exception {
     FlowerSimulationSpec spec = resource.getSpec();
     TaskSettings settings = settings(spec);
-    EngineStart start = start(backend == null ? EngineBackend.LOCAL : backend, address, resource,
-        tasks, resources, processes, workerInitHook, settings);
+    checkTask(resource, tasks);
+    ClientEngine remote = backend.create(new EngineBackend.Request(spec.task, settings,
+        spec.clients.resourcesOrDefault(), address, workerInitHook));
+    return assemble(resource, tasks, settings, started(remote));
+  }
+
+  private static Simulation assemble(FlowerSimulation resource, TaskRegistry tasks,
+      TaskSettings settings, EngineStart start) throws Exception {
+    FlowerSimulationSpec spec = resource.getSpec();
     ClientEngine engine = null;
     try {
       FederatedTask task = tasks.create(spec.task);
@@ -117,29 +141,22 @@ public final class Simulation implements AutoCloseable {
     void abandon();
   }
 
-  /** The one place that picks the engine for a backend name. */
-  private static EngineStart start(String backend, String address, FlowerSimulation resource,
-      TaskRegistry tasks, EngineResources resources, ClientProcesses processes,
-      String workerInitHook, TaskSettings settings) throws Exception {
+  /** The one place that picks the local engine's transport: threads or worker JVMs. */
+  private static EngineStart local(FlowerSimulation resource, TaskRegistry tasks,
+      EngineResources resources, ClientProcesses processes, String workerInitHook,
+      TaskSettings settings) throws Exception {
     FlowerSimulationSpec spec = resource.getSpec();
-    if (!backend.equals(EngineBackend.LOCAL)) {
-      checkTask(resource, tasks);
-      ClientEngine remote = EngineBackend.find(backend, Simulation.class.getClassLoader())
-          .create(new EngineBackend.Request(spec.task, settings,
-              spec.clients.resourcesOrDefault(), address, workerInitHook));
-      return started(remote);
-    }
     int slots = check(resource, tasks, resources);
     boolean threadSafe = tasks.create(spec.task).clientsRunConcurrentlyInOneProcess();
     double cpus = spec.clients.resourcesOrDefault().cpusOrDefault();
     if (!threadSafe && slots > 1 && processes == ClientProcesses.POOL) {
-      WorkerPoolEngine pool = WorkerPoolEngine.launch(
+      WorkerPool pool = WorkerPool.launch(
           new WorkerLauncher(spec.task, settings, workerInitHook, cpus), resources, slots);
       return new EngineStart() {
         @Override
         public ClientEngine ready(FederatedTask task) {
           pool.awaitReady(WORKER_SETUP_TIMEOUT);
-          return pool;
+          return new ClientScheduler(pool);
         }
 
         @Override
@@ -156,7 +173,7 @@ public final class Simulation implements AutoCloseable {
     return new EngineStart() {
       @Override
       public ClientEngine ready(FederatedTask task) {
-        return new LocalEngine(new ClientRunner(task, settings, new ClientStateStore()),
+        return LocalThreads.engine(new ClientRunner(task, settings, new ClientStateStore()),
             resources, slots);
       }
 
@@ -177,11 +194,6 @@ public final class Simulation implements AutoCloseable {
         engine.close();
       }
     };
-  }
-
-  /** The engine, for backends' tests (e.g. where the Ray backend placed clients). */
-  public ClientEngine engine() {
-    return engine;
   }
 
   /**

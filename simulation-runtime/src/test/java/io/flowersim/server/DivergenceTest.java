@@ -10,7 +10,8 @@ import io.flowersim.client.FitResult;
 import io.flowersim.engine.ClientRunner;
 import io.flowersim.engine.ClientStateStore;
 import io.flowersim.engine.EngineResources;
-import io.flowersim.engine.LocalEngine;
+import io.flowersim.engine.ClientScheduler;
+import io.flowersim.engine.LocalThreads;
 import io.flowersim.strategy.ClientManager;
 import io.flowersim.strategy.StrategyFactory;
 import io.flowersim.task.TestingTask;
@@ -32,7 +33,7 @@ class DivergenceTest {
       History history) {
     StrategySpec spec = new StrategySpec();
     spec.acceptFailures = true;
-    try (LocalEngine engine = new LocalEngine(new ClientRunner(task, TestingTask.settings(4),
+    try (ClientScheduler engine = LocalThreads.engine(new ClientRunner(task, TestingTask.settings(4),
         new ClientStateStore()), new EngineResources(2, 0), 2)) {
       new Server(engine, StrategyFactory.create(spec, task, 4), new ClientManager(4, 42),
           Duration.ofSeconds(60), ClientDropout.NONE, onDivergence)

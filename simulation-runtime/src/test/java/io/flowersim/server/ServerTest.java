@@ -22,7 +22,8 @@ import io.flowersim.engine.ClientListener;
 import io.flowersim.engine.ClientRunner;
 import io.flowersim.engine.ClientStateStore;
 import io.flowersim.engine.EngineResources;
-import io.flowersim.engine.LocalEngine;
+import io.flowersim.engine.ClientScheduler;
+import io.flowersim.engine.LocalThreads;
 import io.flowersim.strategy.ClientManager;
 import io.flowersim.strategy.EvaluateAggregate;
 import io.flowersim.strategy.FitAggregate;
@@ -41,11 +42,11 @@ import org.junit.jupiter.api.Test;
 
 class ServerTest {
 
-  private final List<LocalEngine> engines = new ArrayList<>();
+  private final List<ClientScheduler> engines = new ArrayList<>();
 
   @AfterEach
   void closeEngines() {
-    engines.forEach(LocalEngine::close);
+    engines.forEach(ClientScheduler::close);
   }
 
   private Server server(TestingTask task, StrategySpec spec, int clients) {
@@ -62,8 +63,8 @@ class ServerTest {
         new ClientManager(clients, 42), Duration.ofSeconds(60), dropout);
   }
 
-  private LocalEngine localEngine(TestingTask task, int clients) {
-    LocalEngine engine = new LocalEngine(
+  private ClientScheduler localEngine(TestingTask task, int clients) {
+    ClientScheduler engine = LocalThreads.engine(
         new ClientRunner(task, TestingTask.settings(clients), new ClientStateStore()),
         new EngineResources(2, 0), 2);
     engines.add(engine);
@@ -316,7 +317,7 @@ class ServerTest {
         return false;
       }
     };
-    LocalEngine engine = new LocalEngine(
+    ClientScheduler engine = LocalThreads.engine(
         new ClientRunner(task, TestingTask.settings(8), new ClientStateStore()),
         new EngineResources(4, 0), 4);
     engines.add(engine);
@@ -517,16 +518,16 @@ class ServerTest {
   }
 
   /**
-   * Runs the clients on a LocalEngine and, when the server says a sum suffices, delivers their
+   * Runs the clients on a ClientScheduler and, when the server says a sum suffices, delivers their
    * updates as one sum with the results' parameters left out, as the Ray engine does. Remembers
    * what each fit was told and the mean it delivered.
    */
   private static final class SummingEngine implements ClientEngine {
-    final LocalEngine local;
+    final ClientScheduler local;
     final List<Boolean> sumSuffices = new CopyOnWriteArrayList<>();
     final List<Parameters> means = new CopyOnWriteArrayList<>();
 
-    SummingEngine(LocalEngine local) {
+    SummingEngine(ClientScheduler local) {
       this.local = local;
     }
 

@@ -10,7 +10,8 @@ import io.flowersim.client.Parameters;
 import io.flowersim.engine.ClientRunner;
 import io.flowersim.engine.ClientStateStore;
 import io.flowersim.engine.EngineResources;
-import io.flowersim.engine.LocalEngine;
+import io.flowersim.engine.ClientScheduler;
+import io.flowersim.engine.LocalThreads;
 import io.flowersim.server.History;
 import io.flowersim.server.Server;
 import io.flowersim.server.ServerListener;
@@ -41,7 +42,7 @@ class ScaleTest {
   private static History run(TestingTask task, int clients, StrategySpec spec, int rounds,
       ClientStateStore states, ServerListener listener) {
     EngineResources resources = new EngineResources(2, 0);
-    try (LocalEngine engine = new LocalEngine(
+    try (ClientScheduler engine = LocalThreads.engine(
         new ClientRunner(task, TestingTask.settings(clients), states), resources, 2)) {
       Server server = new Server(engine, StrategyFactory.create(spec, task, clients),
           new ClientManager(clients, 42), Duration.ofSeconds(120));

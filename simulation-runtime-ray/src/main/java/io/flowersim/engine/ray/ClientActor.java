@@ -1,8 +1,8 @@
 package io.flowersim.engine.ray;
 
 import io.flowersim.client.Parameters;
-import io.flowersim.engine.worker.ClientWorker;
-import io.flowersim.engine.worker.Wire;
+import io.flowersim.engine.remote.ClientWorker;
+import io.flowersim.engine.remote.Wire;
 import io.ray.api.Ray;
 import java.util.Arrays;
 

@@ -1,6 +1,7 @@
 package io.flowersim.engine.ray;
 
 import io.flowersim.engine.ClientEngine;
+import io.flowersim.engine.ClientScheduler;
 import io.flowersim.engine.EngineBackend;
 
 /** --backend ray: found by the CLI through ServiceLoader. */
@@ -13,6 +14,6 @@ public final class RayBackend implements EngineBackend {
 
   @Override
   public ClientEngine create(Request request) {
-    return RayEngine.connect(RayEngine.Options.from(request));
+    return new ClientScheduler(RayActors.connect(RayActors.Options.from(request)));
   }
 }

@@ -2,7 +2,7 @@ package io.flowersim.engine.ray;
 
 import io.flowersim.engine.WorkerInitHook;
 
-/** An init hook for the tests: RayEngineIT counts its runs through the replies' placements. */
+/** An init hook for the tests: RayActorsIT counts its runs through the replies' placements. */
 public class CountingInitHook implements WorkerInitHook {
   @Override
   public void onWorkerInit() {

@@ -7,9 +7,11 @@ import java.io.Serializable;
 
 /**
  * The pool's framing over a worker's stdin and stdout: a type byte, a length, then a payload in
- * the {@link io.flowersim.engine.worker.Wire} format that the Ray backend uses too. The driver sends
- * HELLO once, MODEL once per round (only to workers that run a client of that round), then CALL per
- * client; the worker answers READY (or SETUP_FAILED) once, then one REPLY per CALL.
+ * the {@link io.flowersim.engine.remote.Wire} format that the Ray backend uses too. The driver sends
+ * HELLO once, MODEL once per round (only to workers that run a client of that round), then a CALL
+ * per batch of clients ({@link io.flowersim.engine.remote.Wire.Batch}); the worker answers READY
+ * (or SETUP_FAILED) once, then one REPLY ({@link io.flowersim.engine.remote.Wire.BatchReply}) per
+ * CALL.
  */
 final class Frames {
 

@@ -1,7 +1,7 @@
 package io.flowersim.engine.pool;
 
 import io.flowersim.engine.IntraOpThreads;
-import io.flowersim.engine.worker.Wire;
+import io.flowersim.engine.remote.Wire;
 import io.flowersim.task.TaskSettings;
 import java.lang.management.ManagementFactory;
 import java.nio.file.Path;

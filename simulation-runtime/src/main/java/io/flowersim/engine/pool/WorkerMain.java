@@ -1,8 +1,8 @@
 package io.flowersim.engine.pool;
 
 import io.flowersim.client.Parameters;
-import io.flowersim.engine.worker.ClientWorker;
-import io.flowersim.engine.worker.Wire;
+import io.flowersim.engine.remote.ClientWorker;
+import io.flowersim.engine.remote.Wire;
 import java.io.BufferedInputStream;
 import java.io.BufferedOutputStream;
 import java.io.DataInputStream;
@@ -18,7 +18,7 @@ import java.nio.charset.StandardCharsets;
 
 /**
  * The main class of a worker JVM of the local pool: reads HELLO from stdin, runs the init hook and
- * sets the task up once, then serves MODEL and CALL frames one at a time until stdin closes. stdout
+ * sets the task up once, then serves MODEL and CALL frames (a CALL carries a batch of clients) one at a time until stdin closes. stdout
  * carries only frames: whatever the task prints goes to stderr. A worker also exits when the
  * driver's process ends, even in the middle of a long call, so none outlives it.
  */
@@ -71,8 +71,8 @@ public final class WorkerMain {
       if (f.type() == Frames.MODEL) {
         model = Wire.parameters(f.payload());
       } else if (f.type() == Frames.CALL) {
-        Wire.Reply reply = worker.call(Wire.read(f.payload()), model);
-        Frames.write(out, Frames.REPLY, Wire.write(reply));
+        Wire.Batch batch = Wire.read(f.payload());
+        Frames.write(out, Frames.REPLY, Wire.batchReply(worker.batch(batch, model)));
         out.flush();
       } else {
         throw new IOException("unexpected frame type " + f.type());

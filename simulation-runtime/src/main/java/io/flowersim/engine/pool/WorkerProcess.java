@@ -1,6 +1,6 @@
 package io.flowersim.engine.pool;
 
-import io.flowersim.engine.worker.Wire;
+import io.flowersim.engine.remote.Wire;
 import java.io.BufferedInputStream;
 import java.io.BufferedOutputStream;
 import java.io.DataInputStream;
@@ -15,7 +15,7 @@ import java.util.concurrent.TimeUnit;
 /**
  * The driver's handle on one worker JVM of the pool: started with HELLO written to its stdin, it
  * sets the task up while the driver goes on; the first read waits for its READY. Used by one thread
- * at a time (the pool hands a worker to one client call at a time).
+ * at a time (the scheduler hands a worker one batch at a time).
  */
 final class WorkerProcess {
 
@@ -80,23 +80,23 @@ final class WorkerProcess {
   }
 
   /**
-   * One client call: the model first if this worker has not got it yet (the same array for every
-   * client of a round), then the call; blocks until the reply.
+   * One batch of client calls: the model first if this worker has not got it yet (the same array
+   * for every batch of a round), then the batch; blocks until the reply.
    */
-  Wire.Reply call(byte[] model, byte[] call) throws IOException {
+  Wire.BatchReply call(byte[] model, byte[] batch) throws IOException {
     if (model != modelSent) {
       Frames.write(out, Frames.MODEL, model);
       modelSent = model;
       modelsSent++;
     }
-    Frames.write(out, Frames.CALL, call);
+    Frames.write(out, Frames.CALL, batch);
     out.flush();
     awaitReady();
     Frames.Frame f = Frames.read(in);
     if (f.type() != Frames.REPLY) {
       throw new IOException("worker " + pid() + ": expected REPLY, got frame type " + f.type());
     }
-    return Wire.read(f.payload());
+    return Wire.batchReply(f.payload());
   }
 
   /** How many global models this worker has been sent. */

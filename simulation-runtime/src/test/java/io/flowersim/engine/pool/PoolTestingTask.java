@@ -20,7 +20,9 @@ import java.util.stream.Stream;
  * state and reports the count (metric "fits"). taskConfig: {@code rendezvousDir} (each fit waits
  * until a fit in another process has started, so fits of different workers provably overlap),
  * {@code haltClient} / {@code hangClient} with {@code marker} (that client's first fit kills its
- * JVM, as a crashing native library would, or never returns), {@code failSetup}.
+ * JVM, as a crashing native library would, or never returns), {@code failSetup}; {@code
+ * varied}: a fit adds clientId + 1 instead of 1 and reports clientId + 1 examples, so that a mean
+ * weighted wrongly, or missing a client, shows.
  */
 public final class PoolTestingTask implements FederatedTask {
 
@@ -74,11 +76,12 @@ public final class PoolTestingTask implements FederatedTask {
         }
         int fits = context.state().getOrDefault("fits", 0) + 1;
         context.state().put("fits", fits);
+        boolean varied = config.getBoolean("varied", false);
         float[] v = parameters.values().clone();
         for (int i = 0; i < v.length; i++) {
-          v[i] += 1;
+          v[i] += varied ? id + 1 : 1;
         }
-        return new FitResult(Parameters.withLayoutOf(parameters, v), 10,
+        return new FitResult(Parameters.withLayoutOf(parameters, v), varied ? id + 1 : 10,
             Map.of("fits", (double) fits));
       }
 

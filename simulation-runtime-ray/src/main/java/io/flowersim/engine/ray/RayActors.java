@@ -1,23 +1,16 @@
 package io.flowersim.engine.ray;
 
 import io.flowersim.api.v1alpha1.spec.ClientResources;
-import io.flowersim.client.ClientInstruction;
-import io.flowersim.client.ClientOperation;
-import io.flowersim.client.EvaluateResult;
-import io.flowersim.client.FitResult;
 import io.flowersim.client.Parameters;
-import io.flowersim.client.RoundResults;
-import io.flowersim.client.UpdateSum;
-import io.flowersim.engine.ClientEngine;
-import io.flowersim.engine.ClientListener;
-import io.flowersim.engine.ClientStateStore;
+import io.flowersim.engine.Batch;
+import io.flowersim.engine.Batching;
 import io.flowersim.engine.EngineBackend;
 import io.flowersim.engine.InsufficientResourcesException;
 import io.flowersim.engine.RayAddress;
-import io.flowersim.engine.worker.Placement;
-import io.flowersim.engine.worker.PlacementLog;
-import io.flowersim.engine.worker.RoundCollector;
-import io.flowersim.engine.worker.Wire;
+import io.flowersim.engine.WorkerLostException;
+import io.flowersim.engine.remote.Placement;
+import io.flowersim.engine.remote.RemoteWorkers;
+import io.flowersim.engine.remote.Wire;
 import io.flowersim.task.TaskSettings;
 import io.ray.api.ActorHandle;
 import io.ray.api.ObjectRef;
@@ -31,32 +24,26 @@ import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.time.Duration;
-import java.util.ArrayDeque;
 import java.util.ArrayList;
-import java.util.Deque;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.Optional;
-import java.util.function.Function;
 import java.util.stream.Collectors;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The Ray backend: virtual clients run in a pool of Ray Java actors ({@link ClientActor}). Each
- * actor reserves one client's resources (CPU, fractional GPU, memory) for its lifetime, so the pool
- * size is exactly how many clients the cluster runs at once, and Ray's scheduler spreads the actors
- * over the nodes. The round's parameters are put in the object store once and passed by reference;
- * the clients go to the actors in batches, whose answers are taken as they complete ({@code
- * Ray.wait}); for strategies that need only the mean of the updates each batch sends back one
- * model, summed where its clients ran. An actor that dies is replaced and its
- * client counts as a failure of the round.
+ * The Ray transport: the workers are Ray Java actors ({@link ClientActor}). Each actor reserves
+ * one client's resources (CPU, fractional GPU, memory) for its lifetime, so the pool size is
+ * exactly how many clients the cluster runs at once, and Ray's scheduler spreads the actors over
+ * the nodes. What is Ray's own stays here: connecting, sizing the pool from the nodes' resources,
+ * the actors' placement and the object refs (the round's model is put in the object store once and
+ * passed by reference); batches, sums, timeouts and replacement are the scheduler's.
  */
-public final class RayEngine implements ClientEngine {
+public final class RayActors extends RemoteWorkers<ActorHandle<ClientActor>, ObjectRef<byte[]>> {
 
-  private static final Logger LOG = LoggerFactory.getLogger(RayEngine.class);
+  private static final Logger LOG = LoggerFactory.getLogger(RayActors.class);
 
   /** System property / env FLOWERSIM_RAY_CODE_SEARCH_PATH: where workers find our classes. */
   public static final String CODE_SEARCH_PATH_PROPERTY = "flowersim.ray.code-search-path";
@@ -101,18 +88,8 @@ public final class RayEngine implements ClientEngine {
   }
 
   private final Options options;
-  private final ClientStateStore states = new ClientStateStore();
-  private final List<Slot> slots = new ArrayList<>();
-  private final PlacementLog placements = new PlacementLog();
   private final String clusterSummary;
   private final byte[] settingsBytes;
-
-  private static final class Slot {
-    ActorHandle<ClientActor> actor;
-    int generation;
-  }
-
-  private record InFlight(Slot slot, int batch) {}
 
   /**
    * Batches per actor and round. A Ray task costs tens of milliseconds on a busy 2-core node
@@ -121,24 +98,21 @@ public final class RayEngine implements ClientEngine {
    * clients. The price: an actor that finishes early does not take over a slower one's clients,
    * and a batch that outlives the round timeout fails all its clients.
    */
-  static final int BATCHES_PER_ACTOR = 1;
+  static final Batching BATCHING = Batching.sharesPerWorker(1);
 
-  private RayEngine(Options options, int poolSize, String clusterSummary) {
+  private RayActors(Options options, int poolSize, String clusterSummary) {
+    super(BATCHING, true);
     this.options = options;
     this.clusterSummary = clusterSummary;
     this.settingsBytes = Wire.settings(options.settings());
-    for (int i = 0; i < poolSize; i++) {
-      Slot s = new Slot();
-      s.actor = newActor();
-      slots.add(s);
-    }
+    startWorkers(poolSize);
   }
 
   /**
    * Connects to the cluster at {@code options.address} (fails within seconds, naming it, when
    * nothing answers there), sizes the pool from the alive nodes' resources and starts the actors.
    */
-  public static RayEngine connect(Options options) {
+  static RayActors connect(Options options) {
     init(options);
     List<NodeInfo> nodes = Ray.getRuntimeContext().getAllNodeInfo().stream()
         .filter(n -> n.isAlive).toList();
@@ -146,7 +120,7 @@ public final class RayEngine implements ClientEngine {
     pool = Math.max(1, Math.min(pool, options.maxActors()));
     String summary = nodes.size() + " node(s), " + total(nodes, "CPU") + " CPUs, "
         + total(nodes, "GPU") + " GPUs";
-    RayEngine engine = new RayEngine(options, pool, summary);
+    RayActors engine = new RayActors(options, pool, summary);
     engine.awaitActors(Duration.ofSeconds(120));
     return engine;
   }
@@ -268,7 +242,8 @@ public final class RayEngine implements ClientEngine {
     return v == Math.rint(v) ? Long.toString((long) v) : String.format(Locale.ROOT, "%.2f", v);
   }
 
-  private ActorHandle<ClientActor> newActor() {
+  @Override
+  protected ActorHandle<ClientActor> start() {
     var creator = Ray.actor(ClientActor::new, options.taskName(), settingsBytes,
         options.initHook());
     request(options.perClient()).forEach(creator::setResource);
@@ -280,8 +255,8 @@ public final class RayEngine implements ClientEngine {
   /** Waits until every actor has started (JVM up, task set up), so round 1 is not the warm-up. */
   private void awaitActors(Duration timeout) {
     List<ObjectRef<String>> refs = new ArrayList<>();
-    for (Slot s : slots) {
-      refs.add(s.actor.task(ClientActor::where).remote());
+    for (ActorHandle<ClientActor> actor : handles()) {
+      refs.add(actor.task(ClientActor::where).remote());
     }
     WaitResult<String> w = Ray.wait(refs, refs.size(), (int) timeout.toMillis());
     if (!w.getUnready().isEmpty()) {
@@ -300,185 +275,55 @@ public final class RayEngine implements ClientEngine {
   @Override
   public String description() {
     Map<String, Double> need = request(options.perClient());
-    return "ray backend at " + options.address() + ": " + clusterSummary + ", " + slots.size()
+    return "ray backend at " + options.address() + ": " + clusterSummary + ", " + size()
         + " actor(s) of " + need.entrySet().stream().map(e -> e.getKey() + " "
-        + fmt(e.getValue())).collect(Collectors.joining(", ")) + ", " + slots.size()
+        + fmt(e.getValue())).collect(Collectors.joining(", ")) + ", " + size()
         + " client(s) at once";
   }
 
   @Override
-  public int maxConcurrentClients() {
-    return slots.size();
+  public ObjectRef<byte[]> ship(Parameters model) {
+    return Ray.put(Wire.model(model));
   }
 
-  /** The newest client calls (at most 10,000), with node and process: for tests and diagnostics. */
-  public List<Placement> placements() {
-    return placements.snapshot();
+  /** One actor task per batch; this thread waits for it alone, as Flower's backends do. */
+  @Override
+  protected Wire.BatchReply call(ActorHandle<ClientActor> actor, Wire.Batch request,
+      ObjectRef<byte[]> model, Batch<?> batch) throws WorkerLostException {
+    try {
+      return Wire.batchReply(Ray.get(
+          actor.task(ClientActor::callBatch, Wire.write(request), model).remote()));
+    } catch (RayActorException e) {
+      LOG.warn("round {}: the Ray actor running clients {} died; replacing it", batch.round(),
+          batch.clients().stream().map(i -> i.clientId()).toList());
+      throw new WorkerLostException("the Ray actor (worker process) running this client died: "
+          + e.getMessage(), e);
+    }
   }
 
   @Override
-  public RoundResults<FitResult> fit(int round, Parameters parameters,
-      List<ClientInstruction> instructions, Duration timeout, ClientListener listener) {
-    return fit(round, parameters, instructions, timeout, listener, false);
+  protected void kill(ActorHandle<ClientActor> actor) {
+    try {
+      actor.kill(true);
+    } catch (RuntimeException e) {
+      LOG.debug("killing actor: {}", e.toString());
+    }
   }
 
-  /**
-   * With {@code sumSuffices}, each actor sums its clients' updates and sends one model back per
-   * batch, not one per client; the driver adds those up in batch order, so a seeded run sums in
-   * the same order whichever actor ran which batch.
-   */
-  @Override
-  public RoundResults<FitResult> fit(int round, Parameters parameters,
-      List<ClientInstruction> instructions, Duration timeout, ClientListener listener,
-      boolean sumSuffices) {
-    UpdateSum sum = sumSuffices ? new UpdateSum(parameters) : null;
-    RoundResults<FitResult> results = run(round, true, parameters, instructions, timeout,
-        listener, sum, r -> new FitResult(
-            sum != null ? null : Parameters.withLayoutOf(parameters, r.values()),
-            r.numExamples(), r.metrics()));
-    return new RoundResults<>(results.results(), results.failures(), Optional.ofNullable(sum));
-  }
-
-  @Override
-  public RoundResults<EvaluateResult> evaluate(int round, Parameters parameters,
-      List<ClientInstruction> instructions, Duration timeout, ClientListener listener) {
-    return run(round, false, parameters, instructions, timeout, listener, null,
-        r -> new EvaluateResult(r.loss(), r.numExamples(), r.metrics()));
-  }
-
-  /**
-   * The round's clients in {@code batchesPerActor} batches per actor at most: consecutive runs of
-   * the instruction list, sizes differing by at most one.
-   */
-  static List<List<ClientInstruction>> batches(List<ClientInstruction> instructions, int actors,
-      int batchesPerActor) {
-    int n = instructions.size();
-    int count = Math.min(n, Math.max(1, actors * batchesPerActor));
-    List<List<ClientInstruction>> batches = new ArrayList<>(count);
-    int from = 0;
-    for (int b = 0; b < count; b++) {
-      int size = n / count + (b < n % count ? 1 : 0);
-      batches.add(instructions.subList(from, from + size));
-      from += size;
-    }
-    return batches;
-  }
-
-  private synchronized <R> RoundResults<R> run(int round, boolean fit, Parameters parameters,
-      List<ClientInstruction> instructions, Duration timeout, ClientListener listener,
-      UpdateSum sum, Function<Wire.Reply, R> decode) {
-    ClientOperation op = fit ? ClientOperation.FIT : ClientOperation.EVALUATE;
-    ObjectRef<byte[]> model = Ray.put(Wire.model(parameters));
-    List<List<ClientInstruction>> batches = batches(instructions, slots.size(), BATCHES_PER_ACTOR);
-    Deque<Integer> queue = new ArrayDeque<>();
-    for (int b = 0; b < batches.size(); b++) {
-      queue.add(b);
-    }
-    Deque<Slot> idle = new ArrayDeque<>(slots);
-    Map<ObjectRef<byte[]>, InFlight> inFlight = new LinkedHashMap<>();
-    float[][] means = new float[batches.size()][];
-    long[] meanExamples = new long[batches.size()];
-    RoundCollector<R> collector =
-        new RoundCollector<>(round, op, states, placements, listener, decode);
-    long deadline = System.nanoTime() + timeout.toNanos();
-    while (!queue.isEmpty() || !inFlight.isEmpty()) {
-      while (!queue.isEmpty() && !idle.isEmpty()) {
-        int b = queue.poll();
-        Slot slot = idle.poll();
-        ArrayList<Wire.Call> calls = new ArrayList<>(batches.get(b).size());
-        for (ClientInstruction i : batches.get(b)) {
-          calls.add(new Wire.Call(round, fit, i.clientId(), i.config().asMap(),
-              states.checkout(i.clientId()).asMap()));
-        }
-        byte[] batch = Wire.write(new Wire.Batch(calls, sum != null));
-        inFlight.put(slot.actor.task(ClientActor::callBatch, batch, model).remote(),
-            new InFlight(slot, b));
-      }
-      long leftMs = (deadline - System.nanoTime()) / 1_000_000;
-      if (leftMs <= 0) {
-        break;
-      }
-      WaitResult<byte[]> w = Ray.wait(new ArrayList<>(inFlight.keySet()), 1,
-          (int) Math.min(leftMs, Integer.MAX_VALUE), false);
-      for (ObjectRef<byte[]> ref : w.getReady()) {
-        InFlight f = inFlight.remove(ref);
-        List<ClientInstruction> batch = batches.get(f.batch());
-        try {
-          Wire.BatchReply reply = Wire.batchReply(Ray.get(ref));
-          for (int k = 0; k < batch.size(); k++) {
-            Wire.Reply r = reply.replies().get(k);
-            collector.reply(batch.get(k).clientId(), r, r.nodeId());
-          }
-          means[f.batch()] = reply.meanValues();
-          meanExamples[f.batch()] = reply.meanExamples();
-          idle.add(f.slot());
-        } catch (RayActorException e) {
-          LOG.warn("round {}: the Ray actor running clients {} died; replacing it", round,
-              ids(batch));
-          for (ClientInstruction i : batch) {
-            collector.fail(i.clientId(), new IllegalStateException(
-                "the Ray actor (worker process) running this client died: " + e.getMessage(), e));
-          }
-          replace(f.slot());
-          idle.add(f.slot());
-        } catch (RuntimeException e) {
-          batch.forEach(i -> collector.fail(i.clientId(), e));
-          idle.add(f.slot());
-        }
-      }
-    }
-    for (InFlight f : inFlight.values()) {
-      // A batch is answered whole: clients of it that had finished are lost with it.
-      batches.get(f.batch()).forEach(i -> collector.timedOut(i.clientId(), timeout));
-      // Its actor is still busy with the late call: kill it so the next round gets a fresh one.
-      f.slot().actor.kill(true);
-      replace(f.slot());
-    }
-    for (int b : queue) {
-      batches.get(b).forEach(i -> collector.notStarted(i.clientId(), timeout));
-    }
-    if (sum != null) {
-      for (int b = 0; b < batches.size(); b++) {
-        if (means[b] != null) {
-          sum.add(means[b], meanExamples[b]);
-        }
-      }
-    }
-    return collector.results();
-  }
-
-  private static List<Integer> ids(List<ClientInstruction> batch) {
-    return batch.stream().map(ClientInstruction::clientId).toList();
-  }
-
-  private void replace(Slot slot) {
-    slot.actor = newActor();
-    slot.generation++;
+  /** The newest client calls (at most 10,000), with node and process. */
+  List<Placement> placements() {
+    return placementLog();
   }
 
   /** Actors replaced so far (crashed or timed out). */
-  public synchronized int replacedActors() {
-    return slots.stream().mapToInt(s -> s.generation).sum();
-  }
-
-  /** For tests: the pid and node of every live actor of the pool. */
-  public synchronized List<String> actorLocations() {
-    List<ObjectRef<String>> refs = new ArrayList<>();
-    for (Slot s : slots) {
-      refs.add(s.actor.task(ClientActor::where).remote());
-    }
-    return Ray.get(refs);
+  int replacedActors() {
+    return replacements();
   }
 
   @Override
-  public synchronized void close() {
-    for (Slot s : slots) {
-      try {
-        s.actor.kill(true);
-      } catch (RuntimeException e) {
-        LOG.debug("killing actor: {}", e.toString());
-      }
+  public void close() {
+    if (markClosed()) {
+      handles().forEach(this::kill);
     }
-    slots.clear();
   }
 }

@@ -13,7 +13,7 @@ import io.flowersim.api.v1alpha1.status.RoundRecord;
 import io.flowersim.engine.EngineResources;
 import io.flowersim.engine.InsufficientResourcesException;
 import io.flowersim.engine.WorkerInitHook;
-import io.flowersim.engine.worker.Placement;
+import io.flowersim.engine.remote.Placement;
 import io.flowersim.server.History;
 import io.flowersim.server.ServerListener;
 import io.flowersim.simulation.Simulation;
@@ -36,7 +36,7 @@ import org.junit.jupiter.api.Test;
  * 1 --num-gpus 1} (2 CPUs, 2 GPUs in all). Skipped when no cluster answers, failed when CI=true.
  */
 @Tag("ray")
-class RayEngineIT {
+class RayActorsIT {
 
   static String address;
 
@@ -53,7 +53,7 @@ class RayEngineIT {
       why = "no Ray cluster: RAY_ADDRESS unset and no " + recorded;
     } else {
       try {
-        RayEngine.probe(address);
+        RayActors.probe(address);
       } catch (RuntimeException e) {
         why = e.getMessage();
       }
@@ -109,6 +109,12 @@ class RayEngineIT {
     return Simulation.create("ray", address, sim, TaskRegistry.load(), new EngineResources(1, 0));
   }
 
+  /** On Ray through {@code backend}, whose actors then tell where and when clients ran. */
+  static Simulation onRay(FlowerSimulation sim, TestingRayBackend backend) throws Exception {
+    return Simulation.create(backend, address, sim, TaskRegistry.load(),
+        WorkerInitHook.configured(null));
+  }
+
   static double clusterTotal(String resource) {
     return Ray.getRuntimeContext().getAllNodeInfo().stream().filter(n -> n.isAlive)
         .mapToDouble(n -> n.resources.getOrDefault(resource, 0.0)).sum();
@@ -127,12 +133,13 @@ class RayEngineIT {
     }
     History ray;
     Set<String> nodes;
-    try (Simulation s = onRay(quickstart())) {
+    TestingRayBackend backend = new TestingRayBackend();
+    try (Simulation s = onRay(quickstart(), backend)) {
       ray = run(s, "ray");
-      RayEngine engine = (RayEngine) s.engine();
-      nodes = engine.placements().stream().map(Placement::nodeId).collect(Collectors.toSet());
+      RayActors actors = backend.actors;
+      nodes = actors.placements().stream().map(Placement::nodeId).collect(Collectors.toSet());
       System.out.println("quickstart on ray: " + s.engineDescription() + "; clients per node "
-          + engine.placements().stream().collect(Collectors.groupingBy(
+          + actors.placements().stream().collect(Collectors.groupingBy(
               p -> p.nodeId().substring(0, 8), Collectors.counting())));
     }
     RoundRecord l = local.last().orElseThrow();
@@ -224,38 +231,41 @@ class RayEngineIT {
   @Test
   void theInitHookRunsOncePerActorNotPerCall() throws Exception {
     System.setProperty(WorkerInitHook.PROPERTY, CountingInitHook.class.getName());
-    try (Simulation s = onRay(sleepy(8, "{cpus: 0.5}", "", 3))) {
+    TestingRayBackend backend = new TestingRayBackend();
+    try (Simulation s = onRay(sleepy(8, "{cpus: 0.5}", "", 3), backend)) {
       run(s, "hook");
-      RayEngine engine = (RayEngine) s.engine();
-      List<Placement> calls = engine.placements();
+      RayActors actors = backend.actors;
+      List<Placement> calls = actors.placements();
       // 3 rounds of fit + evaluate: far more calls than actors, yet each process counts at most
       // as many hook runs as actors exist, and every call ran after its actor's hook.
-      assertThat(calls).hasSizeGreaterThan(engine.maxConcurrentClients());
+      assertThat(calls).hasSizeGreaterThan(actors.size());
       assertThat(calls).allSatisfy(p -> assertThat(p.initHookRuns()).isGreaterThanOrEqualTo(1));
       int hookRuns = calls.stream().collect(Collectors.groupingBy(Placement::pid,
               Collectors.summarizingInt(Placement::initHookRuns))).values().stream()
           .mapToInt(stats -> stats.getMax()).sum();
-      assertThat(hookRuns).isBetween(1, engine.maxConcurrentClients());
+      assertThat(hookRuns).isBetween(1, actors.size());
     } finally {
       System.clearProperty(WorkerInitHook.PROPERTY);
     }
-    try (Simulation s = onRay(sleepy(4, "{cpus: 0.5}", "", 1))) {
+    TestingRayBackend plain = new TestingRayBackend();
+    try (Simulation s = onRay(sleepy(4, "{cpus: 0.5}", "", 1), plain)) {
       run(s, "no-hook");
-      assertThat(((RayEngine) s.engine()).placements())
+      assertThat(plain.actors.placements())
           .allSatisfy(p -> assertThat(p.initHookRuns()).isZero());
     }
   }
 
   @Test
   void concurrencyFollowsCpus() throws Exception {
-    try (Simulation s = onRay(sleepy(8, "{cpus: 0.5}", "", 1))) {
+    TestingRayBackend backend = new TestingRayBackend();
+    try (Simulation s = onRay(sleepy(8, "{cpus: 0.5}", "", 1), backend)) {
       run(s, "cpus");
-      RayEngine engine = (RayEngine) s.engine();
+      RayActors actors = backend.actors;
       int expected = (int) Math.floor(clusterTotal("CPU") / 0.5);
-      int observed = Placement.maxOverlap(engine.placements());
+      int observed = Placement.maxOverlap(actors.placements());
       System.out.println("cpus 0.5 on " + clusterTotal("CPU") + " CPUs: expected " + expected
-          + ", pool " + engine.maxConcurrentClients() + ", observed " + observed);
-      assertThat(engine.maxConcurrentClients()).isEqualTo(Math.min(expected, 8));
+          + ", pool " + actors.size() + ", observed " + observed);
+      assertThat(actors.size()).isEqualTo(Math.min(expected, 8));
       assertThat(observed).isEqualTo(Math.min(expected, 8));
     }
   }
@@ -263,11 +273,12 @@ class RayEngineIT {
   @Test
   void concurrencyFollowsGpus() throws Exception {
     Assumptions.assumeTrue(clusterTotal("GPU") > 0, "the cluster declares no GPUs");
-    try (Simulation s = onRay(sleepy(8, "{cpus: 0.01, gpus: 0.5}", "", 1))) {
+    TestingRayBackend backend = new TestingRayBackend();
+    try (Simulation s = onRay(sleepy(8, "{cpus: 0.01, gpus: 0.5}", "", 1), backend)) {
       run(s, "gpus");
-      RayEngine engine = (RayEngine) s.engine();
+      RayActors actors = backend.actors;
       int expected = (int) Math.floor(clusterTotal("GPU") / 0.5);
-      int observed = Placement.maxOverlap(engine.placements());
+      int observed = Placement.maxOverlap(actors.placements());
       System.out.println("gpus 0.5 on " + clusterTotal("GPU") + " GPUs: expected " + expected
           + ", observed " + observed);
       assertThat(observed).isEqualTo(Math.min(expected, 8));
@@ -277,20 +288,21 @@ class RayEngineIT {
   @Test
   void aKilledActorIsReplacedAndItsClientFails() throws Exception {
     Path marker = Files.createTempDirectory("flowersim-crash").resolve("crashed");
+    TestingRayBackend backend = new TestingRayBackend();
     try (Simulation s = onRay(sleepy(4, "{cpus: 0.5}",
-        ", crashClient: \"2\", crashMarker: \"" + marker + "\"", 2))) {
+        ", crashClient: \"2\", crashMarker: \"" + marker + "\"", 2), backend)) {
       History h = run(s, "crash");
-      RayEngine engine = (RayEngine) s.engine();
+      RayActors actors = backend.actors;
       System.out.println("crash: fit failures per round "
           + h.rounds().stream().map(x -> x.fitFailures).toList() + ", replaced actors "
-          + engine.replacedActors());
+          + actors.replacedActors());
       assertThat(Files.exists(marker)).isTrue();
       assertThat(h.rounds()).hasSize(2);
       assertThat(h.rounds().get(0).fitFailures).isEqualTo(1);
       assertThat(h.rounds().get(0).fitClients).isEqualTo(3);
       assertThat(h.rounds().get(1).fitFailures).isZero();
       assertThat(h.rounds().get(1).fitClients).isEqualTo(4);
-      assertThat(engine.replacedActors()).isEqualTo(1);
+      assertThat(actors.replacedActors()).isEqualTo(1);
     }
   }
 
@@ -305,7 +317,7 @@ class RayEngineIT {
   @Test
   void anUnreachableAddressFailsFastNamingIt() {
     long t0 = System.nanoTime();
-    assertThatThrownBy(() -> RayEngine.probe("127.0.0.1:1"))
+    assertThatThrownBy(() -> RayActors.probe("127.0.0.1:1"))
         .hasMessageContaining("127.0.0.1:1");
     assertThat((System.nanoTime() - t0) / 1e9).isLessThan(5);
   }

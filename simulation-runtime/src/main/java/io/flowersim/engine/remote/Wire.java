@@ -1,4 +1,4 @@
-package io.flowersim.engine.worker;
+package io.flowersim.engine.remote;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.flowersim.api.v1alpha1.spec.PartitioningSpec;
@@ -24,11 +24,11 @@ import java.util.Map;
 /**
  * What crosses between the driver and a worker process (a Ray actor or a JVM of the local worker
  * pool), as plain bytes: the task settings once per worker, the global model once per round and
- * worker, then one call and one reply per client (or a {@link Batch} of calls and one {@link
- * BatchReply}, which may carry the sum of the fits' updates instead of each). The model is one contiguous float array plus its
- * layout, written as a single block; calls carry the client's config and persistent state (state
- * values must be Serializable). Ray moves byte[] without its FST serializer, so no flowersim type
- * depends on FST.
+ * worker, then a {@link Batch} of client calls and one {@link BatchReply}, which may carry the sum
+ * of the fits' updates instead of each. The model is one contiguous float array plus its layout,
+ * written as a single block; calls carry the client's config and persistent state (state values
+ * must be Serializable). Ray moves byte[] without its FST serializer, so no flowersim type depends
+ * on FST.
  */
 public final class Wire {
 

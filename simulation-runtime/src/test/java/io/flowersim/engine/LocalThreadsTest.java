@@ -27,19 +27,19 @@ import java.util.stream.IntStream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
-class LocalEngineTest {
+class LocalThreadsTest {
 
   private static final Duration ROUND_TIMEOUT = Duration.ofSeconds(60);
   private static final Parameters PARAMETERS = TestingTask.parameters(new float[] {1f, 2f});
 
-  private final List<LocalEngine> engines = new ArrayList<>();
+  private final List<ClientScheduler> engines = new ArrayList<>();
   /** Lets a hanging client go once its test is over. */
   private final AtomicBoolean release = new AtomicBoolean();
 
   @AfterEach
   void tearDown() {
     release.set(true);
-    engines.forEach(LocalEngine::close);
+    engines.forEach(ClientScheduler::close);
   }
 
   /** Counts how many clients are inside a section at once. */
@@ -57,16 +57,16 @@ class LocalEngineTest {
     }
   }
 
-  private LocalEngine engine(TestingTask task, EngineResources resources, double cpus,
+  private ClientScheduler engine(TestingTask task, EngineResources resources, double cpus,
       double gpus, ClientStateStore states) {
     int slots = ClientConcurrency.slots(resources, ClientConcurrencyTest.client(cpus, gpus));
     ClientRunner runner = new ClientRunner(task, TestingTask.settings(100), states);
-    LocalEngine engine = new LocalEngine(runner, resources, slots);
+    ClientScheduler engine = LocalThreads.engine(runner, resources, slots);
     engines.add(engine);
     return engine;
   }
 
-  private LocalEngine engine(TestingTask task, EngineResources resources, double cpus,
+  private ClientScheduler engine(TestingTask task, EngineResources resources, double cpus,
       double gpus) {
     return engine(task, resources, cpus, gpus, new ClientStateStore());
   }
@@ -102,7 +102,7 @@ class LocalEngineTest {
   void twoCpusAndHalfACpuPerClientRunExactlyFourAtOnce() {
     Overlap overlap = new Overlap();
     TestingTask task = new TestingTask().onFit(meetAt(new CyclicBarrier(4), overlap));
-    LocalEngine engine = engine(task, new EngineResources(2, 0), 0.5, 0);
+    ClientScheduler engine = engine(task, new EngineResources(2, 0), 0.5, 0);
 
     RoundResults<FitResult> results = engine.fit(1, PARAMETERS, clients(0, 8), ROUND_TIMEOUT,
         ClientListener.NONE);
@@ -120,7 +120,7 @@ class LocalEngineTest {
     Overlap overlap = new Overlap();
     TestingTask task = new TestingTask().onFit(meetAt(new CyclicBarrier(4), overlap));
     // 8 CPUs would allow 8 clients of 1 CPU; the GPU allows 4
-    LocalEngine engine = engine(task, new EngineResources(8, 1), 1, 0.25);
+    ClientScheduler engine = engine(task, new EngineResources(8, 1), 1, 0.25);
 
     RoundResults<FitResult> results = engine.fit(1, PARAMETERS, clients(0, 8), ROUND_TIMEOUT,
         ClientListener.NONE);
@@ -138,7 +138,7 @@ class LocalEngineTest {
       }
       return new FitResult(p, ctx.clientId() + 1, Map.of());
     });
-    LocalEngine engine = engine(task, new EngineResources(2, 0), 1, 0);
+    ClientScheduler engine = engine(task, new EngineResources(2, 0), 1, 0);
     Map<Integer, Boolean> finished = new ConcurrentHashMap<>();
 
     RoundResults<FitResult> results = engine.fit(7, PARAMETERS, clients(0, 4), ROUND_TIMEOUT,
@@ -155,7 +155,7 @@ class LocalEngineTest {
     assertThat(failure.operation()).isEqualTo(ClientOperation.FIT);
     assertThat(failure.reason()).isEqualTo("IllegalStateException: boom from client 2");
     assertThat(failure.stackTrace()).contains("IllegalStateException: boom from client 2")
-        .contains("LocalEngineTest");
+        .contains("LocalThreadsTest");
     assertThat(failure.summary()).isEqualTo(
         "client 2, round 7, fit: IllegalStateException: boom from client 2");
     assertThat(finished).containsExactlyInAnyOrderEntriesOf(
@@ -170,7 +170,7 @@ class LocalEngineTest {
       }
       return new EvaluateResult(0.5, 3, Map.of());
     });
-    LocalEngine engine = engine(task, new EngineResources(2, 0), 1, 0);
+    ClientScheduler engine = engine(task, new EngineResources(2, 0), 1, 0);
 
     RoundResults<EvaluateResult> results = engine.evaluate(4, PARAMETERS, clients(0, 3),
         ROUND_TIMEOUT, ClientListener.NONE);
@@ -189,7 +189,7 @@ class LocalEngineTest {
   void aFitThatChangesTheParameterLayoutIsAFailure() {
     TestingTask task = new TestingTask().onFit((ctx, p, c) ->
         new FitResult(TestingTask.parameters(new float[] {1f, 2f, 3f}), 1, Map.of()));
-    LocalEngine engine = engine(task, new EngineResources(1, 0), 1, 0);
+    ClientScheduler engine = engine(task, new EngineResources(1, 0), 1, 0);
 
     RoundResults<FitResult> results = engine.fit(1, PARAMETERS, clients(0, 1), ROUND_TIMEOUT,
         ClientListener.NONE);
@@ -222,7 +222,7 @@ class LocalEngineTest {
       }
       return echo(p);
     });
-    LocalEngine engine = engine(task, new EngineResources(2, 0), 0.5, 0);
+    ClientScheduler engine = engine(task, new EngineResources(2, 0), 0.5, 0);
     Map<Integer, Boolean> finished = new ConcurrentHashMap<>();
 
     // an upper bound far from the 20 s hang, not a timing measurement
@@ -260,7 +260,7 @@ class LocalEngineTest {
       }
       return echo(p);
     });
-    LocalEngine engine = engine(task, new EngineResources(2, 0), 0.5, 0);
+    ClientScheduler engine = engine(task, new EngineResources(2, 0), 0.5, 0);
 
     RoundResults<FitResult> results = engine.fit(1, PARAMETERS, clients(0, 6), ROUND_TIMEOUT,
         ClientListener.NONE);
@@ -274,7 +274,7 @@ class LocalEngineTest {
 
   @Test
   void aConcurrentTaskSaysNothingAboutOneAtATime() {
-    LocalEngine engine = engine(new TestingTask(), new EngineResources(2, 0), 0.5, 0);
+    ClientScheduler engine = engine(new TestingTask(), new EngineResources(2, 0), 0.5, 0);
 
     assertThat(engine.description()).doesNotContain("one at a time");
   }
@@ -292,7 +292,7 @@ class LocalEngineTest {
       return new FitResult(p, 1, Map.of("fits", (double) fits));
     });
     ClientStateStore states = new ClientStateStore();
-    LocalEngine engine = engine(task, new EngineResources(2, 0), 1, 0, states);
+    ClientScheduler engine = engine(task, new EngineResources(2, 0), 1, 0, states);
 
     engine.fit(1, PARAMETERS, clients(0, 3), ROUND_TIMEOUT, ClientListener.NONE);
     engine.fit(2, PARAMETERS, clients(0, 2), ROUND_TIMEOUT, ClientListener.NONE);

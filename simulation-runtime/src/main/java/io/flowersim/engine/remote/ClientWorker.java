@@ -1,4 +1,4 @@
-package io.flowersim.engine.worker;
+package io.flowersim.engine.remote;
 
 import io.flowersim.client.ClientState;
 import io.flowersim.client.Config;

@@ -1,4 +1,4 @@
-package io.flowersim.task.fashionmnist;
+package io.flowersim.engine.pool;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -13,12 +13,14 @@ import io.flowersim.engine.ClientListener;
 import io.flowersim.engine.ClientRunner;
 import io.flowersim.engine.ClientStateStore;
 import io.flowersim.engine.EngineResources;
-import io.flowersim.engine.LocalEngine;
-import io.flowersim.engine.pool.WorkerLauncher;
-import io.flowersim.engine.pool.WorkerPoolEngine;
-import io.flowersim.engine.worker.Placement;
+import io.flowersim.engine.ClientScheduler;
+import io.flowersim.engine.LocalThreads;
+import io.flowersim.engine.remote.Placement;
 import io.flowersim.task.TaskRegistry;
 import io.flowersim.task.TaskSettings;
+import io.flowersim.task.fashionmnist.FashionMnistMlpTask;
+import io.flowersim.task.fashionmnist.FashionMnistTask;
+import io.flowersim.task.fashionmnist.FashionMnistTaskTest;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -55,14 +57,14 @@ class FashionMnistPoolTest {
 
     RoundResults<FitResult> pooled;
     List<Placement> placements;
-    try (WorkerPoolEngine pool = WorkerPoolEngine.start(new WorkerLauncher(
-        FashionMnistMlpTask.NAME, settings, "", 1.0), new EngineResources(2, 0), 2,
-        Duration.ofMinutes(5))) {
-      pooled = pool.fit(1, global, clients, Duration.ofMinutes(5), ClientListener.NONE);
+    WorkerPool pool = WorkerPool.start(new WorkerLauncher(FashionMnistMlpTask.NAME, settings,
+        "", 1.0), new EngineResources(2, 0), 2, Duration.ofMinutes(5));
+    try (ClientScheduler engine = new ClientScheduler(pool)) {
+      pooled = engine.fit(1, global, clients, Duration.ofMinutes(5), ClientListener.NONE);
       placements = pool.placements();
     }
     RoundResults<FitResult> serial;
-    try (LocalEngine one = new LocalEngine(new ClientRunner(here, settings,
+    try (ClientScheduler one = LocalThreads.engine(new ClientRunner(here, settings,
         new ClientStateStore()), new EngineResources(2, 0), 2)) {
       assertThat(one.maxConcurrentClients()).isEqualTo(1);
       serial = one.fit(1, global, clients, Duration.ofMinutes(5), ClientListener.NONE);

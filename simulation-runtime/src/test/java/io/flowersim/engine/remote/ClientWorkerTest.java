@@ -1,4 +1,4 @@
-package io.flowersim.engine.worker;
+package io.flowersim.engine.remote;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;

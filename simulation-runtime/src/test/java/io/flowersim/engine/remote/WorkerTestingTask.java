@@ -1,4 +1,4 @@
-package io.flowersim.engine.worker;
+package io.flowersim.engine.remote;
 
 import io.flowersim.client.Client;
 import io.flowersim.client.ClientContext;
