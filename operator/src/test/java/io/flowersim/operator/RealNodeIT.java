@@ -172,7 +172,7 @@ class RealNodeIT {
       ExternalSystem.unavailable("the Fashion-MNIST cluster test",
           "no /usr/share/datasets/fashion-mnist (apt-get install dataset-fashion-mnist)");
     }
-    setup.addAll(apply("examples/cluster-setup/30-fashion-mnist-data.yaml"));
+    setup.addAll(apply("examples/cluster-setup/30-fashion-mnist-data.yml"));
     FlowerSimulation sim = KubeApiServer.loadExample(client, "examples/cluster-fashion-mnist.yaml");
     String namespace = sim.getMetadata().getNamespace();
     String name = sim.getMetadata().getName();
@@ -217,8 +217,8 @@ class RealNodeIT {
   @Test
   @Order(5)
   void theGpuPoolsExampleAsShippedIsAdmittedByKueueAndRunsOnItsPools() {
-    for (String file : List.of("00-namespaces.yaml", "10-priority-classes.yaml",
-        "20-kueue.yaml")) {
+    for (String file : List.of("00-namespaces.yml", "10-priority-classes.yml",
+        "20-kueue.yml")) {
       setup.addAll(0, apply("examples/cluster-setup/" + file));
     }
     FlowerSimulation sim = KubeApiServer.loadExample(client, "examples/gpu-pools.yaml");
