@@ -14,10 +14,10 @@ import io.fabric8.kubernetes.client.KubernetesClient;
 import io.flowersim.api.v1alpha1.FlowerSimulation;
 import io.flowersim.api.v1alpha1.spec.ClusterSpec;
 import io.flowersim.api.v1alpha1.status.Condition;
+import io.flowersim.api.v1alpha1.status.ConditionReason;
 import io.flowersim.api.v1alpha1.status.FlowerSimulationStatus;
 import io.flowersim.api.v1alpha1.status.SimulationPhase;
 import io.flowersim.operator.dependent.ManagedLabels;
-import io.flowersim.operator.observer.ClusterTrouble;
 import io.flowersim.testing.ExternalSystem;
 import java.io.IOException;
 import java.io.InputStream;
@@ -205,9 +205,9 @@ class RealNodeIT {
       for (FlowerSimulation sim : List.of(noClass, noImage)) {
         client.resources(FlowerSimulation.class).inNamespace(namespace).resource(sim).create();
       }
-      assertTold(namespace, "no-class", ClusterTrouble.Reason.PodCreationFailed,
+      assertTold(namespace, "no-class", ConditionReason.PodCreationFailed,
           "no-such-priority");
-      assertTold(namespace, "no-image", ClusterTrouble.Reason.ImagePullFailed,
+      assertTold(namespace, "no-image", ConditionReason.ImagePullFailed,
           "flowersim/runtime:no-such-tag");
     } finally {
       client.namespaces().withName(namespace).delete();
@@ -256,7 +256,7 @@ class RealNodeIT {
     return sim;
   }
 
-  static void assertTold(String namespace, String name, ClusterTrouble.Reason reason,
+  static void assertTold(String namespace, String name, ConditionReason reason,
       String inMessage) {
     FlowerSimulationStatus status = await().atMost(TOLD).pollInterval(Duration.ofSeconds(1))
         .until(() -> status(namespace, name), s -> s != null && running(s) != null

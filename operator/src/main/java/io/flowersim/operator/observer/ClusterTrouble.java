@@ -4,6 +4,7 @@ import io.fabric8.kubernetes.api.model.ContainerStatus;
 import io.fabric8.kubernetes.api.model.Event;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.PodCondition;
+import io.flowersim.api.v1alpha1.status.ConditionReason;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
@@ -19,22 +20,10 @@ import java.util.stream.Stream;
  * a pod), the scheduler (no node fits) or the kubelet (the image or the container fails). Without
  * this a simulation would sit in Provisioning saying nothing.
  *
- * @param reason the Running condition's reason
+ * @param reason the Running condition's reason, one whose {@link ConditionReason#isClusterTrouble}
  * @param message what KubeRay, the scheduler or the kubelet said, naming the pod
  */
-public record ClusterTrouble(Reason reason, String message) {
-
-  /** The Running condition's reasons while the cluster cannot come up. */
-  public enum Reason {
-    /** KubeRay's pod create was refused (e.g. unknown PriorityClass, quota). */
-    PodCreationFailed,
-    /** The kubelet cannot get the image (missing locally, not pullable). */
-    ImagePullFailed,
-    /** No node fits the pod (resources, node selector, taints). */
-    Unschedulable,
-    /** A container cannot be created or keeps exiting. */
-    ContainerFailing
-  }
+public record ClusterTrouble(ConditionReason reason, String message) {
 
   /** KubeRay's events on a RayCluster or RayJob when the API server refused a pod. */
   private static final Set<String> POD_CREATE_EVENTS = Set.of("FailedToCreateHeadPod",
@@ -59,9 +48,9 @@ public record ClusterTrouble(Reason reason, String message) {
     return firstPresent(
         podCreation(events, now),
         sorted.stream().map(ClusterTrouble::unschedulable).flatMap(Optional::stream).findFirst(),
-        sorted.stream().map(p -> waiting(p, IMAGE_WAITING, Reason.ImagePullFailed))
+        sorted.stream().map(p -> waiting(p, IMAGE_WAITING, ConditionReason.ImagePullFailed))
             .flatMap(Optional::stream).findFirst(),
-        sorted.stream().map(p -> waiting(p, CONTAINER_WAITING, Reason.ContainerFailing))
+        sorted.stream().map(p -> waiting(p, CONTAINER_WAITING, ConditionReason.ContainerFailing))
             .flatMap(Optional::stream).findFirst());
   }
 
@@ -75,7 +64,7 @@ public record ClusterTrouble(Reason reason, String message) {
         .filter(e -> "Warning".equals(e.getType()) && POD_CREATE_EVENTS.contains(e.getReason()))
         .filter(e -> last(e).map(t -> !t.isBefore(now.minus(RECENT))).orElse(true))
         .max(Comparator.comparing(e -> last(e).orElse(Instant.EPOCH)))
-        .map(e -> new ClusterTrouble(Reason.PodCreationFailed,
+        .map(e -> new ClusterTrouble(ConditionReason.PodCreationFailed,
             e.getInvolvedObject().getKind() + " " + e.getInvolvedObject().getName() + ": "
                 + e.getReason() + ": " + e.getMessage()));
   }
@@ -109,14 +98,15 @@ public record ClusterTrouble(Reason reason, String message) {
     for (PodCondition c : pod.getStatus().getConditions()) {
       if ("PodScheduled".equals(c.getType()) && "False".equals(c.getStatus())
           && "Unschedulable".equals(c.getReason())) {
-        return Optional.of(new ClusterTrouble(Reason.Unschedulable,
+        return Optional.of(new ClusterTrouble(ConditionReason.Unschedulable,
             "pod " + pod.getMetadata().getName() + " cannot be scheduled: " + c.getMessage()));
       }
     }
     return Optional.empty();
   }
 
-  private static Optional<ClusterTrouble> waiting(Pod pod, Set<String> reasons, Reason reason) {
+  private static Optional<ClusterTrouble> waiting(Pod pod, Set<String> reasons,
+      ConditionReason reason) {
     if (pod.getStatus() == null) {
       return Optional.empty();
     }
@@ -135,7 +125,7 @@ public record ClusterTrouble(Reason reason, String message) {
       String why = s.getState().getWaiting().getReason();
       StringBuilder message = new StringBuilder("pod ").append(pod.getMetadata().getName())
           .append(", container ").append(s.getName());
-      if (reason == Reason.ImagePullFailed) {
+      if (reason == ConditionReason.ImagePullFailed) {
         // The kubelet alternates ErrImagePull and ImagePullBackOff; the cause is in both.
         message.append(", image ").append(s.getImage()).append(": ")
             .append(pullFailure(why, s.getState().getWaiting().getMessage()));

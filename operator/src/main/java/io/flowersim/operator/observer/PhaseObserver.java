@@ -3,6 +3,7 @@ package io.flowersim.operator.observer;
 import io.flowersim.api.kuberay.RayJob;
 import io.flowersim.api.kuberay.RayJobStatus;
 import io.flowersim.api.v1alpha1.handover.HistoryConfigMap.RunState;
+import io.flowersim.api.v1alpha1.status.ConditionReason;
 import io.flowersim.api.v1alpha1.status.SimulationPhase;
 import io.flowersim.operator.dependent.ManagedLabels;
 import io.flowersim.operator.kueue.KueueAdmission;
@@ -36,15 +37,15 @@ public final class PhaseObserver {
   private static Observation phase(RayJob job, HistoryReading history, int totalRounds,
       KueueAdmission admission) {
     if (history.state() == RunState.SUCCEEDED) {
-      return new Observation(SimulationPhase.Succeeded, "Succeeded",
+      return new Observation(SimulationPhase.Succeeded, ConditionReason.Succeeded,
           "all " + totalRounds + " rounds completed");
     }
     if (history.state() == RunState.FAILED) {
-      return new Observation(SimulationPhase.Failed, "RuntimeFailed",
+      return new Observation(SimulationPhase.Failed, ConditionReason.RuntimeFailed,
           orDefault(history.message(), "the runtime reported a failure"));
     }
     if (job == null) {
-      return new Observation(SimulationPhase.Pending, "RayJobPending",
+      return new Observation(SimulationPhase.Pending, ConditionReason.RayJobPending,
           "waiting for the RayJob to be created");
     }
     RayJobStatus status = job.getStatus();
@@ -58,24 +59,24 @@ public final class PhaseObserver {
       if (runtimeRuns(history)) {
         return running(history);
       }
-      return new Observation(SimulationPhase.Pending, "RayJobPending",
+      return new Observation(SimulationPhase.Pending, ConditionReason.RayJobPending,
           "waiting for KubeRay to start the RayJob");
     }
     switch (deployment) {
       case RayJobStatus.DEPLOYMENT_COMPLETE:
         if (RayJobStatus.JOB_SUCCEEDED.equals(jobStatus)) {
-          return new Observation(SimulationPhase.Succeeded, "Succeeded",
+          return new Observation(SimulationPhase.Succeeded, ConditionReason.Succeeded,
               "the Ray job succeeded");
         }
-        return new Observation(SimulationPhase.Failed, "RayJobFailed",
+        return new Observation(SimulationPhase.Failed, ConditionReason.RayJobFailed,
             orDefault(rayMessage, "the Ray job ended with status " + jobStatus));
       case RayJobStatus.DEPLOYMENT_FAILED:
-        return new Observation(SimulationPhase.Failed, "RayJobFailed",
+        return new Observation(SimulationPhase.Failed, ConditionReason.RayJobFailed,
             orDefault(rayMessage, "KubeRay reports the RayJob failed"));
       case RayJobStatus.DEPLOYMENT_SUSPENDED:
       case RayJobStatus.DEPLOYMENT_SUSPENDING:
         if (ManagedLabels.queued(job) && !suspendedSpec(job)) {
-          return new Observation(SimulationPhase.Provisioning, "ClusterProvisioning",
+          return new Observation(SimulationPhase.Provisioning, ConditionReason.ClusterProvisioning,
               "admitted by Kueue; KubeRay is resuming the RayJob (" + deployment + ")");
         }
         return suspended(job, admission);
@@ -87,7 +88,7 @@ public final class PhaseObserver {
         if (runtimeRuns(history)) {
           return running(history);
         }
-        return new Observation(SimulationPhase.Provisioning, "ClusterProvisioning",
+        return new Observation(SimulationPhase.Provisioning, ConditionReason.ClusterProvisioning,
             "KubeRay is starting the Ray cluster (" + deployment + ")");
     }
   }
@@ -103,8 +104,8 @@ public final class PhaseObserver {
         : "round " + round + " completed";
     // While running, the runtime's message says that it started again after an earlier attempt.
     return history.message() == null || history.message().isBlank()
-        ? new Observation(SimulationPhase.Running, "Running", progress)
-        : new Observation(SimulationPhase.Running, "Restarted", progress + "; "
+        ? new Observation(SimulationPhase.Running, ConditionReason.Running, progress)
+        : new Observation(SimulationPhase.Running, ConditionReason.Restarted, progress + "; "
             + history.message());
   }
 
@@ -118,9 +119,9 @@ public final class PhaseObserver {
       KueueAdmission why = admission == null ? KueueAdmission.noWorkload() : admission;
       return new Observation(SimulationPhase.Queued, why.reason(), "queued in Kueue's "
           + job.getMetadata().getLabels().get(ManagedLabels.KUEUE_QUEUE_NAME) + ": "
-          + why.message());
+          + why.message(), null);
     }
-    return new Observation(SimulationPhase.Suspended, "Suspended",
+    return new Observation(SimulationPhase.Suspended, ConditionReason.Suspended,
         "the RayJob is suspended (spec.suspend)");
   }
 

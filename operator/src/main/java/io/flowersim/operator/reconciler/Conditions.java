@@ -1,6 +1,7 @@
 package io.flowersim.operator.reconciler;
 
 import io.flowersim.api.v1alpha1.status.Condition;
+import io.flowersim.api.v1alpha1.status.ConditionReason;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
@@ -25,7 +26,15 @@ final class Conditions {
     this.now = now;
   }
 
-  /** lastTransitionTime stays as it was unless the status flips. */
+  Conditions set(String type, boolean status, ConditionReason reason, String message) {
+    return set(type, status, reason.name(), message);
+  }
+
+  /**
+   * lastTransitionTime stays as it was unless the status flips.
+   *
+   * @param reason a {@link ConditionReason}, or Kueue's own reason while Kueue holds the RayJob
+   */
   Conditions set(String type, boolean status, String reason, String message) {
     Condition c = new Condition();
     c.type = type;

@@ -7,10 +7,9 @@ import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
 import io.flowersim.api.kuberay.RayJob;
 import io.flowersim.api.v1alpha1.FlowerSimulation;
 import io.flowersim.api.v1alpha1.status.Condition;
+import io.flowersim.api.v1alpha1.status.ConditionReason;
 import io.flowersim.api.v1alpha1.status.FlowerSimulationStatus;
 import io.flowersim.api.v1alpha1.status.SimulationPhase;
-import io.flowersim.api.v1alpha1.validation.FlowerSimulationValidator;
-import io.flowersim.api.v1alpha1.validation.ValidationError;
 import io.flowersim.operator.OperatorSettings;
 import io.flowersim.operator.dependent.HistoryConfigMapDependentResource;
 import io.flowersim.operator.dependent.ManagedLabels;
@@ -20,13 +19,14 @@ import io.flowersim.operator.dependent.RuntimeRoleBindingDependentResource;
 import io.flowersim.operator.dependent.RuntimeRoleDependentResource;
 import io.flowersim.operator.dependent.RuntimeServiceAccountDependentResource;
 import io.flowersim.operator.dependent.Settings;
-import io.flowersim.operator.dependent.SpecAcceptedCondition;
 import io.flowersim.operator.kueue.KueueAdmission;
 import io.flowersim.operator.kueue.KueueWorkloads;
 import io.flowersim.operator.observer.ClusterInspection;
 import io.flowersim.operator.observer.HistoryReading;
 import io.flowersim.operator.observer.Observation;
 import io.flowersim.operator.observer.PhaseObserver;
+import io.flowersim.operator.validation.SpecAcceptedCondition;
+import io.flowersim.operator.validation.SpecValidation;
 import io.flowersim.operator.validation.StartedSpecCheck;
 import io.javaoperatorsdk.operator.api.reconciler.Context;
 import io.javaoperatorsdk.operator.api.reconciler.ContextInitializer;
@@ -90,6 +90,7 @@ public class FlowerSimulationReconciler
   @Override
   public void initContext(FlowerSimulation sim, Context<FlowerSimulation> context) {
     Settings.put(context, settings);
+    SpecValidation.of(sim).putInto(context);
   }
 
   @Override
@@ -107,8 +108,7 @@ public class FlowerSimulationReconciler
     RayJob job = context.getSecondaryResource(RayJob.class).orElse(null);
     ConfigMap historyMap = context.getSecondaryResource(ConfigMap.class).orElse(null);
     HistoryReading history = HistoryReading.of(historyMap);
-    List<String> errors = FlowerSimulationValidator.validate(sim).stream()
-        .map(ValidationError::toString).toList();
+    SpecValidation validation = SpecValidation.in(context);
     List<String> changed = job == null ? List.of()
         : StartedSpecCheck.changedFields(sim.getSpec(), job);
     int totalRounds = startedRounds(job).orElse(sim.getSpec().rounds);
@@ -122,15 +122,16 @@ public class FlowerSimulationReconciler
           clock.instant()).map(observed::troubled).orElse(observed);
     }
     String now = clock.instant().truncatedTo(ChronoUnit.SECONDS).toString();
-    FlowerSimulationStatus next = StatusBuilder.build(sim, job, history, observed, errors,
-        changed, totalRounds, now);
+    FlowerSimulationStatus next = new StatusBuilder(sim, observed, now).rayJob(job)
+        .history(history).validation(validation).changedFields(changed)
+        .totalRounds(totalRounds).build();
 
     FlowerSimulationStatus previous = sim.getStatus();
     UpdateControl<FlowerSimulation> control;
     if (previous != null && sameStatus(previous, next)) {
       control = UpdateControl.noUpdate();
     } else {
-      announce(sim, previous, next, context);
+      announce(sim, previous, next, validation.refusesRun(job), context);
       control = UpdateControl.patchStatus(forStatusPatch(sim, next));
     }
     // Pods that cannot be created, placed or started change nothing KubeRay reports on the
@@ -149,17 +150,19 @@ public class FlowerSimulationReconciler
   /**
    * Events for what changed: a new phase, a newly refused or changed spec, a cluster that cannot
    * come up (Warning, with the reason of the Running condition).
+   *
+   * @param refused whether the spec kept the run from starting (SpecValidation#refusesRun)
    */
   private static void announce(FlowerSimulation sim, FlowerSimulationStatus previous,
-      FlowerSimulationStatus next, Context<FlowerSimulation> context) {
+      FlowerSimulationStatus next, boolean refused, Context<FlowerSimulation> context) {
     SimulationEvents events = new SimulationEvents(context.getClient());
     SimulationPhase before = previous == null ? null : previous.phase;
     Condition running = condition(next, Conditions.RUNNING);
     Condition runningBefore = previous == null ? null : condition(previous, Conditions.RUNNING);
-    boolean troubled = running != null && Observation.isTrouble(running.reason);
+    boolean troubled = running != null && ConditionReason.isClusterTrouble(running.reason);
     if (next.phase != before) {
       if (next.phase == SimulationPhase.Failed) {
-        events.warning(sim, "Failed", next.message);
+        events.warning(sim, SimulationPhase.Failed.name(), next.message);
       } else if (troubled) {
         events.warning(sim, running.reason, running.message);
       } else {
@@ -176,8 +179,7 @@ public class FlowerSimulationReconciler
     boolean newProblem = validated != null && "False".equals(validated.status)
         && (validatedBefore == null || !Objects.equals(validatedBefore.message, validated.message));
     // A refused spec already said so in the Failed event above.
-    boolean told = next.phase == SimulationPhase.Failed && next.phase != before
-        && "InvalidSpec".equals(validated == null ? null : validated.reason);
+    boolean told = refused && next.phase != before;
     if (newProblem && !told) {
       events.warning(sim, validated.reason, validated.message);
     }

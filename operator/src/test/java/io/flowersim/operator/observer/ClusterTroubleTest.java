@@ -7,7 +7,7 @@ import io.fabric8.kubernetes.api.model.Event;
 import io.fabric8.kubernetes.api.model.EventBuilder;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.PodBuilder;
-import io.flowersim.operator.observer.ClusterTrouble.Reason;
+import io.flowersim.api.v1alpha1.status.ConditionReason;
 import java.time.Instant;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -40,7 +40,7 @@ class ClusterTroubleTest {
         "pods \"sim-abc-head-\" is forbidden: no PriorityClass with name p was found",
         NOW.minusSeconds(10))), NOW);
     assertThat(trouble).hasValueSatisfying(t -> {
-      assertThat(t.reason()).isEqualTo(Reason.PodCreationFailed);
+      assertThat(t.reason()).isEqualTo(ConditionReason.PodCreationFailed);
       assertThat(t.message()).isEqualTo("RayCluster sim-abc: FailedToCreateHeadPod: pods "
           + "\"sim-abc-head-\" is forbidden: no PriorityClass with name p was found");
     });
@@ -61,7 +61,7 @@ class ClusterTroubleTest {
         .withMessage("0/9 nodes are available: 1 Insufficient cpu.").endCondition().endStatus()
         .build();
     assertThat(ClusterTrouble.of(List.of(pending), List.of(), NOW)).contains(new ClusterTrouble(
-        Reason.Unschedulable, "pod w-1 cannot be scheduled: 0/9 nodes are available: 1 "
+        ConditionReason.Unschedulable, "pod w-1 cannot be scheduled: 0/9 nodes are available: 1 "
             + "Insufficient cpu."));
   }
 
@@ -72,12 +72,12 @@ class ClusterTroubleTest {
     var backOff = ClusterTrouble.of(List.of(waiting("h", "ImagePullBackOff",
         "Back-off pulling image \"flowersim/runtime:nope\": ErrImagePull: " + cause)),
         List.of(), NOW);
-    assertThat(pull).contains(new ClusterTrouble(Reason.ImagePullFailed,
+    assertThat(pull).contains(new ClusterTrouble(ConditionReason.ImagePullFailed,
         "pod h, container ray-head, image flowersim/runtime:nope: " + cause));
     assertThat(backOff).isEqualTo(pull);
     assertThat(ClusterTrouble.of(List.of(waiting("h", "ErrImageNeverPull",
         "Container image \"x\" is not present with pull policy of Never")), List.of(), NOW))
-        .hasValueSatisfying(t -> assertThat(t.reason()).isEqualTo(Reason.ImagePullFailed));
+        .hasValueSatisfying(t -> assertThat(t.reason()).isEqualTo(ConditionReason.ImagePullFailed));
   }
 
   @Test
@@ -88,7 +88,7 @@ class ClusterTroubleTest {
         .endState().withNewLastState().withNewTerminated().withExitCode(137)
         .withReason("OOMKilled").endTerminated().endLastState().build()).endStatus().build();
     assertThat(ClusterTrouble.of(List.of(crashing), List.of(), NOW)).contains(new ClusterTrouble(
-        Reason.ContainerFailing,
+        ConditionReason.ContainerFailing,
         "pod h, container ray-head: CrashLoopBackOff (last exit code 137, OOMKilled)"));
   }
 
@@ -104,6 +104,6 @@ class ClusterTroubleTest {
     var trouble = ClusterTrouble.of(List.of(waiting("h", "ErrImagePull", "x")),
         List.of(kubeRayEvent("FailedToCreateWorkerPod", "quota", NOW)), NOW);
     assertThat(trouble).hasValueSatisfying(
-        t -> assertThat(t.reason()).isEqualTo(Reason.PodCreationFailed));
+        t -> assertThat(t.reason()).isEqualTo(ConditionReason.PodCreationFailed));
   }
 }

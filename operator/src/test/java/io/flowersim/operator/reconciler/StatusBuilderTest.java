@@ -2,23 +2,28 @@ package io.flowersim.operator.reconciler;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.flowersim.api.kuberay.RayJob;
 import io.flowersim.api.v1alpha1.FlowerSimulation;
 import io.flowersim.api.v1alpha1.TestFlowerSimulations;
 import io.flowersim.api.v1alpha1.status.Condition;
+import io.flowersim.api.v1alpha1.status.ConditionReason;
 import io.flowersim.api.v1alpha1.status.FlowerSimulationStatus;
 import io.flowersim.api.v1alpha1.status.RoundRecord;
 import io.flowersim.api.v1alpha1.status.SimulationPhase;
 import io.flowersim.operator.kueue.KueueAdmission;
 import io.flowersim.operator.observer.HistoryReading;
 import io.flowersim.operator.observer.Observation;
+import io.flowersim.operator.validation.SpecValidation;
 import java.util.List;
 import java.util.stream.IntStream;
 import org.junit.jupiter.api.Test;
 
 class StatusBuilderTest {
 
-  static final Observation RUNNING = new Observation(SimulationPhase.Running, "Running", "r");
-  static final Observation PENDING = new Observation(SimulationPhase.Pending, "P", "p");
+  static final Observation RUNNING = new Observation(SimulationPhase.Running,
+      ConditionReason.Running, "r");
+  static final Observation PENDING = new Observation(SimulationPhase.Pending,
+      ConditionReason.RayJobPending, "p");
 
   static FlowerSimulation sim(long generation) {
     FlowerSimulation sim = TestFlowerSimulations.minimal();
@@ -45,8 +50,8 @@ class StatusBuilderTest {
   void mirrorsTheNewestRoundsUpToTheHistoryLimit() {
     FlowerSimulation sim = sim(1);
     sim.getSpec().historyLimit = 2;
-    FlowerSimulationStatus s = StatusBuilder.build(sim, null, rounds(5), RUNNING, List.of(),
-        List.of(), 5, "2026-01-01T00:00:00Z");
+    FlowerSimulationStatus s = new StatusBuilder(sim, RUNNING, "2026-01-01T00:00:00Z")
+        .history(rounds(5)).totalRounds(5).build();
     assertThat(s.rounds).extracting(r -> r.round).containsExactly(4, 5);
     assertThat(s.currentRound).isEqualTo(5);
     assertThat(s.loss).isEqualTo(0.2);
@@ -57,17 +62,17 @@ class StatusBuilderTest {
   @Test
   void lastTransitionTimeAndStartTimeStayWhileNothingFlips() {
     FlowerSimulation sim = sim(1);
-    sim.setStatus(StatusBuilder.build(sim, null, rounds(1), RUNNING, List.of(), List.of(), 3,
-        "2026-01-01T00:00:00Z"));
-    FlowerSimulationStatus later = StatusBuilder.build(sim, null, rounds(2), RUNNING, List.of(),
-        List.of(), 3, "2026-01-01T00:05:00Z");
+    sim.setStatus(new StatusBuilder(sim, RUNNING, "2026-01-01T00:00:00Z").history(rounds(1))
+        .build());
+    FlowerSimulationStatus later = new StatusBuilder(sim, RUNNING, "2026-01-01T00:05:00Z")
+        .history(rounds(2)).build();
     assertThat(condition(later, "Running").lastTransitionTime).isEqualTo("2026-01-01T00:00:00Z");
     assertThat(later.startTime).isEqualTo("2026-01-01T00:00:00Z");
 
     sim.setStatus(later);
-    FlowerSimulationStatus done = StatusBuilder.build(sim, null, rounds(3),
-        new Observation(SimulationPhase.Succeeded, "Succeeded", "done"), List.of(), List.of(), 3,
-        "2026-01-01T00:09:00Z");
+    FlowerSimulationStatus done = new StatusBuilder(sim,
+        new Observation(SimulationPhase.Succeeded, ConditionReason.Succeeded, "done"),
+        "2026-01-01T00:09:00Z").history(rounds(3)).build();
     assertThat(condition(done, "Running").lastTransitionTime).isEqualTo("2026-01-01T00:09:00Z");
     assertThat(condition(done, "Completed").status).isEqualTo("True");
     assertThat(done.completionTime).isEqualTo("2026-01-01T00:09:00Z");
@@ -81,21 +86,20 @@ class StatusBuilderTest {
     failed.observedGeneration = 3L;
     failed.message = "deadline";
     sim.setStatus(failed);
-    FlowerSimulationStatus s = StatusBuilder.build(sim, null, HistoryReading.NONE, PENDING,
-        List.of(), List.of(), 3, "2026-01-01T00:00:00Z");
+    FlowerSimulationStatus s = new StatusBuilder(sim, PENDING, "2026-01-01T00:00:00Z").build();
     assertThat(s.phase).isEqualTo(SimulationPhase.Failed);
     assertThat(s.message).isEqualTo("deadline");
 
     sim.getMetadata().setGeneration(4L);
-    assertThat(StatusBuilder.build(sim, null, HistoryReading.NONE, PENDING, List.of(), List.of(),
-        3, "2026-01-01T00:00:00Z").phase).isEqualTo(SimulationPhase.Pending);
+    assertThat(new StatusBuilder(sim, PENDING, "2026-01-01T00:00:00Z").build().phase)
+        .isEqualTo(SimulationPhase.Pending);
   }
 
   @Test
   void anInvalidSpecBeforeAnyRunFailsWithTheErrorsAndGeneration() {
-    FlowerSimulationStatus s = StatusBuilder.build(sim(2), null, HistoryReading.NONE, PENDING,
-        List.of("spec.strategy.proximalMu: only for FedProx"), List.of(), 3,
-        "2026-01-01T00:00:00Z");
+    FlowerSimulationStatus s = new StatusBuilder(sim(2), PENDING, "2026-01-01T00:00:00Z")
+        .validation(new SpecValidation(List.of("spec.strategy.proximalMu: only for FedProx")))
+        .build();
     assertThat(s.phase).isEqualTo(SimulationPhase.Failed);
     assertThat(condition(s, "Validated")).satisfies(c -> {
       assertThat(c.status).isEqualTo("False");
@@ -107,20 +111,33 @@ class StatusBuilderTest {
   }
 
   @Test
+  void anInvalidEditDuringARunKeepsThePhaseAndSaysTheRunGoesOn() {
+    RayJob job = new RayJob();
+    job.getMetadata().setName("fmnist-100");
+    FlowerSimulationStatus s = new StatusBuilder(sim(2), RUNNING, "2026-01-01T00:00:00Z")
+        .rayJob(job).history(rounds(1))
+        .validation(new SpecValidation(List.of("spec.rounds: must be at least 1"))).build();
+    assertThat(s.phase).isEqualTo(SimulationPhase.Running);
+    assertThat(s.rayJobName).isEqualTo("fmnist-100");
+    assertThat(condition(s, "Validated").message).isEqualTo(
+        "spec.rounds: must be at least 1; the run goes on with the spec it started with");
+    assertThat(condition(s, "Running").reason).isEqualTo("Running");
+  }
+
+  @Test
   void aQueuedSimulationGetsTheAdmittedConditionFromKueue() {
     FlowerSimulation sim = sim(1);
     Observation queued = new Observation(SimulationPhase.Queued, "Pending", "queued: no quota",
         new KueueAdmission(false, "Pending", "no quota"));
-    FlowerSimulationStatus s = StatusBuilder.build(sim, null, HistoryReading.NONE, queued,
-        List.of(), List.of(), 3, "2026-01-01T00:00:00Z");
+    FlowerSimulationStatus s = new StatusBuilder(sim, queued, "2026-01-01T00:00:00Z").build();
     assertThat(s.phase).isEqualTo(SimulationPhase.Queued);
     Condition admitted = condition(s, "Admitted");
     assertThat(admitted.status).isEqualTo("False");
     assertThat(admitted.reason).isEqualTo("Pending");
     assertThat(admitted.message).isEqualTo("no quota");
     assertThat(admitted.observedGeneration).isEqualTo(1L);
-    assertThat(StatusBuilder.build(sim, null, HistoryReading.NONE, PENDING, List.of(), List.of(),
-        3, "2026-01-01T00:00:00Z").conditions).extracting(c -> c.type)
+    assertThat(new StatusBuilder(sim, PENDING, "2026-01-01T00:00:00Z").build().conditions)
+        .extracting(c -> c.type)
         .doesNotContain("Admitted");
   }
 }
