@@ -32,6 +32,10 @@ final class OutDirectory {
           throw refused(dir, name + " there is not writable");
         }
       }
+      Path checkpoints = absolute.resolve(RunCommand.CHECKPOINTS);
+      if (Files.exists(checkpoints) && !Files.isDirectory(checkpoints)) {
+        throw refused(dir, RunCommand.CHECKPOINTS + " there exists and is not a directory");
+      }
       return;
     }
     Path parent = absolute.getParent();

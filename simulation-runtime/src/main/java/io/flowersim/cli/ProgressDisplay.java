@@ -17,6 +17,7 @@ final class ProgressDisplay implements ServerListener, AutoCloseable {
 
   private final Terminal terminal;
   private final int rounds;
+  private final int completed;
   private final long startedNanos = System.nanoTime();
   private ProgressBar bar;
   private ClientOperation operation;
@@ -26,12 +27,19 @@ final class ProgressDisplay implements ServerListener, AutoCloseable {
   private String lastFigures = "";
 
   ProgressDisplay(Terminal terminal, int rounds) {
+    this(terminal, rounds, 0);
+  }
+
+  /** A run resumed after round {@code completed}: the ETA is from the rounds run since. */
+  ProgressDisplay(Terminal terminal, int rounds, int completed) {
     this.terminal = terminal;
     this.rounds = rounds;
+    this.completed = completed;
     if (terminal.interactive()) {
       bar = ProgressBar.builder().setTaskName("rounds").setInitialMax(rounds)
           .setStyle(ProgressBarStyle.COLORFUL_UNICODE_BLOCK).setUpdateIntervalMillis(200)
           .setMaxRenderedLength(120).build();
+      bar.stepTo(completed);
     }
   }
 
@@ -71,7 +79,7 @@ final class ProgressDisplay implements ServerListener, AutoCloseable {
       return;
     }
     double elapsed = (System.nanoTime() - startedNanos) / 1e9;
-    double eta = elapsed / r.round * (rounds - r.round);
+    double eta = elapsed / (r.round - completed) * (rounds - r.round);
     terminal.println(String.format(Locale.ROOT,
         "round %d/%d  fit %d ok, %d failed  evaluate %d ok, %d failed  %s  %.1fs  ETA %.0fs",
         r.round, rounds, r.fitClients, r.fitFailures, r.evaluateClients, r.evaluateFailures,

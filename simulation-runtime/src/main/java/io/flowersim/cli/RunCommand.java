@@ -1,6 +1,8 @@
 package io.flowersim.cli;
 
 import io.flowersim.api.v1alpha1.FlowerSimulation;
+import io.flowersim.checkpoint.Checkpoint;
+import io.flowersim.checkpoint.CheckpointStore;
 import io.flowersim.engine.ClientProcesses;
 import io.flowersim.engine.EngineBackend;
 import io.flowersim.engine.EngineResources;
@@ -34,12 +36,22 @@ import picocli.CommandLine.Spec;
         + "cluster with --backend ray.")
 final class RunCommand implements Callable<Integer> {
 
+  /** Where under --out DIR the checkpoints go. */
+  static final String CHECKPOINTS = "checkpoints";
+
   @Parameters(index = "0", paramLabel = "FILE", description = "FlowerSimulation YAML")
   Path file;
 
   @Option(names = "--out", paramLabel = "DIR",
-      description = "Where history.json and history.png go (default: flowersim-out/NAME).")
+      description = "Where history.json, history.png and checkpoints/ go (default: "
+          + "flowersim-out/NAME).")
   Path out;
+
+  @Option(names = "--resume",
+      description = "Continues from the newest checkpoint in DIR/checkpoints (written after every "
+          + "spec.checkpoint.everyRounds rounds), which must come from the same spec (--rounds may "
+          + "raise spec.rounds); without it a run starts at round 1 and replaces DIR's checkpoints.")
+  boolean resume;
 
   @Option(names = "--rounds", paramLabel = "N", description = "Overrides spec.rounds.")
   Integer rounds;
@@ -108,10 +120,18 @@ final class RunCommand implements Callable<Integer> {
     }
     String name = sim.getMetadata().getName();
     Path dir = out != null ? out : Path.of("flowersim-out", name);
+    CheckpointStore checkpoints = new CheckpointStore(dir.resolve(CHECKPOINTS));
+    Checkpoint resumeFrom = null;
     try {
       OutDirectory.check(dir);
+      if (resume) {
+        resumeFrom = checkpoints.resumable(sim.getSpec(), terminal::warn);
+      }
     } catch (InvalidSimulationException e) {
       return terminal.refuse(file, e, engine.debug);
+    } catch (CheckpointStore.NotResumableException | IOException e) {
+      return terminal.refuse(file, new InvalidSimulationException(List.of("--resume: "
+          + e.getMessage())), engine.debug);
     }
     Simulation simulation;
     try {
@@ -126,7 +146,7 @@ final class RunCommand implements Callable<Integer> {
           e), engine.debug);
     }
     try (simulation) {
-      return run(sim, simulation, dir);
+      return run(sim, simulation, dir, checkpoints, resumeFrom);
     }
   }
 
@@ -205,7 +225,8 @@ final class RunCommand implements Callable<Integer> {
     }
   }
 
-  private int run(FlowerSimulation sim, Simulation simulation, Path dir) {
+  private int run(FlowerSimulation sim, Simulation simulation, Path dir,
+      CheckpointStore checkpoints, Checkpoint resumeFrom) {
     String name = sim.getMetadata().getName();
     var spec = sim.getSpec();
     terminal.println(String.format(Locale.ROOT, "%s: task %s, %d clients, %d rounds, %s; %s",
@@ -216,13 +237,23 @@ final class RunCommand implements Callable<Integer> {
     try {
       Files.createDirectories(dir);
       historyFile = new HistoryFileWriter(dir.resolve("history.json"));
+      if (resumeFrom == null && !checkpoints.files().isEmpty()) {
+        terminal.println("starting at round 1: removing the earlier run's checkpoints in "
+            + checkpoints.directory() + " (--resume continues from them)");
+        checkpoints.clear();
+      }
     } catch (IOException e) {
       terminal.error("--out " + dir + ": cannot create the directory: " + e.getMessage());
       return ExitCode.INVALID_INPUT;
     }
+    int completed = resumeFrom == null ? 0 : resumeFrom.round();
+    if (resumeFrom != null) {
+      terminal.println(String.format(Locale.ROOT, "resuming after round %d of %d from %s",
+          completed, spec.rounds, checkpoints.directory()));
+    }
     long started = System.nanoTime();
-    try (ProgressDisplay progress = new ProgressDisplay(terminal, spec.rounds)) {
-      simulation.run(history, ServerListener.all(progress, historyFile));
+    try (ProgressDisplay progress = new ProgressDisplay(terminal, spec.rounds, completed)) {
+      simulation.run(history, ServerListener.all(progress, historyFile), checkpoints, resumeFrom);
     } catch (RoundFailedException e) {
       finish(history, historyFile, name, dir);
       terminal.error(e.getMessage());

@@ -44,6 +44,9 @@ public interface ClientEngine extends AutoCloseable {
   RoundResults<EvaluateResult> evaluate(int round, Parameters parameters,
       List<ClientInstruction> instructions, Duration timeout, ClientListener listener);
 
+  /** The clients' state between their calls, kept in this process whatever the backend. */
+  ClientStateStore clientStates();
+
   @Override
   void close();
 }

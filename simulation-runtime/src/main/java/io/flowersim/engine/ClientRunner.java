@@ -26,6 +26,11 @@ public final class ClientRunner {
     this.states = states;
   }
 
+  /** Where this runner keeps its clients' state between calls. */
+  public ClientStateStore states() {
+    return states;
+  }
+
   public FederatedTask task() {
     return task;
   }

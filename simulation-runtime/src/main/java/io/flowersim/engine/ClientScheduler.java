@@ -55,6 +55,11 @@ public final class ClientScheduler implements ClientEngine {
   }
 
   @Override
+  public ClientStateStore clientStates() {
+    return workers.clientStates();
+  }
+
+  @Override
   public int maxConcurrentClients() {
     return workers.size();
   }

@@ -100,6 +100,11 @@ public final class LocalThreads implements Workers<Parameters> {
         summed ? sum.examples() : 0);
   }
 
+  @Override
+  public ClientStateStore clientStates() {
+    return runner.states();
+  }
+
   /** The thread is the worker: the scheduler has interrupted and abandoned it already. */
   @Override
   public void replace(int worker) {}

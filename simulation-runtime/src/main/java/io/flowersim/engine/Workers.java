@@ -35,6 +35,9 @@ public interface Workers<M> extends AutoCloseable {
    */
   <R> BatchResult<R> process(int worker, Batch<R> batch, M model) throws WorkerLostException;
 
+  /** The clients' state between their calls, which this transport keeps for all its workers. */
+  ClientStateStore clientStates();
+
   /** Kills {@code worker} if it still runs (late or lost) and puts a fresh one in its place. */
   void replace(int worker);
 

@@ -85,7 +85,26 @@ public final class Server {
       NonFiniteValues.removeFrom("centralizedMetrics", e.centralizedMetrics, e.nonFinite);
       history.initial = e;
     });
-    for (int round = 1; round <= rounds; round++) {
+    return fitRounds(1, rounds, parameters, history, listener);
+  }
+
+  /**
+   * Continues a run after round {@code completedRounds} (a checkpoint's), from the global
+   * parameters that round ended with: rounds {@code completedRounds + 1} to {@code rounds} are
+   * appended to {@code history}, which holds the rounds before. Restoring the strategy's state,
+   * the sampling's position and the clients' state is the caller's part.
+   *
+   * @return the final global parameters
+   */
+  public Parameters resume(int completedRounds, Parameters parameters, int rounds,
+      History history, ServerListener listener) {
+    return fitRounds(completedRounds + 1, rounds, parameters, history, listener);
+  }
+
+  private Parameters fitRounds(int first, int rounds, Parameters start, History history,
+      ServerListener listener) {
+    Parameters parameters = start;
+    for (int round = first; round <= rounds; round++) {
       long started = System.nanoTime();
       RoundRecord record = new RoundRecord();
       record.round = round;
@@ -106,6 +125,7 @@ public final class Server {
         }
         LOG.warn("round {}: {}; going on (spec.onDivergence: Continue)", round, diverged.get());
       }
+      listener.roundCompleted(round, parameters, history);
     }
     return parameters;
   }

@@ -3,6 +3,7 @@ package io.flowersim.server;
 import io.flowersim.api.v1alpha1.status.RoundRecord;
 import io.flowersim.client.ClientFailure;
 import io.flowersim.client.ClientOperation;
+import io.flowersim.client.Parameters;
 
 /** Follows a run as it happens: progress display, history file, history ConfigMap. */
 public interface ServerListener {
@@ -19,6 +20,12 @@ public interface ServerListener {
 
   /** A round completed and was appended to the history. */
   default void roundFinished(RoundRecord record, History history) {}
+
+  /**
+   * A round is over and did not end the run: {@code parameters} are the global ones the next
+   * round starts from, and nothing of this round is still running. Where a checkpoint is written.
+   */
+  default void roundCompleted(int round, Parameters parameters, History history) {}
 
   ServerListener NONE = new ServerListener() {};
 
@@ -45,6 +52,11 @@ public interface ServerListener {
       @Override
       public void roundFinished(RoundRecord record, History history) {
         list.forEach(l -> l.roundFinished(record, history));
+      }
+
+      @Override
+      public void roundCompleted(int round, Parameters parameters, History history) {
+        list.forEach(l -> l.roundCompleted(round, parameters, history));
       }
     };
   }

@@ -2,6 +2,9 @@ package io.flowersim.simulation;
 
 import io.flowersim.api.v1alpha1.FlowerSimulation;
 import io.flowersim.api.v1alpha1.spec.FlowerSimulationSpec;
+import io.flowersim.checkpoint.Checkpoint;
+import io.flowersim.checkpoint.CheckpointStore;
+import io.flowersim.checkpoint.Checkpointer;
 import io.flowersim.client.Config;
 import io.flowersim.engine.ClientConcurrency;
 import io.flowersim.engine.ClientEngine;
@@ -239,13 +242,39 @@ public final class Simulation implements AutoCloseable {
 
   /** Runs all rounds, appending to {@code history} as they complete. */
   public void run(History history, ServerListener listener) {
+    run(history, listener, null, null);
+  }
+
+  /**
+   * Runs the rounds, appending to {@code history} as they complete, and writing a checkpoint to
+   * {@code checkpoints} (null: none) after every spec.checkpoint.everyRounds-th round and the
+   * last. With {@code resumeFrom} (a checkpoint of this spec: {@link
+   * CheckpointStore#resumable}) the run continues after that checkpoint's round: {@code history}
+   * gets its rounds, the strategy its state, the sampling its position, the clients their state,
+   * and the following rounds run as they would have in a run that never stopped.
+   */
+  public void run(History history, ServerListener listener, CheckpointStore checkpoints,
+      Checkpoint resumeFrom) {
     FlowerSimulationSpec spec = resource.getSpec();
-    Server server = new Server(engine, strategy,
-        new ClientManager(spec.clients.count, spec.seedOrDefault()),
+    ClientManager clients = new ClientManager(spec.clients.count, spec.seedOrDefault());
+    Server server = new Server(engine, strategy, clients,
         Duration.ofSeconds(spec.roundTimeoutSecondsOrDefault()),
         new ClientDropout(spec.clients.dropoutRateOrDefault(), spec.seedOrDefault()),
         spec.onDivergenceOrDefault());
-    server.fit(spec.rounds, task::initialParameters, history, listener);
+    ServerListener listening = checkpoints == null ? listener
+        : ServerListener.all(listener, new Checkpointer(checkpoints, spec,
+            spec.checkpointOrDefault().everyRoundsOrDefault(), strategy, clients,
+            engine.clientStates()));
+    if (resumeFrom == null) {
+      server.fit(spec.rounds, task::initialParameters, history, listening);
+      return;
+    }
+    history.initial = resumeFrom.history().initial;
+    resumeFrom.history().rounds().forEach(history::add);
+    strategy.restoreState(resumeFrom.strategyState());
+    clients.resumeAt(resumeFrom.samplingPosition());
+    engine.clientStates().restore(resumeFrom.clientStates());
+    server.resume(resumeFrom.round(), resumeFrom.parameters(), spec.rounds, history, listening);
   }
 
   @Override

@@ -4,24 +4,34 @@ import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
-import java.util.SplittableRandom;
 
 /**
  * The population of virtual clients, ids 0 to count - 1. It holds no object per client: sampling
  * draws ids (Floyd's algorithm), so a million dormant clients cost nothing. Sampling is seeded and
- * advances one random sequence, so the same seed samples the same clients in every run.
+ * advances one random sequence, so the same seed samples the same clients in every run; a
+ * checkpoint keeps the sequence's {@link #position()}, so a resumed run samples the same clients.
  */
 public final class ClientManager {
 
   private final int count;
-  private final SplittableRandom random;
+  private ResumableRandom random;
 
   public ClientManager(int count, long seed) {
     if (count < 1) {
       throw new IllegalArgumentException("client count must be >= 1, got " + count);
     }
     this.count = count;
-    this.random = new SplittableRandom(seed);
+    this.random = ResumableRandom.seeded(seed);
+  }
+
+  /** Where the sampling sequence stands, for a checkpoint. */
+  public synchronized long position() {
+    return random.position();
+  }
+
+  /** Continues the sampling sequence from a checkpoint's {@link #position()}. */
+  public synchronized void resumeAt(long position) {
+    random = ResumableRandom.at(position);
   }
 
   public int numAvailable() {

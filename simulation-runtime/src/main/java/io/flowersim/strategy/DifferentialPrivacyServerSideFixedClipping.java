@@ -10,7 +10,6 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.SplittableRandom;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -37,7 +36,7 @@ public final class DifferentialPrivacyServerSideFixedClipping implements Strateg
   private final double noiseMultiplier;
   private final double clippingNorm;
   private final int numSampledClients;
-  private final SplittableRandom random;
+  private ResumableRandom random;
   private Parameters currentRoundParameters;
 
   public DifferentialPrivacyServerSideFixedClipping(Strategy strategy, double noiseMultiplier,
@@ -56,7 +55,7 @@ public final class DifferentialPrivacyServerSideFixedClipping implements Strateg
     this.noiseMultiplier = noiseMultiplier;
     this.clippingNorm = clippingNorm;
     this.numSampledClients = numSampledClients;
-    this.random = new SplittableRandom(seed);
+    this.random = ResumableRandom.seeded(seed);
   }
 
   /** The standard deviation of the noise added to each aggregate. */
@@ -121,6 +120,19 @@ public final class DifferentialPrivacyServerSideFixedClipping implements Strateg
   @Override
   public Optional<EvaluateResult> evaluate(int round, Parameters parameters) {
     return strategy.evaluate(round, parameters);
+  }
+
+  /** The noise generator's position and the wrapped strategy's own state. */
+  @Override
+  public StrategyState saveState() {
+    return StrategyState.empty().put("noisePosition", random.position())
+        .put("strategy", strategy.saveState());
+  }
+
+  @Override
+  public void restoreState(StrategyState state) {
+    random = ResumableRandom.at(state.longValue("noisePosition"));
+    strategy.restoreState(state.nested("strategy"));
   }
 
   @Override

@@ -55,6 +55,17 @@ public class FedAvgM extends FedAvg {
     return globalParameters;
   }
 
+  /** The momentum buffer, once a round has filled it. */
+  @Override
+  public StrategyState saveState() {
+    return StrategyState.empty().put("momentum", momentumVector);
+  }
+
+  @Override
+  public void restoreState(StrategyState state) {
+    momentumVector = state.floats("momentum").orElse(null);
+  }
+
   @Override
   protected String knobs() {
     return super.knobs() + ", serverLearningRate=" + serverLearningRate + ", serverMomentum="

@@ -68,6 +68,18 @@ public abstract class FedOpt extends FedAvg {
     return globalParameters;
   }
 
+  /** The moments m and v, once a round has set them. */
+  @Override
+  public StrategyState saveState() {
+    return StrategyState.empty().put("m", m).put("v", v);
+  }
+
+  @Override
+  public void restoreState(StrategyState state) {
+    m = state.floats("m").orElse(null);
+    v = state.floats("v").orElse(null);
+  }
+
   @Override
   protected String knobs() {
     return super.knobs() + ", eta=" + eta + ", etaL=" + etaL + ", beta1=" + beta1 + ", beta2="

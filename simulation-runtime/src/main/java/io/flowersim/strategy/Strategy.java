@@ -44,4 +44,22 @@ public interface Strategy {
    * message when this is false and a client failed (Flower silently skips the round instead).
    */
   boolean acceptFailures();
+
+  /**
+   * What this strategy keeps from one round to the next (FedAvgM's momentum, FedOpt's moments, the
+   * DP wrapper's noise generator), for the checkpoint written after a round. The server calls it
+   * between rounds. A strategy that keeps anything between rounds must return it here, or a
+   * resumed run differs from the uninterrupted one; the default is for strategies that keep
+   * nothing.
+   */
+  default StrategyState saveState() {
+    return StrategyState.empty();
+  }
+
+  /**
+   * Takes back what {@link #saveState()} returned, on a fresh strategy built from the same spec,
+   * before the round after the checkpoint's. The global parameters are the server's, not part of
+   * this state.
+   */
+  default void restoreState(StrategyState state) {}
 }

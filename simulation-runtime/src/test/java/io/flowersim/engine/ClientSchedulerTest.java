@@ -198,6 +198,11 @@ class ClientSchedulerTest {
 
       public void replace(int worker) {}
 
+      @Override
+      public ClientStateStore clientStates() {
+        return new ClientStateStore();
+      }
+
       public void close() {}
     };
     List<Integer> order = new CopyOnWriteArrayList<>();

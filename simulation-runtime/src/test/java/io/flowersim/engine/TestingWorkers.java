@@ -27,6 +27,7 @@ final class TestingWorkers implements Workers<Parameters> {
   private final int size;
   private final Batching batching;
   private final CountDownLatch[] killed;
+  private final ClientStateStore states = new ClientStateStore();
   final Set<Integer> hangOnce = ConcurrentHashMap.newKeySet();
   final Set<Integer> dieOnce = ConcurrentHashMap.newKeySet();
   final Map<Integer, CountDownLatch> waitFor = new ConcurrentHashMap<>();
@@ -109,6 +110,11 @@ final class TestingWorkers implements Workers<Parameters> {
     boolean summed = sum != null && sum.examples() > 0;
     return new BatchResult<>(results, List.<ClientFailure>of(),
         summed ? sum.mean().values() : null, summed ? sum.examples() : 0);
+  }
+
+  @Override
+  public ClientStateStore clientStates() {
+    return states;
   }
 
   @Override

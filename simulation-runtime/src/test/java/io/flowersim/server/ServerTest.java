@@ -574,6 +574,11 @@ class ServerTest {
     }
 
     @Override
+    public io.flowersim.engine.ClientStateStore clientStates() {
+      return new io.flowersim.engine.ClientStateStore();
+    }
+
+    @Override
     public void close() {
       local.close();
     }

@@ -78,6 +78,10 @@ final class RemoteClients {
     return (R) new FitResult(trained, r.numExamples(), r.metrics());
   }
 
+  ClientStateStore states() {
+    return states;
+  }
+
   /** The newest client calls (at most 10,000), with process and times. */
   List<Placement> placements() {
     return placements.snapshot();

@@ -3,6 +3,7 @@ package io.flowersim.engine.remote;
 import io.flowersim.engine.Batch;
 import io.flowersim.engine.BatchResult;
 import io.flowersim.engine.Batching;
+import io.flowersim.engine.ClientStateStore;
 import io.flowersim.engine.Workers;
 import java.util.ArrayList;
 import java.util.List;
@@ -74,6 +75,11 @@ public abstract class RemoteWorkers<H, M> implements Workers<M> {
 
   private synchronized H at(int worker) {
     return slots.get(worker).worker;
+  }
+
+  @Override
+  public final ClientStateStore clientStates() {
+    return clients.states();
   }
 
   @Override

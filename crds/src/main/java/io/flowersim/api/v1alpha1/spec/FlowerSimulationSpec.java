@@ -14,7 +14,7 @@ import java.util.Map;
 /** What to simulate (task, clients, rounds, strategy) and where (the Ray cluster). */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 @JsonPropertyOrder({"task", "taskConfig", "image", "rounds", "seed", "roundTimeoutSeconds", "onDivergence", "clients",
-    "strategy", "cluster", "data", "queueName", "priorityClassName", "suspend", "historyLimit"})
+    "strategy", "cluster", "data", "queueName", "priorityClassName", "suspend", "historyLimit", "checkpoint"})
 @ValidationRule(value = "!has(self.strategy) || !has(self.strategy.minFitClients) "
     + "|| self.strategy.minFitClients <= self.clients.count",
     message = "spec.strategy.minFitClients must not exceed spec.clients.count",
@@ -106,6 +106,16 @@ public class FlowerSimulationSpec {
   @JsonPropertyDescription("Rounds kept in status.rounds (the newest), 0 to 100; the full history is "
       + "in the history ConfigMap. Default 50.")
   public Integer historyLimit;
+
+  @JsonPropertyDescription("Checkpoints after completed rounds: global parameters, strategy "
+      + "state, sampling position, client state and history. flowersim run writes them under "
+      + "--out DIR/checkpoints (every round without this field) and continues from the newest with "
+      + "--resume.")
+  public CheckpointSpec checkpoint;
+
+  public CheckpointSpec checkpointOrDefault() {
+    return checkpoint == null ? new CheckpointSpec() : checkpoint;
+  }
 
   public long seedOrDefault() {
     return seed == null ? DEFAULT_SEED : seed;

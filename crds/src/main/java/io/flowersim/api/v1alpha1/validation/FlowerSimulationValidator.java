@@ -113,6 +113,9 @@ public final class FlowerSimulationValidator {
     if (spec.data != null) {
       checkData("spec.data", spec.data);
     }
+    if (spec.checkpoint != null) {
+      atLeast("spec.checkpoint.everyRounds", spec.checkpoint.everyRounds, 1);
+    }
     if (atLeast("spec.historyLimit", spec.historyLimit, 0)
         && spec.historyLimit > FlowerSimulationSpec.MAX_HISTORY_LIMIT) {
       error("spec.historyLimit", "must be at most " + FlowerSimulationSpec.MAX_HISTORY_LIMIT
