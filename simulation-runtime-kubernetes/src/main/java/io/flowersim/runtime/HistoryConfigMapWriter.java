@@ -15,14 +15,22 @@ import io.flowersim.server.History;
 import io.flowersim.server.HistoryJson;
 import io.flowersim.server.ServerListener;
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.List;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Writes the run into its history ConfigMap: the whole history.json after every round (so a
- * missed write heals with the next one), and the final state at the end. JSON merge patches of
- * the runtime's own keys only; the runtime may get and patch this one ConfigMap, nothing else.
+ * Writes the run into its history ConfigMap: history.json after every round (so a missed write
+ * heals with the next one), and the final state at the end. JSON merge patches of the runtime's
+ * own keys only; the runtime may get and patch this one ConfigMap, nothing else.
+ *
+ * <p>A ConfigMap holds at most 1 MiB, so history.json keeps the newest {@code keepRounds} rounds
+ * (what status.rounds mirrors), fewer if they would not fit {@value #HISTORY_BUDGET_BYTES}
+ * bytes, and {@link HistoryConfigMap#SUMMARY_KEY} says how many there are and where the rest is.
+ * An answer 413 or 422 (too large, or refused) is not retried: the state and message are written
+ * without the history, and a run that completed still ends succeeded.
  */
 public final class HistoryConfigMapWriter implements ServerListener {
 
@@ -34,16 +42,36 @@ public final class HistoryConfigMapWriter implements ServerListener {
   private static final Duration FIRST_BACKOFF = Duration.ofMillis(250);
   private static final Duration MAX_BACKOFF = Duration.ofSeconds(15);
 
+  /** history.json's share of the ConfigMap's 1 MiB; previous-attempt.json may take as much. */
+  static final int HISTORY_BUDGET_BYTES = 400 * 1024;
+
   private final KubernetesClient client;
   private final String namespace;
   private final String name;
+  private final int keepRounds;
+  private final String elsewhere;
   /** Set when this run replaced an earlier attempt's history; said with every running write. */
   private String restartNote;
 
+  /** Keeps the newest {@link io.flowersim.api.v1alpha1.spec.FlowerSimulationSpec#DEFAULT_HISTORY_LIMIT} rounds. */
   public HistoryConfigMapWriter(KubernetesClient client, String namespace, String name) {
+    this(client, namespace, name,
+        io.flowersim.api.v1alpha1.spec.FlowerSimulationSpec.DEFAULT_HISTORY_LIMIT, null);
+  }
+
+  /**
+   * @param keepRounds the newest rounds history.json keeps (spec.historyLimit; at least 1, so the
+   *     current round and loss are there)
+   * @param elsewhere where every round is kept (the checkpoint store), for the summary; null when
+   *     the rounds left out are kept nowhere
+   */
+  public HistoryConfigMapWriter(KubernetesClient client, String namespace, String name,
+      int keepRounds, String elsewhere) {
     this.client = client;
     this.namespace = namespace;
     this.name = name;
+    this.keepRounds = Math.max(1, keepRounds);
+    this.elsewhere = elsewhere;
   }
 
   /**
@@ -57,7 +85,7 @@ public final class HistoryConfigMapWriter implements ServerListener {
     String previous = existing == null || existing.getData() == null ? null
         : existing.getData().get(HistoryConfigMap.HISTORY_KEY);
     int reached = roundsIn(previous);
-    ObjectNode patch = patch(HistoryJson.toJson(history), RunState.RUNNING, null);
+    ObjectNode patch = patch(history, RunState.RUNNING, null);
     if (reached > 0) {
       restartNote = "started again from round 1: the previous attempt reached round " + reached
           + " (suspended, preempted or its Ray cluster lost) and there is no model checkpoint "
@@ -85,7 +113,7 @@ public final class HistoryConfigMapWriter implements ServerListener {
   @Override
   public void roundFinished(RoundRecord record, History history) {
     try {
-      write(HistoryJson.toJson(history), RunState.RUNNING, restartNote);
+      write(history, RunState.RUNNING, restartNote);
     } catch (KubernetesClientException e) {
       // The next round writes the whole history again; losing the run over one write is worse.
       LOG.warn("round {}: could not write the history ConfigMap {}/{}: {}", record.round,
@@ -95,18 +123,32 @@ public final class HistoryConfigMapWriter implements ServerListener {
 
   /** The final state; {@code history} null keeps what was written before. */
   public void finished(History history, RunState state, String message) {
-    write(history == null ? null : HistoryJson.toJson(history), state, message);
+    write(history, state, message);
   }
 
-  private void write(String historyJson, RunState state, String message) {
-    patchWithRetry(patch(historyJson, state, message).toString());
+  private void write(History history, RunState state, String message) {
+    try {
+      patchWithRetry(patch(history, state, message).toString());
+    } catch (KubernetesClientException e) {
+      if (history == null || !(e.getCode() == 413 || e.getCode() == 422)) {
+        throw e;
+      }
+      // Too large or refused as it is: retrying the same patch would fail the same way.
+      String why = "history.json not written to the ConfigMap (HTTP " + e.getCode() + ": "
+          + e.getMessage() + ")";
+      LOG.warn("{}/{}: {}", namespace, name, why);
+      patchWithRetry(patch(null, state, message == null ? why : message + "; " + why)
+          .toString());
+    }
   }
 
-  private static ObjectNode patch(String historyJson, RunState state, String message) {
+  private ObjectNode patch(History history, RunState state, String message) {
     ObjectNode patch = JSON.createObjectNode();
     ObjectNode data = patch.putObject("data");
-    if (historyJson != null) {
-      data.put(HistoryConfigMap.HISTORY_KEY, historyJson);
+    if (history != null) {
+      Bounded bounded = bounded(history);
+      data.put(HistoryConfigMap.HISTORY_KEY, bounded.json());
+      data.put(HistoryConfigMap.SUMMARY_KEY, bounded.summary());
     }
     data.put(HistoryConfigMap.STATE_KEY, state.value());
     if (message != null) {
@@ -115,6 +157,39 @@ public final class HistoryConfigMapWriter implements ServerListener {
       data.putNull(HistoryConfigMap.MESSAGE_KEY);
     }
     return patch;
+  }
+
+  /** history.json as the ConfigMap keeps it, and its summary. */
+  record Bounded(String json, String summary) {}
+
+  /**
+   * The newest {@code keepRounds} rounds of {@code history}, fewer while they exceed {@value
+   * #HISTORY_BUDGET_BYTES} bytes (at least the newest one), with the initial evaluation.
+   */
+  Bounded bounded(History history) {
+    List<RoundRecord> rounds = history.rounds();
+    int keep = Math.min(keepRounds, rounds.size());
+    String json;
+    while (true) {
+      History kept = new History(history.simulation);
+      kept.initial = history.initial;
+      rounds.subList(rounds.size() - keep, rounds.size()).forEach(kept::add);
+      json = HistoryJson.toJson(kept);
+      if (keep <= 1 || json.getBytes(StandardCharsets.UTF_8).length <= HISTORY_BUDGET_BYTES) {
+        break;
+      }
+      keep = keep / 2;
+    }
+    ObjectNode summary = JSON.createObjectNode();
+    summary.put("rounds", rounds.isEmpty() ? 0 : rounds.get(rounds.size() - 1).round);
+    summary.put("roundsKept", keep);
+    int omitted = rounds.size() - keep;
+    if (omitted > 0) {
+      summary.put("note", "history.json keeps the newest " + keep + " rounds; "
+          + (elsewhere != null ? "every round is in " + elsewhere
+              : "the " + omitted + " before are not kept (spec.checkpoint keeps every round)"));
+    }
+    return new Bounded(json, summary.toString());
   }
 
   /**

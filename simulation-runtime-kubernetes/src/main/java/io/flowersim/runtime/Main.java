@@ -6,6 +6,7 @@ import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.flowersim.api.v1alpha1.FlowerSimulation;
 import io.flowersim.api.v1alpha1.handover.HistoryConfigMap.RunState;
 import io.flowersim.api.v1alpha1.handover.RuntimeEnvironment;
+import io.flowersim.api.v1alpha1.spec.FlowerSimulationSpec;
 import io.flowersim.api.v1alpha1.status.RoundRecord;
 import io.flowersim.engine.EngineBackend;
 import io.flowersim.engine.EngineResources;
@@ -75,6 +76,9 @@ public final class Main {
       return refuse(writer, "the simulation is invalid: " + String.join("; ", e.problems()));
     }
     String name = sim.getMetadata().getName();
+    Integer historyLimit = sim.getSpec().historyLimit;
+    writer = new HistoryConfigMapWriter(client, namespace, configMap,
+        historyLimit == null ? FlowerSimulationSpec.DEFAULT_HISTORY_LIMIT : historyLimit, null);
     Simulation simulation;
     try {
       simulation = Simulation.create(backend, backend.equals(EngineBackend.RAY) ? address : null, sim,
@@ -128,7 +132,8 @@ public final class Main {
     } catch (KubernetesClientException e) {
       LOG.error("cannot record the end of the run ({}: {}): {}", state.value(), message,
           e.getMessage());
-      return ExitCode.RUN_FAILED;
+      // A run that completed did complete: the job's exit says so where the ConfigMap cannot.
+      return state == RunState.SUCCEEDED ? code : ExitCode.RUN_FAILED;
     }
   }
 

@@ -137,4 +137,85 @@ class HistoryConfigMapWriterTest {
             e -> assertThat(e.getCode()).isEqualTo(403));
     assertThat(patchRequests()).isEqualTo(1);
   }
+
+  static History rounds(int n, int clientsPerRound) {
+    History history = new History("long");
+    for (int round = 1; round <= n; round++) {
+      RoundRecord r = new RoundRecord();
+      r.round = round;
+      r.fitClients = clientsPerRound;
+      r.centralizedLoss = 1.0 / round;
+      List<Integer> ids = new ArrayList<>();
+      for (int c = 0; c < clientsPerRound; c++) {
+        ids.add(c);
+      }
+      r.fitClientsByNode.put("node-a", ids);
+      history.add(r);
+    }
+    return history;
+  }
+
+  @Test
+  void tenThousandRoundsKeepTheNewestInTheConfigMapAndSaySo() throws Exception {
+    HistoryConfigMapWriter writer = new HistoryConfigMapWriter(client, "team-a", "quick-history",
+        50, null);
+
+    HistoryConfigMapWriter.Bounded bounded = writer.bounded(rounds(10_000, 10));
+
+    History kept = HistoryJson.fromJson(bounded.json());
+    assertThat(kept.rounds()).hasSize(50);
+    assertThat(kept.rounds().get(0).round).isEqualTo(9_951);
+    assertThat(kept.rounds().get(49).round).isEqualTo(10_000);
+    JsonNode summary = new ObjectMapper().readTree(bounded.summary());
+    assertThat(summary.get("rounds").asInt()).isEqualTo(10_000);
+    assertThat(summary.get("roundsKept").asInt()).isEqualTo(50);
+    assertThat(summary.get("note").asText()).isEqualTo("history.json keeps the newest 50 rounds; "
+        + "the 9950 before are not kept (spec.checkpoint keeps every round)");
+
+    HistoryConfigMapWriter withStore = new HistoryConfigMapWriter(client, "team-a",
+        "quick-history", 50, "the checkpoint claim ckpt");
+    assertThat(new ObjectMapper().readTree(withStore.bounded(rounds(60, 1)).summary())
+        .get("note").asText()).endsWith("every round is in the checkpoint claim ckpt");
+    assertThat(new ObjectMapper().readTree(withStore.bounded(rounds(20, 1)).summary())
+        .has("note")).isFalse();
+  }
+
+  @Test
+  void roundsTooLargeTogetherAreCutToFitTheBudget() throws Exception {
+    HistoryConfigMapWriter writer = new HistoryConfigMapWriter(client, "team-a", "quick-history",
+        100, null);
+
+    HistoryConfigMapWriter.Bounded bounded = writer.bounded(rounds(100, 5_000));
+
+    assertThat(bounded.json().getBytes(java.nio.charset.StandardCharsets.UTF_8).length)
+        .isLessThanOrEqualTo(HistoryConfigMapWriter.HISTORY_BUDGET_BYTES);
+    History kept = HistoryJson.fromJson(bounded.json());
+    assertThat(kept.rounds()).isNotEmpty().hasSizeLessThan(100);
+    assertThat(kept.rounds().get(kept.rounds().size() - 1).round).isEqualTo(100);
+  }
+
+  @Test
+  void aHistoryTheApiServerRefusesIsReportedOnceAndTheRunStillEnds() throws Exception {
+    configMapExists();
+    server.expect().patch().withPath(PATH).andReturn(413, status(413)).once();
+    server.expect().patch().withPath(PATH).andReturn(200, new ConfigMapBuilder().withNewMetadata()
+        .withName("quick-history").endMetadata().build()).once();
+
+    new HistoryConfigMapWriter(client, "team-a", "quick-history")
+        .finished(rounds(3, 1), RunState.SUCCEEDED, "all 3 rounds completed");
+
+    List<String> patches = new ArrayList<>();
+    for (int i = server.getRequestCount(); i > 0; i--) {
+      var request = server.takeRequest();
+      if ("PATCH".equals(request.getMethod())) {
+        patches.add(request.getBody().readUtf8());
+      }
+    }
+    assertThat(patches).hasSize(2);
+    JsonNode second = new ObjectMapper().readTree(patches.get(1)).get("data");
+    assertThat(second.has(HistoryConfigMap.HISTORY_KEY)).isFalse();
+    assertThat(second.get(HistoryConfigMap.STATE_KEY).asText()).isEqualTo("succeeded");
+    assertThat(second.get(HistoryConfigMap.MESSAGE_KEY).asText()).startsWith(
+        "all 3 rounds completed; history.json not written to the ConfigMap (HTTP 413");
+  }
 }

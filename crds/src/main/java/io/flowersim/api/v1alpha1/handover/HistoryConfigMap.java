@@ -27,6 +27,14 @@ public final class HistoryConfigMap {
    */
   public static final String PREVIOUS_ATTEMPT_KEY = "previous-attempt.json";
 
+  /**
+   * What history.json holds of the run, as JSON: {"rounds": rounds completed, "roundsKept": how
+   * many of the newest are in history.json, "note": where the others are, when some are left
+   * out}. history.json keeps the newest rounds only, so that the ConfigMap stays under the API
+   * server's object size limit however many rounds a run has.
+   */
+  public static final String SUMMARY_KEY = "summary.json";
+
   private HistoryConfigMap() {}
 
   /** What the runtime reports about its run. */

@@ -103,14 +103,16 @@ public class FlowerSimulationSpec {
 
   @Min(0)
   @Max(MAX_HISTORY_LIMIT)
-  @JsonPropertyDescription("Rounds kept in status.rounds (the newest), 0 to 100; the full history is "
-      + "in the history ConfigMap. Default 50.")
+  @JsonPropertyDescription("Rounds kept in status.rounds (the newest), 0 to 100; the history "
+      + "ConfigMap keeps as many (at least the newest one, fewer if they exceed 400 KiB) and says "
+      + "in summary.json how many rounds there were. Default 50.")
   public Integer historyLimit;
 
   @JsonPropertyDescription("Checkpoints after completed rounds: global parameters, strategy "
       + "state, sampling position, client state and history. flowersim run writes them under "
       + "--out DIR/checkpoints (every round without this field) and continues from the newest with "
-      + "--resume.")
+      + "--resume. Not yet in the cluster, where a restarted run begins again at round 1 (see "
+      + "suspend).")
   public CheckpointSpec checkpoint;
 
   public CheckpointSpec checkpointOrDefault() {
