@@ -1,5 +1,9 @@
 package io.flowersim.strategy;
 
+import static io.flowersim.api.v1alpha1.spec.StrategyOption.NUM_MALICIOUS_CLIENTS;
+
+import io.flowersim.api.v1alpha1.spec.StrategyArguments;
+import io.flowersim.api.v1alpha1.spec.StrategyName;
 import io.flowersim.client.Parameters;
 import java.util.List;
 
@@ -7,7 +11,8 @@ import java.util.List;
  * Flower's Bulyan (El Mhamdi et al., 2018) with Krum as its first rule, the only one Flower
  * supports: Krum picks n - 2f updates one at a time, then each coordinate is the mean of the
  * n - 4f picked values nearest their median. A round needs n >= 4f + 3 updates; with fewer,
- * aggregateFit throws, as Flower's does. Default numMaliciousClients 0.
+ * aggregateFit throws, as Flower's does. Default: Flower's, from
+ * {@link StrategyName#BULYAN}.
  */
 public class Bulyan extends UpdateAggregatingStrategy {
 
@@ -15,11 +20,7 @@ public class Bulyan extends UpdateAggregatingStrategy {
 
   protected Bulyan(Builder b) {
     super(b);
-    if (b.numMaliciousClients < 0) {
-      throw new IllegalArgumentException("numMaliciousClients must be >= 0, got "
-          + b.numMaliciousClients);
-    }
-    this.numMaliciousClients = b.numMaliciousClients;
+    this.numMaliciousClients = NUM_MALICIOUS_CLIENTS.require(b.numMaliciousClients);
   }
 
   public static Builder builder() {
@@ -39,11 +40,17 @@ public class Bulyan extends UpdateAggregatingStrategy {
 
   /** FedAvg's arguments plus numMaliciousClients, with Flower's default. */
   public static final class Builder extends SamplingStrategy.Builder<Builder> {
-    int numMaliciousClients = 0;
+    int numMaliciousClients =
+        StrategyName.BULYAN.defaultOf(NUM_MALICIOUS_CLIENTS).intValue();
 
     public Builder numMaliciousClients(int v) {
       numMaliciousClients = v;
       return this;
+    }
+
+    @Override
+    protected Builder arguments(StrategyArguments arguments) {
+      return numMaliciousClients(arguments.wholeNumber(NUM_MALICIOUS_CLIENTS));
     }
 
     @Override

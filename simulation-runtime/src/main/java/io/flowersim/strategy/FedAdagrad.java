@@ -1,8 +1,11 @@
 package io.flowersim.strategy;
 
+import io.flowersim.api.v1alpha1.spec.StrategyName;
+
 /**
  * Flower's FedAdagrad: v = v + delta^2. Flower gives it no beta values (beta1 = beta2 = 0, so the
- * first moment is delta itself); setting them is refused. Defaults: eta 0.1, etaL 0.1, tau 1e-9.
+ * first moment is delta itself); setting them is refused. Defaults: Flower's,
+ * from {@link StrategyName#FED_ADAGRAD}.
  */
 public class FedAdagrad extends FedOpt {
 
@@ -26,7 +29,7 @@ public class FedAdagrad extends FedOpt {
   /** Flower's FedAdagrad defaults. */
   public static final class Builder extends FedOpt.Builder<Builder> {
     Builder() {
-      super(1e-1, 1e-1, 0.0, 0.0, 1e-9);
+      super(StrategyName.FED_ADAGRAD);
     }
 
     @Override

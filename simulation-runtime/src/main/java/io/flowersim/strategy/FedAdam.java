@@ -1,9 +1,11 @@
 package io.flowersim.strategy;
 
+import io.flowersim.api.v1alpha1.spec.StrategyName;
+
 /**
  * Flower's FedAdam: v = beta2 * v + (1 - beta2) * delta^2, stepped with Flower's bias-corrected
  * learning rate eta * sqrt(1 - beta2^(t+1)) / (1 - beta1^(t+1)), t the server round. Defaults:
- * eta 0.1, etaL 0.1, beta1 0.9, beta2 0.99, tau 1e-9.
+ * Flower's, from {@link StrategyName#FED_ADAM}.
  */
 public class FedAdam extends FedOpt {
 
@@ -28,7 +30,7 @@ public class FedAdam extends FedOpt {
   /** Flower's FedAdam defaults. */
   public static final class Builder extends FedOpt.Builder<Builder> {
     Builder() {
-      super(1e-1, 1e-1, 0.9, 0.99, 1e-9);
+      super(StrategyName.FED_ADAM);
     }
 
     @Override

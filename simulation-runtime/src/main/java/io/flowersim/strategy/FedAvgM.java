@@ -1,5 +1,10 @@
 package io.flowersim.strategy;
 
+import static io.flowersim.api.v1alpha1.spec.StrategyOption.SERVER_LEARNING_RATE;
+import static io.flowersim.api.v1alpha1.spec.StrategyOption.SERVER_MOMENTUM;
+
+import io.flowersim.api.v1alpha1.spec.StrategyArguments;
+import io.flowersim.api.v1alpha1.spec.StrategyName;
 import io.flowersim.client.Parameters;
 
 /**
@@ -18,16 +23,8 @@ public class FedAvgM extends FedAvg {
 
   protected FedAvgM(Builder b) {
     super(b);
-    if (!(b.serverLearningRate > 0 && Double.isFinite(b.serverLearningRate))) {
-      throw new IllegalArgumentException("serverLearningRate must be > 0, got "
-          + b.serverLearningRate);
-    }
-    if (!(b.serverMomentum >= 0 && b.serverMomentum < 1)) {
-      throw new IllegalArgumentException("serverMomentum must be in [0, 1), got "
-          + b.serverMomentum);
-    }
-    this.serverLearningRate = b.serverLearningRate;
-    this.serverMomentum = b.serverMomentum;
+    this.serverLearningRate = SERVER_LEARNING_RATE.require(b.serverLearningRate);
+    this.serverMomentum = SERVER_MOMENTUM.require(b.serverMomentum);
   }
 
   public static Builder builder() {
@@ -74,8 +71,9 @@ public class FedAvgM extends FedAvg {
 
   /** FedAvg's arguments plus the server optimizer's, with Flower's defaults. */
   public static final class Builder extends FedAvg.Builder<Builder> {
-    double serverLearningRate = 1.0;
-    double serverMomentum = 0.0;
+    double serverLearningRate =
+        StrategyName.FED_AVG_M.defaultOf(SERVER_LEARNING_RATE).doubleValue();
+    double serverMomentum = StrategyName.FED_AVG_M.defaultOf(SERVER_MOMENTUM).doubleValue();
 
     public Builder serverLearningRate(double v) {
       serverLearningRate = v;
@@ -85,6 +83,12 @@ public class FedAvgM extends FedAvg {
     public Builder serverMomentum(double v) {
       serverMomentum = v;
       return this;
+    }
+
+    @Override
+    protected Builder arguments(StrategyArguments arguments) {
+      return serverLearningRate(arguments.number(SERVER_LEARNING_RATE))
+          .serverMomentum(arguments.number(SERVER_MOMENTUM));
     }
 
     @Override

@@ -1,5 +1,13 @@
 package io.flowersim.strategy;
 
+import static io.flowersim.api.v1alpha1.spec.StrategyOption.BETA1;
+import static io.flowersim.api.v1alpha1.spec.StrategyOption.BETA2;
+import static io.flowersim.api.v1alpha1.spec.StrategyOption.ETA;
+import static io.flowersim.api.v1alpha1.spec.StrategyOption.ETA_L;
+import static io.flowersim.api.v1alpha1.spec.StrategyOption.TAU;
+
+import io.flowersim.api.v1alpha1.spec.StrategyArguments;
+import io.flowersim.api.v1alpha1.spec.StrategyName;
 import io.flowersim.client.Parameters;
 
 /**
@@ -25,28 +33,11 @@ public abstract class FedOpt extends FedAvg {
 
   protected FedOpt(Builder<?> b) {
     super(b);
-    positive("eta", b.eta);
-    positive("etaL", b.etaL);
-    positive("tau", b.tau);
-    unitInterval("beta1", b.beta1);
-    unitInterval("beta2", b.beta2);
-    this.eta = b.eta;
-    this.etaL = b.etaL;
-    this.beta1 = b.beta1;
-    this.beta2 = b.beta2;
-    this.tau = b.tau;
-  }
-
-  private static void positive(String name, double value) {
-    if (!(value > 0 && Double.isFinite(value))) {
-      throw new IllegalArgumentException(name + " must be > 0, got " + value);
-    }
-  }
-
-  private static void unitInterval(String name, double value) {
-    if (!(value >= 0 && value < 1)) {
-      throw new IllegalArgumentException(name + " must be in [0, 1), got " + value);
-    }
+    this.eta = ETA.require(b.eta);
+    this.etaL = ETA_L.require(b.etaL);
+    this.beta1 = BETA1.require(b.beta1);
+    this.beta2 = BETA2.require(b.beta2);
+    this.tau = TAU.require(b.tau);
   }
 
   /** The new second moment v_t from the previous one (null before the first update) and delta. */
@@ -86,7 +77,10 @@ public abstract class FedOpt extends FedAvg {
         + beta2 + ", tau=" + tau;
   }
 
-  /** FedAvg's arguments plus the server optimizer's; each subclass sets Flower's defaults. */
+  /**
+   * FedAvg's arguments plus the server optimizer's, starting from the defaults that the
+   * subclass's StrategyName gives (beta1 and beta2 0 where it takes none, as Flower's FedAdagrad).
+   */
   @SuppressWarnings("unchecked")
   public abstract static class Builder<B extends Builder<B>> extends FedAvg.Builder<B> {
     double eta;
@@ -95,12 +89,12 @@ public abstract class FedOpt extends FedAvg {
     double beta2;
     double tau;
 
-    protected Builder(double eta, double etaL, double beta1, double beta2, double tau) {
-      this.eta = eta;
-      this.etaL = etaL;
-      this.beta1 = beta1;
-      this.beta2 = beta2;
-      this.tau = tau;
+    protected Builder(StrategyName name) {
+      this.eta = name.defaultOf(ETA).doubleValue();
+      this.etaL = name.defaultOf(ETA_L).doubleValue();
+      this.beta1 = name.takes(BETA1) ? name.defaultOf(BETA1).doubleValue() : 0.0;
+      this.beta2 = name.takes(BETA2) ? name.defaultOf(BETA2).doubleValue() : 0.0;
+      this.tau = name.defaultOf(TAU).doubleValue();
     }
 
     public B eta(double v) {
@@ -125,6 +119,18 @@ public abstract class FedOpt extends FedAvg {
 
     public B tau(double v) {
       tau = v;
+      return (B) this;
+    }
+
+    @Override
+    protected B arguments(StrategyArguments arguments) {
+      eta(arguments.number(ETA)).etaL(arguments.number(ETA_L)).tau(arguments.number(TAU));
+      if (arguments.has(BETA1)) {
+        beta1(arguments.number(BETA1));
+      }
+      if (arguments.has(BETA2)) {
+        beta2(arguments.number(BETA2));
+      }
       return (B) this;
     }
 

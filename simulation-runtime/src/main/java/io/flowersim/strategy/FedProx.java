@@ -1,5 +1,7 @@
 package io.flowersim.strategy;
 
+import io.flowersim.api.v1alpha1.spec.StrategyArguments;
+import io.flowersim.api.v1alpha1.spec.StrategyOption;
 import io.flowersim.client.ClientInstruction;
 import io.flowersim.client.ConfigKeys;
 import io.flowersim.client.Parameters;
@@ -16,11 +18,10 @@ public class FedProx extends FedAvg {
 
   protected FedProx(Builder b) {
     super(b);
-    if (!(b.proximalMu >= 0 && Double.isFinite(b.proximalMu))) {
-      throw new IllegalArgumentException("proximalMu must be >= 0 (FedProx has no default), got "
-          + b.proximalMu);
+    if (Double.isNaN(b.proximalMu)) {
+      throw new IllegalArgumentException("proximalMu is required (FedProx has no default)");
     }
-    this.proximalMu = b.proximalMu;
+    this.proximalMu = StrategyOption.PROXIMAL_MU.require(b.proximalMu);
   }
 
   public static Builder builder() {
@@ -47,6 +48,11 @@ public class FedProx extends FedAvg {
     public Builder proximalMu(double v) {
       proximalMu = v;
       return this;
+    }
+
+    @Override
+    protected Builder arguments(StrategyArguments arguments) {
+      return proximalMu(arguments.number(StrategyOption.PROXIMAL_MU));
     }
 
     @Override

@@ -1,11 +1,15 @@
 package io.flowersim.strategy;
 
+import io.flowersim.api.v1alpha1.spec.StrategyArguments;
+import io.flowersim.api.v1alpha1.spec.StrategyName;
+import io.flowersim.api.v1alpha1.spec.StrategyOption;
 import io.flowersim.client.Parameters;
 import java.util.List;
 
 /**
  * Flower's FedTrimmedAvg (Yin et al., 2018): per coordinate, the mean of the updates after cutting
- * the fraction {@code beta} off each tail, whatever their example counts. Default beta 0.2.
+ * the fraction {@code beta} off each tail, whatever their example counts. Default: Flower's,
+ * from {@link StrategyName#FED_TRIMMED_AVG}.
  */
 public class FedTrimmedAvg extends UpdateAggregatingStrategy {
 
@@ -13,10 +17,7 @@ public class FedTrimmedAvg extends UpdateAggregatingStrategy {
 
   protected FedTrimmedAvg(Builder b) {
     super(b);
-    if (!(b.beta >= 0 && b.beta < 0.5)) {
-      throw new IllegalArgumentException("beta must be in [0, 0.5), got " + b.beta);
-    }
-    this.beta = b.beta;
+    this.beta = StrategyOption.BETA.require(b.beta);
   }
 
   public static Builder builder() {
@@ -37,11 +38,16 @@ public class FedTrimmedAvg extends UpdateAggregatingStrategy {
 
   /** FedAvg's arguments plus beta, with Flower's default. */
   public static final class Builder extends SamplingStrategy.Builder<Builder> {
-    double beta = 0.2;
+    double beta = StrategyName.FED_TRIMMED_AVG.defaultOf(StrategyOption.BETA).doubleValue();
 
     public Builder beta(double v) {
       beta = v;
       return this;
+    }
+
+    @Override
+    protected Builder arguments(StrategyArguments arguments) {
+      return beta(arguments.number(StrategyOption.BETA));
     }
 
     @Override

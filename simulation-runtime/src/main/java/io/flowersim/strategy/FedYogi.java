@@ -1,8 +1,10 @@
 package io.flowersim.strategy;
 
+import io.flowersim.api.v1alpha1.spec.StrategyName;
+
 /**
- * Flower's FedYogi: v = v - (1 - beta2) * delta^2 * sign(v - delta^2). Defaults: eta 0.01, etaL
- * 0.0316, beta1 0.9, beta2 0.99, tau 1e-3.
+ * Flower's FedYogi: v = v - (1 - beta2) * delta^2 * sign(v - delta^2). Defaults: Flower's,
+ * from {@link StrategyName#FED_YOGI}.
  */
 public class FedYogi extends FedOpt {
 
@@ -22,7 +24,7 @@ public class FedYogi extends FedOpt {
   /** Flower's FedYogi defaults. */
   public static final class Builder extends FedOpt.Builder<Builder> {
     Builder() {
-      super(1e-2, 0.0316, 0.9, 0.99, 1e-3);
+      super(StrategyName.FED_YOGI);
     }
 
     @Override

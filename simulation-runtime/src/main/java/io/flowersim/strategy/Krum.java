@@ -1,5 +1,10 @@
 package io.flowersim.strategy;
 
+import static io.flowersim.api.v1alpha1.spec.StrategyOption.NUM_CLIENTS_TO_KEEP;
+import static io.flowersim.api.v1alpha1.spec.StrategyOption.NUM_MALICIOUS_CLIENTS;
+
+import io.flowersim.api.v1alpha1.spec.StrategyArguments;
+import io.flowersim.api.v1alpha1.spec.StrategyName;
 import io.flowersim.client.Parameters;
 import java.util.List;
 
@@ -7,7 +12,7 @@ import java.util.List;
  * Flower's Krum (Blanchard et al., 2017): the update whose summed squared distance to its
  * n - f - 2 nearest others is smallest, f being numMaliciousClients. As in Flower, a positive
  * numClientsToKeep makes it Multi-Krum: the example-weighted mean of that many best-scored updates.
- * Defaults: numMaliciousClients 0, numClientsToKeep 0.
+ * Defaults: Flower's, numMaliciousClients from {@link StrategyName#KRUM}, numClientsToKeep 0.
  */
 public class Krum extends UpdateAggregatingStrategy {
 
@@ -16,15 +21,12 @@ public class Krum extends UpdateAggregatingStrategy {
 
   protected Krum(Builder<?> b) {
     super(b);
-    if (b.numMaliciousClients < 0) {
-      throw new IllegalArgumentException("numMaliciousClients must be >= 0, got "
-          + b.numMaliciousClients);
-    }
+    this.numMaliciousClients = NUM_MALICIOUS_CLIENTS.require(b.numMaliciousClients);
+    // Flower's Krum takes 0 (plain Krum); spec.strategy sets it only for MultiKrum, at least 1.
     if (b.numClientsToKeep < 0) {
       throw new IllegalArgumentException("numClientsToKeep must be >= 0, got "
           + b.numClientsToKeep);
     }
-    this.numMaliciousClients = b.numMaliciousClients;
     this.numClientsToKeep = b.numClientsToKeep;
   }
 
@@ -47,7 +49,8 @@ public class Krum extends UpdateAggregatingStrategy {
   /** FedAvg's arguments plus Krum's, with Flower's defaults. */
   @SuppressWarnings("unchecked")
   public static class Builder<B extends Builder<B>> extends SamplingStrategy.Builder<B> {
-    int numMaliciousClients = 0;
+    int numMaliciousClients =
+        StrategyName.KRUM.defaultOf(NUM_MALICIOUS_CLIENTS).intValue();
     int numClientsToKeep = 0;
 
     public B numMaliciousClients(int v) {
@@ -57,6 +60,15 @@ public class Krum extends UpdateAggregatingStrategy {
 
     public B numClientsToKeep(int v) {
       numClientsToKeep = v;
+      return (B) this;
+    }
+
+    @Override
+    protected B arguments(StrategyArguments arguments) {
+      numMaliciousClients(arguments.wholeNumber(NUM_MALICIOUS_CLIENTS));
+      if (arguments.has(NUM_CLIENTS_TO_KEEP)) {
+        numClientsToKeep(arguments.wholeNumber(NUM_CLIENTS_TO_KEEP));
+      }
       return (B) this;
     }
 

@@ -1,5 +1,7 @@
 package io.flowersim.strategy;
 
+import io.flowersim.api.v1alpha1.spec.StrategyOption;
+
 /**
  * Multi-Krum: Flower's Krum with numClientsToKeep set, under its own name so that a simulation
  * says which it runs. numClientsToKeep (at least 1) is required.
@@ -8,10 +10,7 @@ public class MultiKrum extends Krum {
 
   protected MultiKrum(Builder b) {
     super(b);
-    if (numClientsToKeep < 1) {
-      throw new IllegalArgumentException("MultiKrum needs numClientsToKeep >= 1, got "
-          + numClientsToKeep);
-    }
+    StrategyOption.NUM_CLIENTS_TO_KEEP.require(numClientsToKeep);
   }
 
   public static Builder builder() {

@@ -1,5 +1,7 @@
 package io.flowersim.strategy;
 
+import io.flowersim.api.v1alpha1.spec.StrategyArguments;
+import io.flowersim.api.v1alpha1.spec.StrategyName;
 import io.flowersim.client.ClientInstruction;
 import io.flowersim.client.Config;
 import io.flowersim.client.EvaluateResult;
@@ -239,6 +241,15 @@ public abstract class SamplingStrategy implements Strategy {
 
     public B evaluateMetricsAggregation(MetricsAggregation v) {
       evaluateMetricsAggregation = v;
+      return (B) this;
+    }
+
+    /**
+     * Takes this strategy's options from spec.strategy (StrategyFactory): a builder reads those
+     * its {@link StrategyName} declares, which the arguments hold, given or defaulted. A strategy
+     * with no options has nothing to take.
+     */
+    protected B arguments(StrategyArguments arguments) {
       return (B) this;
     }
 

@@ -2,6 +2,8 @@ package io.flowersim.strategy;
 
 import io.flowersim.api.v1alpha1.spec.DifferentialPrivacySpec;
 import io.flowersim.api.v1alpha1.spec.FlowerSimulationSpec;
+import io.flowersim.api.v1alpha1.spec.StrategyArguments;
+import io.flowersim.api.v1alpha1.spec.StrategyName;
 import io.flowersim.api.v1alpha1.spec.StrategySpec;
 import io.flowersim.client.Config;
 import io.flowersim.client.ConfigKeys;
@@ -10,8 +12,9 @@ import java.util.function.Consumer;
 
 /**
  * Builds the strategy that spec.strategy names, wired to the task's centralized evaluation, and
- * wraps it in differential privacy when spec.strategy.differentialPrivacy is set. Fields left out
- * keep the strategy's defaults, which are Flower's.
+ * wraps it in differential privacy when spec.strategy.differentialPrivacy is set. What a strategy
+ * takes, and the defaults of fields left out (Flower's), its StrategyName says: the same
+ * declaration the validator checks against, so a field it accepts is one built here.
  */
 public final class StrategyFactory {
 
@@ -31,21 +34,8 @@ public final class StrategyFactory {
       long seed) {
     Config fitConfig = Config.of(spec.fitConfig);
     Config evaluateConfig = Config.of(spec.evaluateConfig);
-    SamplingStrategy.Builder<?> builder = switch (spec.nameOrDefault()) {
-      case FED_AVG -> FedAvg.builder();
-      case FED_PROX -> FedProx.builder()
-          .proximalMu(required(spec.proximalMu, "proximalMu", "FedProx"));
-      case FED_AVG_M -> fedAvgM(spec);
-      case FED_ADAGRAD -> fedOpt(FedAdagrad.builder(), spec);
-      case FED_ADAM -> withMoments(fedOpt(FedAdam.builder(), spec), spec);
-      case FED_YOGI -> withMoments(fedOpt(FedYogi.builder(), spec), spec);
-      case FED_MEDIAN -> FedMedian.builder();
-      case FED_TRIMMED_AVG -> fedTrimmedAvg(spec);
-      case KRUM -> krum(Krum.builder(), spec);
-      case MULTI_KRUM -> krum(MultiKrum.builder(), spec)
-          .numClientsToKeep(required(spec.numClientsToKeep, "numClientsToKeep", "MultiKrum"));
-      case BULYAN -> bulyan(spec);
-    };
+    StrategyArguments arguments = StrategyArguments.of(spec);
+    SamplingStrategy.Builder<?> builder = builder(arguments.name()).arguments(arguments);
     ifSet(spec.fractionFit, builder::fractionFit);
     ifSet(spec.fractionEvaluate, builder::fractionEvaluate);
     int defaultMinimum = Math.min(2, clientCount);
@@ -72,42 +62,25 @@ public final class StrategyFactory {
         sampled, seed);
   }
 
-  private static FedAvgM.Builder fedAvgM(StrategySpec spec) {
-    FedAvgM.Builder b = FedAvgM.builder();
-    ifSet(spec.serverLearningRate, b::serverLearningRate);
-    ifSet(spec.serverMomentum, b::serverMomentum);
-    return b;
-  }
-
-  private static <B extends FedOpt.Builder<B>> B fedOpt(B b, StrategySpec spec) {
-    ifSet(spec.eta, b::eta);
-    ifSet(spec.etaL, b::etaL);
-    ifSet(spec.tau, b::tau);
-    return b;
-  }
-
-  /** FedAdam's and FedYogi's moment decays; FedAdagrad has none (Flower passes it 0 and 0). */
-  private static <B extends FedOpt.Builder<B>> B withMoments(B b, StrategySpec spec) {
-    ifSet(spec.beta1, b::beta1);
-    ifSet(spec.beta2, b::beta2);
-    return b;
-  }
-
-  private static FedTrimmedAvg.Builder fedTrimmedAvg(StrategySpec spec) {
-    FedTrimmedAvg.Builder b = FedTrimmedAvg.builder();
-    ifSet(spec.beta, b::beta);
-    return b;
-  }
-
-  private static <B extends Krum.Builder<?>> B krum(B b, StrategySpec spec) {
-    ifSet(spec.numMaliciousClients, b::numMaliciousClients);
-    return b;
-  }
-
-  private static Bulyan.Builder bulyan(StrategySpec spec) {
-    Bulyan.Builder b = Bulyan.builder();
-    ifSet(spec.numMaliciousClients, b::numMaliciousClients);
-    return b;
+  /**
+   * The class of each name. Its builder takes the options the name declares
+   * ({@link SamplingStrategy.Builder#arguments}); a new strategy is its class, its StrategyName
+   * constant and its line here.
+   */
+  static SamplingStrategy.Builder<?> builder(StrategyName name) {
+    return switch (name) {
+      case FED_AVG -> FedAvg.builder();
+      case FED_PROX -> FedProx.builder();
+      case FED_AVG_M -> FedAvgM.builder();
+      case FED_ADAGRAD -> FedAdagrad.builder();
+      case FED_ADAM -> FedAdam.builder();
+      case FED_YOGI -> FedYogi.builder();
+      case FED_MEDIAN -> FedMedian.builder();
+      case FED_TRIMMED_AVG -> FedTrimmedAvg.builder();
+      case KRUM -> Krum.builder();
+      case MULTI_KRUM -> MultiKrum.builder();
+      case BULYAN -> Bulyan.builder();
+    };
   }
 
   private static <T> void ifSet(T value, Consumer<T> setter) {

@@ -60,17 +60,20 @@ class StrategyFactoryTest {
     assertThat(strategy.toString()).startsWith(name.jsonName() + "(fractionFit=0.5");
   }
 
-  /** The moment decays go to FedAdam and FedYogi only: FedAdagrad keeps Flower's zeros. */
+  /** The moment decays go to FedAdam and FedYogi only: FedAdagrad refuses them, as validate does. */
   @Test
   void betaValuesReachOnlyTheStrategiesWithMoments() {
-    for (StrategyName name : List.of(StrategyName.FED_ADAGRAD, StrategyName.FED_ADAM)) {
-      StrategySpec spec = spec(name);
-      spec.beta1 = 0.8;
-      spec.beta2 = 0.7;
-      assertThat(create(spec).toString()).as(name.jsonName())
-          .contains(name == StrategyName.FED_ADAM ? "beta1=0.8, beta2=0.7"
-              : "beta1=0.0, beta2=0.0");
-    }
+    StrategySpec adam = spec(StrategyName.FED_ADAM);
+    adam.beta1 = 0.8;
+    adam.beta2 = 0.7;
+    assertThat(create(adam).toString()).contains("beta1=0.8, beta2=0.7");
+
+    StrategySpec adagrad = spec(StrategyName.FED_ADAGRAD);
+    assertThat(create(adagrad).toString()).contains("beta1=0.0, beta2=0.0");
+    adagrad.beta1 = 0.8;
+    assertThatThrownBy(() -> create(adagrad)).isInstanceOf(IllegalArgumentException.class)
+        .hasMessage("spec.strategy.beta1 applies only to FedAdam, FedYogi, not to FedAdagrad "
+            + "(spec.strategy.name)");
   }
 
   @ParameterizedTest

@@ -4,6 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
+import io.flowersim.api.v1alpha1.spec.NumberRange;
+import io.flowersim.api.v1alpha1.spec.StrategyOption;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
@@ -121,21 +123,31 @@ class CrdSchemaTest {
         .as("exclusiveMaximum of spec.%s", path).isEqualTo(exclusive);
   }
 
+  /** Each option's bounds and description are what StrategyOption and StrategyName declare. */
   @Test
-  void strategySettingsHaveTheirBounds() {
-    assertMinimum("strategy.proximalMu", 0, false);
-    assertMinimum("strategy.serverLearningRate", 0, true);
-    for (String positive : List.of("eta", "etaL", "tau")) {
-      assertMinimum("strategy." + positive, 0, true);
+  void strategyOptionsHaveTheirDeclaredBoundsAndDescription() {
+    for (StrategyOption option : StrategyOption.values()) {
+      String path = "strategy." + option.jsonName();
+      NumberRange range = option.range();
+      assertMinimum(path, range.min(), !range.minInclusive());
+      if (range.max() != null) {
+        assertMaximum(path, range.max(), !range.maxInclusive());
+      } else {
+        assertThat(field(path).has("maximum")).as("maximum of spec.%s", path).isFalse();
+      }
+      assertThat(field(path).path("type").asText()).as("type of spec.%s", path)
+          .isEqualTo(range.whole() ? "integer" : "number");
+      assertThat(field(path).path("description").asText()).as("description of spec.%s", path)
+          .isEqualTo(option.description());
     }
-    for (String unit : List.of("serverMomentum", "beta1", "beta2")) {
-      assertMinimum("strategy." + unit, 0, false);
-      assertMaximum("strategy." + unit, 1, true);
-    }
-    assertMinimum("strategy.beta", 0, false);
-    assertMaximum("strategy.beta", 0.5, true);
-    assertMinimum("strategy.numMaliciousClients", 0, false);
-    assertMinimum("strategy.numClientsToKeep", 1, false);
+    assertThat(field("strategy.eta").path("description").asText()).isEqualTo("FedAdagrad, "
+        + "FedAdam, FedYogi: server learning rate; a number > 0. Default 0.1 (FedYogi 0.01).");
+    assertThat(field("strategy.numClientsToKeep").path("description").asText())
+        .endsWith("; a whole number >= 1. Required.");
+  }
+
+  @Test
+  void otherStrategyBounds() {
     assertMinimum("strategy.differentialPrivacy.noiseMultiplier", 0, false);
     assertMinimum("strategy.differentialPrivacy.clippingNorm", 0, true);
     assertMinimum("strategy.differentialPrivacy.numSampledClients", 1, false);
@@ -150,6 +162,9 @@ class CrdSchemaTest {
     assertThat(field("strategy.name").path("enum")).extracting(JsonNode::asText)
         .containsExactlyInAnyOrder("FedAvg", "FedProx", "FedAvgM", "FedAdagrad", "FedAdam",
             "FedYogi", "FedMedian", "FedTrimmedAvg", "Krum", "MultiKrum", "Bulyan");
+    assertThat(field("strategy.name").path("description").asText()).isEqualTo("Strategy name: "
+        + "FedAvg, FedProx, FedAvgM, FedAdagrad, FedAdam, FedYogi, FedMedian, FedTrimmedAvg, "
+        + "Krum, MultiKrum or Bulyan (Flower's strategies). Default FedAvg.");
   }
 
   @Test

@@ -10,19 +10,19 @@ import io.flowersim.api.v1alpha1.spec.DataSpec;
 import io.flowersim.api.v1alpha1.spec.DifferentialPrivacySpec;
 import io.flowersim.api.v1alpha1.spec.FlowerSimulationSpec;
 import io.flowersim.api.v1alpha1.spec.HeadGroupSpec;
+import io.flowersim.api.v1alpha1.spec.NumberRange;
 import io.flowersim.api.v1alpha1.spec.PartitioningSpec;
+import io.flowersim.api.v1alpha1.spec.StrategyArguments;
 import io.flowersim.api.v1alpha1.spec.StrategyName;
+import io.flowersim.api.v1alpha1.spec.StrategyOption;
 import io.flowersim.api.v1alpha1.spec.StrategySpec;
 import io.flowersim.api.v1alpha1.spec.WorkerGroupSpec;
-import java.math.BigDecimal;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
-import java.util.Set;
 import java.util.regex.Pattern;
-import java.util.stream.Collectors;
 
 /**
  * Checks a {@link FlowerSimulation} and names every field that is wrong. The one place that knows
@@ -165,50 +165,12 @@ public final class FlowerSimulationValidator {
     minClients(path + ".minEvaluateClients", strategy.minEvaluateClients, clientCount);
     minClients(path + ".minAvailableClients", strategy.minAvailableClients, clientCount);
 
-    if (applicable(path + ".proximalMu", strategy.proximalMu, name, Set.of(
-        StrategyName.FED_PROX))) {
-      atLeastZero(path + ".proximalMu", strategy.proximalMu);
-    }
-    requiredFor(path + ".proximalMu", strategy.proximalMu, name, StrategyName.FED_PROX);
-    Set<StrategyName> fedAvgM = Set.of(StrategyName.FED_AVG_M);
-    if (applicable(path + ".serverLearningRate", strategy.serverLearningRate, name, fedAvgM)) {
-      greaterThanZero(path + ".serverLearningRate", strategy.serverLearningRate);
-    }
-    if (applicable(path + ".serverMomentum", strategy.serverMomentum, name, fedAvgM)) {
-      inRange(path + ".serverMomentum", strategy.serverMomentum, 0, 1);
-    }
-    Set<StrategyName> fedOpt = Set.of(StrategyName.FED_ADAGRAD, StrategyName.FED_ADAM,
-        StrategyName.FED_YOGI);
-    Set<StrategyName> adaptiveMoments = Set.of(StrategyName.FED_ADAM, StrategyName.FED_YOGI);
-    if (applicable(path + ".eta", strategy.eta, name, fedOpt)) {
-      greaterThanZero(path + ".eta", strategy.eta);
-    }
-    if (applicable(path + ".etaL", strategy.etaL, name, fedOpt)) {
-      greaterThanZero(path + ".etaL", strategy.etaL);
-    }
-    if (applicable(path + ".beta1", strategy.beta1, name, adaptiveMoments)) {
-      inRange(path + ".beta1", strategy.beta1, 0, 1);
-    }
-    if (applicable(path + ".beta2", strategy.beta2, name, adaptiveMoments)) {
-      inRange(path + ".beta2", strategy.beta2, 0, 1);
-    }
-    if (applicable(path + ".tau", strategy.tau, name, fedOpt)) {
-      greaterThanZero(path + ".tau", strategy.tau);
-    }
-    if (applicable(path + ".beta", strategy.beta, name, Set.of(StrategyName.FED_TRIMMED_AVG))) {
-      inRange(path + ".beta", strategy.beta, 0, 0.5);
-    }
-    if (applicable(path + ".numMaliciousClients", strategy.numMaliciousClients, name, Set.of(
-        StrategyName.KRUM, StrategyName.MULTI_KRUM, StrategyName.BULYAN))
-        && atLeast(path + ".numMaliciousClients", strategy.numMaliciousClients, 0)) {
+    Map<StrategyOption, String> problems = StrategyArguments.problems(strategy);
+    problems.forEach((option, message) -> error(path + "." + option.jsonName(), message));
+    if (name.takes(StrategyOption.NUM_MALICIOUS_CLIENTS) && strategy.numMaliciousClients != null
+        && !problems.containsKey(StrategyOption.NUM_MALICIOUS_CLIENTS)) {
       robustAggregationBounds(path, name, strategy, clientCount);
     }
-    if (applicable(path + ".numClientsToKeep", strategy.numClientsToKeep, name, Set.of(
-        StrategyName.MULTI_KRUM))) {
-      atLeast(path + ".numClientsToKeep", strategy.numClientsToKeep, 1);
-    }
-    requiredFor(path + ".numClientsToKeep", strategy.numClientsToKeep, name,
-        StrategyName.MULTI_KRUM);
     if (strategy.differentialPrivacy != null) {
       checkDifferentialPrivacy(path + ".differentialPrivacy", strategy.differentialPrivacy,
           clientCount);
@@ -452,30 +414,6 @@ public final class FlowerSimulationValidator {
     }
   }
 
-  /**
-   * True when the value is set and {@code name} is one of the strategies it applies to; an error
-   * when it is set for another strategy, where it would silently do nothing.
-   */
-  private boolean applicable(String field, Object value, StrategyName name,
-      Set<StrategyName> strategies) {
-    if (value == null) {
-      return false;
-    }
-    if (!strategies.contains(name)) {
-      error(field, "applies only to " + strategies.stream().sorted().map(StrategyName::jsonName)
-          .collect(Collectors.joining(", ")) + ", not to " + name.jsonName()
-          + " (spec.strategy.name)");
-      return false;
-    }
-    return true;
-  }
-
-  private void requiredFor(String field, Object value, StrategyName name, StrategyName strategy) {
-    if (value == null && name == strategy) {
-      error(field, "is required for " + strategy.jsonName());
-    }
-  }
-
   private void fraction(String field, Double value) {
     if (value != null && !(value > 0 && value <= 1)) {
       error(field, "must be in (0, 1], got " + number(value));
@@ -511,11 +449,7 @@ public final class FlowerSimulationValidator {
     return value == null ? "nothing" : "\"" + value + "\"";
   }
 
-  /** 1.5 as 1.5, 2.0 as 2, and NaN or Infinity as themselves. */
   private static String number(double value) {
-    if (!Double.isFinite(value)) {
-      return String.valueOf(value);
-    }
-    return BigDecimal.valueOf(value).stripTrailingZeros().toPlainString();
+    return NumberRange.format(value);
   }
 }

@@ -258,7 +258,7 @@ class FlowerSimulationValidatorTest {
       FlowerSimulation sim = full();
       sim.getSpec().clients.resources.cpus = 1e-9;
       assertOnlyError(sim, "spec.clients.resources.cpus", "must be at least 0.0001 (Ray's smallest "
-          + "share of a resource), got 0.000000001");
+          + "share of a resource), got 1e-9");
       sim.getSpec().clients.resources.cpus = 1.0;
       sim.getSpec().clients.resources.gpus = 1e-5;
       assertOnlyError(sim, "spec.clients.resources.gpus", "must be at least 0.0001 (Ray's smallest "
