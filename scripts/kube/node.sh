@@ -1,6 +1,7 @@
 # The real node of `scripts/kube-control-plane.sh start --full`: sourced by that script, whose
-# helpers (launch, running, wait_for, kubectl, log, die) and settings (BIN, STATE, HOST,
-# API_PORT, CACHE) it uses.
+# settings (BIN, STATE, NODE, HOST, API_PORT, CACHE, the NODE_* network and KUBELET_* ports) and
+# helpers (run.sh: launch, running, wait_for, kubectl; template, log, die) it uses. Its parts are
+# built by build.sh (build_node), its certificates made by pki.sh (node_pki).
 #
 # One node named after this machine's hostname (the API server dials the kubelet by node name,
 # which /etc/hosts maps to 127.0.0.1), labelled flowersim.io/node-pool=real, no GPUs:
@@ -21,103 +22,11 @@
 # namespaces, the bridge, kube-proxy's iptables rules, and the host paths the kubelet, containerd
 # and CNI insist on when they were not there before.
 
-COREDNS_VERSION=v1.14.7                  # github.com/coredns/coredns (go install)
-NODE=$STATE/node
-NODE_BRIDGE=${FLOWERSIM_NODE_BRIDGE:-fsim0}
-NODE_CIDR=${FLOWERSIM_NODE_CIDR:-10.246.0.0/24}
-NODE_GATEWAY=${NODE_CIDR%.*}.1
 NODE_NAME=$(hostname)
-KUBELET_PORT=${FLOWERSIM_KUBELET_PORT:-10350}
-KUBELET_HEALTHZ_PORT=$((KUBELET_PORT + 1))
-KUBE_PROXY_HEALTHZ_PORT=$((KUBELET_PORT + 2))
-KUBE_PROXY_METRICS_PORT=$((KUBELET_PORT + 3))
-PAUSE_IMAGE=localhost/flowersim/pause:1
 NODE_PARTS=(containerd api-relay coredns kube-proxy kubelet)
 # Host paths the node's programs write to whatever they are told (removed on stop if new).
 NODE_HOST_PATHS=(/var/lib/kubelet /var/log/containers /var/log/pods /var/lib/cni /run/containerd /var/run/netns)
 NODE_KERNEL_DEFAULTS=("vm/overcommit_memory 1" "kernel/panic 10" "kernel/panic_on_oops 1")
-
-node_built() {
-  local b
-  for b in kubelet kube-proxy coredns; do [ -x "$BIN/$b" ] || return 1; done
-  [ -s "$CACHE/node/pause.tar" ]
-}
-
-build_node() {
-  node_built && return
-  build_lock
-  if node_built; then exec 8>&-; return; fi
-  local src=$KUBE_HOME/src t0=$SECONDS
-  log "building kubelet, kube-proxy $K8S_VERSION, CoreDNS $COREDNS_VERSION and the pod sandbox image (once)"
-  write_wrapper_module "$src"
-  (cd "$src" && go mod tidy && CGO_ENABLED=0 go build -trimpath -ldflags "$(version_ldflags)" \
-      -o "$BIN/" k8s.io/kubernetes/cmd/kubelet k8s.io/kubernetes/cmd/kube-proxy) \
-    || die "go build kubelet kube-proxy failed"
-  [ -x "$BIN/coredns" ] || (cd / && CGO_ENABLED=0 GOBIN=$BIN go install -trimpath -ldflags "-s -w" \
-      "github.com/coredns/coredns@$COREDNS_VERSION") || die "go install coredns@$COREDNS_VERSION failed"
-  build_pause_image
-  exec 8>&-
-  log "built the node's parts in $((SECONDS - t0)) s"
-}
-
-# A pod sandbox only holds the pod's namespaces: a static program that sleeps until told to stop.
-build_pause_image() {
-  local dir=$CACHE/node c
-  command -v buildah >/dev/null && command -v gcc >/dev/null \
-    || die "buildah and gcc are needed for the pod sandbox image (apt-get install buildah gcc)"
-  mkdir -p "$dir/pause-root"
-  cat >"$dir/pause.c" <<'C'
-#include <signal.h>
-#include <unistd.h>
-static void stop(int sig) { (void)sig; _exit(0); }
-int main(void) {
-  signal(SIGTERM, stop);
-  signal(SIGINT, stop);
-  for (;;) pause();
-}
-C
-  gcc -static -Os -s -o "$dir/pause-root/pause" "$dir/pause.c" || die "gcc -static pause.c failed"
-  local bah=(buildah --root "$dir/buildah" --runroot "$STATE.pause-build" --storage-driver vfs)
-  c=$("${bah[@]}" from scratch)
-  "${bah[@]}" copy "$c" "$dir/pause-root/pause" /pause >/dev/null
-  "${bah[@]}" config --entrypoint '["/pause"]' "$c"
-  "${bah[@]}" commit --quiet --rm "$c" "$PAUSE_IMAGE" >/dev/null
-  rm -f "$dir/pause.tar"
-  "${bah[@]}" push --quiet "$PAUSE_IMAGE" "oci-archive:$dir/pause.tar:$PAUSE_IMAGE" >/dev/null
-  "${bah[@]}" rmi --all --force >/dev/null 2>&1 || true
-  rm -rf "$dir/buildah" "$STATE.pause-build"
-}
-
-# Client certificates of the node's components, signed by the control plane's CA: the kubelet as
-# system:node:<name> (bound to the system:node role below), kube-proxy as system:kube-proxy
-# (Kubernetes binds system:node-proxier to it), CoreDNS as flowersim:coredns (its read-only role).
-node_pki() {
-  local pki=$STATE/pki
-  (
-    cd "$pki"
-    for spec in "kubelet /O=system:nodes/CN=system:node:$NODE_NAME" \
-        "kube-proxy /CN=system:kube-proxy" "coredns /CN=flowersim:coredns"; do
-      read -r name subject <<<"$spec"
-      openssl req -new -newkey rsa:2048 -nodes -keyout "$name.key" -subj "$subject" -out "$name.csr"
-      printf 'extendedKeyUsage=clientAuth\nkeyUsage=critical,digitalSignature,keyEncipherment\n' >"$name.ext"
-      openssl x509 -req -in "$name.csr" -CA ca.crt -CAkey ca.key -CAcreateserial -days 3650 \
-        -extfile "$name.ext" -out "$name.crt"
-    done
-  ) >"$NODE/pki.log" 2>&1 || { cat "$NODE/pki.log" >&2; die "openssl could not make the node's certificates"; }
-  write_kubeconfig "$NODE/kubelet.kubeconfig" kubelet "system:node:$NODE_NAME"
-  write_kubeconfig "$NODE/kube-proxy.kubeconfig" kube-proxy system:kube-proxy
-  write_kubeconfig "$NODE/coredns.kubeconfig" coredns flowersim:coredns
-}
-
-# Fills @NAME@ placeholders of a file next to this script from the shell variables of that name.
-template() {
-  local file=$SCRIPT_DIR/kube/$1 text var
-  text=$(cat "$file")
-  for var in $(grep -o '@[A-Z_]*@' "$file" | sort -u | tr -d @); do
-    text=${text//@$var@/${!var}}
-  done
-  printf '%s\n' "$text"
-}
 
 node_network() {
   ip link add "$NODE_BRIDGE" type bridge || die "cannot make the bridge $NODE_BRIDGE"
@@ -246,16 +155,6 @@ node_stop() {
     done <"$NODE/new-host-paths"
   fi
   "$BIN/kubectl" --kubeconfig="$STATE/kubeconfig" delete node "$NODE_NAME" --wait=false >/dev/null 2>&1 || true
-}
-
-# The KubeRay operator runs on the host but talks to each Ray head's dashboard by its Service's
-# cluster DNS name: a command after "${CLUSTER_DNS[@]}" runs in its own mount namespace (private,
-# unshare's default) whose resolver is the cluster's DNS (cluster_dns_resolver writes it). Its
-# only other peer, the API server, it reaches by address.
-CLUSTER_DNS=(unshare -m sh -c "mount --bind -o ro $NODE/cluster-resolv.conf /etc/resolv.conf && exec \"\$0\" \"\$@\"")
-cluster_dns_resolver() {
-  mkdir -p "$NODE"
-  printf 'nameserver %s\noptions ndots:1\n' "$NODE_GATEWAY" >"$NODE/cluster-resolv.conf"
 }
 
 node_status() {
