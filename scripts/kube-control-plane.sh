@@ -110,7 +110,7 @@ source "$KUBE_DIR/full.sh"
 source "$KUBE_DIR/node.sh"
 
 case "${1:-}" in
-  start) shift; state_lock; start "$@" ;;
+  start) shift; start "$@" ;;
   stop) state_lock; stop_quietly; log "stopped" ;;
   env) env_exports ;;
   status) status ;;

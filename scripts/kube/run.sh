@@ -10,18 +10,20 @@
 # waits for each to answer, then applies KubeRay's CRDs (RayJob, RayCluster, RayService) read from
 # KubeRay's Go module and waits until they are Established. --full goes on in full.sh.
 #
-# Not kwokctl (`kwokctl create cluster --runtime binary` with these binaries): it would supervise
-# etcd, the API server, the controller-manager, the scheduler and KWOK much as launch/running do,
-# but everything else here is outside what it runs: the real node (containerd, a kubelet in its
-# own mount namespace, kube-proxy, CoreDNS, the relay, and the teardown of the bridge, mounts and
-# iptables rules) would still need this supervision beside it, and so would Kueue (kwokctl runs it
-# only in its container runtimes) and the KubeRay operator (its own user, its DNS wrapper). Its
-# PKI gives every component the admin's key pair (also the API server's serving certificate and
-# the service-account signing key), where the operator's tests need the KubeRay operator and the
-# node's parts as users of their own; its API server binds 0.0.0.0 unless told otherwise, is not
-# advertised at the node's gateway, and its KWOK manages every node, the real one too. Each of
-# those is a patch of its generated flags: kwokctl would add a second way of running processes and
-# a configuration to read through, and take over only launch, running and stop_component.
+# Not kwokctl (`kwokctl create cluster --runtime binary` with these binaries, KWOK v0.8.0 read):
+# it runs etcd, the API server, the controller-manager, the scheduler and KWOK much as launch and
+# running do (setsid, pid files, logs), and extra processes declared in its configuration could be
+# the KubeRay operator (an unshare wrapper for its DNS) and Kueue (kwokctl runs Kueue itself only
+# in its container runtimes). But the real node is steps between processes (the bridge, mounts,
+# the image import, waiting for Ready, and on stop the containers, network namespaces, iptables
+# rules and host paths), which it does not do: this supervision would stay beside it. Its PKI
+# gives everyone the admin's key pair, which is also the API server's serving certificate and the
+# service-account signing key, where the tests need the KubeRay operator and the node's parts as
+# users of their own; its API server binds 0.0.0.0 unless told otherwise and needs extra flags
+# for the gateway advertise address; its KWOK manages every node, the real one too (only its kind
+# runtime sets an annotation selector). Each is a patch of its generated flags: kwokctl would add
+# a second way of running processes and a configuration to read through, and take over only
+# launch, running and stop_component.
 
 kubectl() { "$BIN/kubectl" --kubeconfig="$STATE/kubeconfig" "$@"; }
 
@@ -104,6 +106,7 @@ start() {
       *) bad_input "unknown option $1 (start [--full])" ;;
     esac
   done
+  state_lock
   if $full; then
     build_full
     if $REAL_NODE; then build_node; fi
