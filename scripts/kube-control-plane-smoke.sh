@@ -74,6 +74,7 @@ spec:
     template:
       spec:
         nodeSelector: {flowersim.io/node-pool: cpu}
+        tolerations: [{key: flowersim.io/node-pool, value: cpu, effect: NoSchedule}]
         containers:
         - {name: ray-head, image: rayproject/ray:2.39.0, resources: {limits: {cpu: "2", memory: 4Gi}}}
   workerGroupSpecs:
@@ -113,7 +114,7 @@ EOF
     || fail "the GPU pod without a toleration was not refused by the scheduler"
   reason=$(kubectl -n "$ns" get pod gpu-without-toleration \
     -o jsonpath='{.status.conditions[?(@.type=="PodScheduled")].message}')
-  grep -q 'nvidia.com/gpu' <<<"$reason" || fail "unexpected scheduling message: $reason"
+  grep -q 'untolerated taint' <<<"$reason" || fail "unexpected scheduling message: $reason"
   ok "a GPU pod without the toleration stays Pending: $reason"
 
   # A RayJob: KubeRay makes its cluster and submitter Job; both keep running under KWOK.
@@ -130,6 +131,7 @@ spec:
       template:
         spec:
           nodeSelector: {flowersim.io/node-pool: cpu}
+          tolerations: [{key: flowersim.io/node-pool, value: cpu, effect: NoSchedule}]
           containers:
           - {name: ray-head, image: rayproject/ray:2.39.0, resources: {limits: {cpu: "1", memory: 2Gi}}}
 EOF
