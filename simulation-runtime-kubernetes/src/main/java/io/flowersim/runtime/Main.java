@@ -88,7 +88,7 @@ public final class Main {
     }
     History history = new History(name);
     try (simulation) {
-      LOG.info("{}: task {}, {} clients, {} rounds, {}; {}", name, sim.getSpec().task,
+      LOG.info("{}: {}, {} clients, {} rounds, {}; {}", name, sim.getSpec().workload(),
           sim.getSpec().clients.count, sim.getSpec().rounds, simulation.strategy(),
           simulation.engineDescription());
       writer.started(history);

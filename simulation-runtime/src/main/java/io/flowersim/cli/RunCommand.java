@@ -229,8 +229,8 @@ final class RunCommand implements Callable<Integer> {
       CheckpointStore checkpoints, Checkpoint resumeFrom) {
     String name = sim.getMetadata().getName();
     var spec = sim.getSpec();
-    terminal.println(String.format(Locale.ROOT, "%s: task %s, %d clients, %d rounds, %s; %s",
-        name, spec.task, spec.clients.count, spec.rounds, simulation.strategy(),
+    terminal.println(String.format(Locale.ROOT, "%s: %s, %d clients, %d rounds, %s; %s",
+        name, spec.workload(), spec.clients.count, spec.rounds, simulation.strategy(),
         simulation.engineDescription()));
     History history = new History(name);
     HistoryFileWriter historyFile;

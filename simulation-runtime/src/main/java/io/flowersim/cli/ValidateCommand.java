@@ -35,7 +35,7 @@ final class ValidateCommand implements Callable<Integer> {
       EngineResources resources = engine.resources();
       Preflight.check(sim, resources);
       var spec = sim.getSpec();
-      out.println(file + ": valid (" + sim.getMetadata().getName() + ": task " + spec.task + ", "
+      out.println(file + ": valid (" + sim.getMetadata().getName() + ": " + spec.workload() + ", "
           + spec.clients.count + " clients, " + spec.rounds + " rounds, "
           + spec.strategyOrDefault().nameOrDefault() + "; fits " + resources + ")");
       return ExitCode.OK;

@@ -7,6 +7,7 @@ import io.flowersim.client.Parameters;
 import io.flowersim.client.RoundResults;
 import java.time.Duration;
 import java.util.List;
+import java.util.Optional;
 
 /**
  * The virtual client engine: runs the sampled clients of a round, as many at once as resources
@@ -46,6 +47,11 @@ public interface ClientEngine extends AutoCloseable {
 
   /** The clients' state between their calls, kept in this process whatever the backend. */
   ClientStateStore clientStates();
+
+  /** See {@link Workers#initialParameters}. */
+  default Optional<Parameters> initialParameters(int clientId, Duration timeout) {
+    return Optional.empty();
+  }
 
   @Override
   void close();

@@ -90,6 +90,11 @@ public final class ClientScheduler implements ClientEngine {
         clients -> Batch.evaluate(round, parameters, clients));
   }
 
+  @Override
+  public synchronized Optional<Parameters> initialParameters(int clientId, Duration timeout) {
+    return workers.initialParameters(clientId, timeout);
+  }
+
   /** What a driver thread hands back: the batch's result, or why there is none. */
   private record Done(int worker, int batch, BatchResult<?> result, Throwable error,
       boolean workerLost) {}

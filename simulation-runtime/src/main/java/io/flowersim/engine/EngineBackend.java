@@ -1,6 +1,7 @@
 package io.flowersim.engine;
 
 import io.flowersim.api.v1alpha1.spec.ClientResources;
+import io.flowersim.flowerapp.FlowerApp;
 import io.flowersim.task.TaskSettings;
 import java.util.List;
 import java.util.ServiceLoader;
@@ -48,9 +49,11 @@ public interface EngineBackend {
    * @param perClient spec.clients.resources
    * @param address the cluster to connect to (null: the backend's default)
    * @param workerInitHook a {@link WorkerInitHook} class run once in every worker ("" for none)
+   * @param flowerApp spec.flowerApp, whose ClientApp the workers run instead of a task (then
+   *     {@code taskName} is null); null for a task
    */
   record Request(String taskName, TaskSettings settings, ClientResources perClient,
-      String address, String workerInitHook) {}
+      String address, String workerInitHook, FlowerApp flowerApp) {}
 
   /** The backend called {@code name}, or an exception that says which backends exist. */
   static EngineBackend find(String name, ClassLoader loader) {

@@ -1,6 +1,8 @@
 package io.flowersim.engine;
 
 import io.flowersim.client.Parameters;
+import java.time.Duration;
+import java.util.Optional;
 
 /**
  * A transport of the {@link ClientScheduler}: a fixed number of workers that each run one {@link
@@ -37,6 +39,14 @@ public interface Workers<M> extends AutoCloseable {
 
   /** The clients' state between their calls, which this transport keeps for all its workers. */
   ClientStateStore clientStates();
+
+  /**
+   * The initial global model from one client, for transports whose clients bring the model (a
+   * Flower App's: Flower's rule when the strategy has none); empty where the task makes it.
+   */
+  default Optional<Parameters> initialParameters(int clientId, Duration timeout) {
+    return Optional.empty();
+  }
 
   /** Kills {@code worker} if it still runs (late or lost) and puts a fresh one in its place. */
   void replace(int worker);

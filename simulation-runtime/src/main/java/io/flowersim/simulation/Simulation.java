@@ -1,11 +1,13 @@
 package io.flowersim.simulation;
 
 import io.flowersim.api.v1alpha1.FlowerSimulation;
+import io.flowersim.api.v1alpha1.spec.ClientResources;
 import io.flowersim.api.v1alpha1.spec.FlowerSimulationSpec;
 import io.flowersim.checkpoint.Checkpoint;
 import io.flowersim.checkpoint.CheckpointStore;
 import io.flowersim.checkpoint.Checkpointer;
 import io.flowersim.client.Config;
+import io.flowersim.client.Parameters;
 import io.flowersim.engine.ClientConcurrency;
 import io.flowersim.engine.ClientEngine;
 import io.flowersim.engine.ClientProcesses;
@@ -17,8 +19,12 @@ import io.flowersim.engine.EngineResources;
 import io.flowersim.engine.IntraOpThreads;
 import io.flowersim.engine.LocalThreads;
 import io.flowersim.engine.WorkerInitHook;
+import io.flowersim.engine.pool.PythonWorkerPool;
 import io.flowersim.engine.pool.WorkerLauncher;
 import io.flowersim.engine.pool.WorkerPool;
+import io.flowersim.flowerapp.FlowerApp;
+import io.flowersim.flowerapp.FlowerAppCheck;
+import io.flowersim.flowerapp.PythonEnvironment;
 import io.flowersim.server.ClientDropout;
 import io.flowersim.server.History;
 import io.flowersim.server.Server;
@@ -32,6 +38,9 @@ import io.flowersim.task.TaskRegistry;
 import io.flowersim.task.TaskSettings;
 import java.time.Duration;
 import java.util.List;
+import java.util.Optional;
+import java.util.SplittableRandom;
+import java.util.function.Supplier;
 
 /**
  * One simulation assembled from a FlowerSimulation: task, strategy, engine and server. The CLI and
@@ -43,14 +52,14 @@ public final class Simulation implements AutoCloseable {
   private static final Duration WORKER_SETUP_TIMEOUT = Duration.ofMinutes(10);
 
   private final FlowerSimulation resource;
-  private final FederatedTask task;
+  private final Supplier<Parameters> initialParameters;
   private final Strategy strategy;
   private final ClientEngine engine;
 
-  private Simulation(FlowerSimulation resource, FederatedTask task, Strategy strategy,
-      ClientEngine engine) {
+  private Simulation(FlowerSimulation resource, Supplier<Parameters> initialParameters,
+      Strategy strategy, ClientEngine engine) {
     this.resource = resource;
-    this.task = task;
+    this.initialParameters = initialParameters;
     this.strategy = strategy;
     this.engine = engine;
   }
@@ -93,6 +102,9 @@ public final class Simulation implements AutoCloseable {
       TaskRegistry tasks, EngineResources resources, ClientProcesses processes,
       String workerInitHook) throws Exception {
     String name = backend == null ? EngineBackend.LOCAL : backend;
+    if (resource.getSpec().flowerApp != null) {
+      return flowerApp(name, address, resource, resources, workerInitHook);
+    }
     if (!name.equals(EngineBackend.LOCAL)) {
       return create(EngineBackend.find(name, Simulation.class.getClassLoader()), address,
           resource, tasks, workerInitHook);
@@ -112,7 +124,7 @@ public final class Simulation implements AutoCloseable {
     TaskSettings settings = settings(spec);
     checkTask(resource, tasks);
     ClientEngine remote = backend.create(new EngineBackend.Request(spec.task, settings,
-        spec.clients.resourcesOrDefault(), address, workerInitHook));
+        spec.clients.resourcesOrDefault(), address, workerInitHook, null));
     return assemble(resource, tasks, settings, started(remote));
   }
 
@@ -126,13 +138,52 @@ public final class Simulation implements AutoCloseable {
       engine = start.ready(task);
       Strategy strategy = StrategyFactory.create(spec.strategyOrDefault(), task,
           spec.clients.count, spec.seedOrDefault());
-      return new Simulation(resource, task, strategy, engine);
+      return new Simulation(resource, task::initialParameters, strategy, engine);
     } catch (Exception | Error e) {
       if (engine != null) {
         engine.close();
       } else {
         start.abandon();
       }
+      throw e;
+    }
+  }
+
+  /**
+   * A Flower App's clients in Python workers: a local pool, or another backend's (Ray's Python
+   * actors). There is no task here: no centralized evaluation, and the initial model comes from
+   * one client picked by spec.seed (Flower's rule) unless the strategy brings one.
+   */
+  private static Simulation flowerApp(String backend, String address, FlowerSimulation resource,
+      EngineResources resources, String workerInitHook) throws Exception {
+    FlowerSimulationSpec spec = resource.getSpec();
+    if (workerInitHook != null && !workerInitHook.isEmpty()) {
+      throw new IllegalArgumentException("--worker-init: a Java WorkerInitHook cannot run in the "
+          + "Python workers of spec.flowerApp");
+    }
+    FlowerApp app = FlowerApp.of(spec.flowerApp);
+    ClientResources perClient = spec.clients.resourcesOrDefault();
+    ClientEngine engine;
+    if (backend.equals(EngineBackend.LOCAL)) {
+      int slots = ClientConcurrency.slots(resources, perClient);
+      PythonWorkerPool pool = PythonWorkerPool.launch(PythonEnvironment.find(), app,
+          spec.clients.count, resources, slots, perClient.cpusOrDefault());
+      pool.awaitReady(WORKER_SETUP_TIMEOUT);
+      engine = new ClientScheduler(pool);
+    } else {
+      engine = EngineBackend.find(backend, Simulation.class.getClassLoader())
+          .create(new EngineBackend.Request(null, settings(spec), perClient, address, "", app));
+    }
+    try {
+      Strategy strategy = StrategyFactory.create(spec.strategyOrDefault(),
+          (round, parameters) -> Optional.empty(), spec.clients.count, spec.seedOrDefault());
+      int asked = new SplittableRandom(spec.seedOrDefault()).nextInt(spec.clients.count);
+      Duration timeout = Duration.ofSeconds(spec.roundTimeoutSecondsOrDefault());
+      return new Simulation(resource, () -> engine.initialParameters(asked, timeout)
+          .orElseThrow(() -> new IllegalStateException(engine.description()
+              + " cannot ask a client for the initial model")), strategy, engine);
+    } catch (RuntimeException | Error e) {
+      engine.close();
       throw e;
     }
   }
@@ -220,6 +271,11 @@ public final class Simulation implements AutoCloseable {
    */
   public static void checkTask(FlowerSimulation resource, TaskRegistry tasks) {
     FlowerSimulationSpec spec = resource.getSpec();
+    if (spec.flowerApp != null) {
+      // The app imports in the Python environment as the workers would import it.
+      TaskConfigException.refuseAny(FlowerAppCheck.problems(FlowerApp.of(spec.flowerApp)));
+      return;
+    }
     List<String> problems = tasks.create(spec.task).check(settings(spec));
     if (!problems.isEmpty()) {
       throw new TaskConfigException(problems);
@@ -266,7 +322,7 @@ public final class Simulation implements AutoCloseable {
             spec.checkpointOrDefault().everyRoundsOrDefault(), strategy, clients,
             engine.clientStates()));
     if (resumeFrom == null) {
-      server.fit(spec.rounds, task::initialParameters, history, listening);
+      server.fit(spec.rounds, initialParameters, history, listening);
       return;
     }
     history.initial = resumeFrom.history().initial;

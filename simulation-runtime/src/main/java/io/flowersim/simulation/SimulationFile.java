@@ -15,6 +15,7 @@ import com.fasterxml.jackson.databind.cfg.CoercionInputShape;
 import com.fasterxml.jackson.databind.json.JsonMapper;
 import com.fasterxml.jackson.databind.type.LogicalType;
 import io.flowersim.api.v1alpha1.FlowerSimulation;
+import io.flowersim.api.v1alpha1.spec.FlowerAppSpec;
 import io.flowersim.api.v1alpha1.validation.FlowerSimulationValidator;
 import io.flowersim.api.v1alpha1.validation.ValidationError;
 import java.nio.file.Path;
@@ -38,9 +39,19 @@ public final class SimulationFile {
 
   private SimulationFile() {}
 
-  /** Reads and validates; the result is a simulation the validator accepts. */
+  /**
+   * Reads and validates; the result is a simulation the validator accepts, a relative
+   * spec.flowerApp.path resolved against the file's directory.
+   */
   public static FlowerSimulation read(Path file) throws InvalidSimulationException {
-    return parse(SimulationFileText.read(file), file.toString());
+    FlowerSimulation simulation = parse(SimulationFileText.read(file), file.toString());
+    FlowerAppSpec app = simulation.getSpec().flowerApp;
+    if (app != null && !Path.of(app.path).isAbsolute()) {
+      // On this machine the app lies beside the file, wherever the command runs from.
+      Path parent = file.toAbsolutePath().getParent();
+      app.path = parent.resolve(app.path).normalize().toString();
+    }
+    return simulation;
   }
 
   public static FlowerSimulation parse(String yaml, String source)

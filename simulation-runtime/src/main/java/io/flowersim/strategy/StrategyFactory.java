@@ -8,6 +8,10 @@ import io.flowersim.api.v1alpha1.spec.StrategySpec;
 import io.flowersim.client.Config;
 import io.flowersim.client.ConfigKeys;
 import io.flowersim.task.FederatedTask;
+import io.flowersim.client.EvaluateResult;
+import io.flowersim.client.Parameters;
+import java.util.Optional;
+import java.util.function.BiFunction;
 import java.util.function.Consumer;
 
 /**
@@ -32,6 +36,16 @@ public final class StrategyFactory {
    */
   public static Strategy create(StrategySpec spec, FederatedTask task, int clientCount,
       long seed) {
+    return create(spec, task::evaluateCentralized, clientCount, seed);
+  }
+
+  /**
+   * As {@link #create(StrategySpec, FederatedTask, int, long)}, with the server-side evaluation
+   * given as a function (a Flower App's clients bring no central test set: none).
+   */
+  public static Strategy create(StrategySpec spec,
+      BiFunction<Integer, Parameters, Optional<EvaluateResult>> evaluateCentralized,
+      int clientCount, long seed) {
     Config fitConfig = Config.of(spec.fitConfig);
     Config evaluateConfig = Config.of(spec.evaluateConfig);
     StrategyArguments arguments = StrategyArguments.of(spec);
@@ -46,7 +60,7 @@ public final class StrategyFactory {
         spec.minAvailableClients != null ? spec.minAvailableClients : defaultMinimum);
     ifSet(spec.acceptFailures, builder::acceptFailures);
     SamplingStrategy strategy = builder
-        .evaluateFn(task::evaluateCentralized)
+        .evaluateFn(evaluateCentralized)
         .onFitConfig(round -> fitConfig.with(ConfigKeys.SERVER_ROUND, round))
         .onEvaluateConfig(round -> evaluateConfig.with(ConfigKeys.SERVER_ROUND, round))
         .build();

@@ -2,7 +2,10 @@ package io.flowersim.task;
 
 import java.util.List;
 
-/** The task refuses its settings (spec.taskConfig, or partitioning it cannot serve). */
+/**
+ * The task refuses its settings (spec.taskConfig, or partitioning it cannot serve), or the Flower
+ * App of spec.flowerApp cannot be used.
+ */
 public class TaskConfigException extends IllegalArgumentException {
 
   private final List<String> problems;

@@ -64,7 +64,9 @@ class CrdSchemaTest {
   @Test
   void requiredFields() {
     assertThat(spec.path("required")).extracting(JsonNode::asText)
-        .containsExactlyInAnyOrder("task", "rounds", "clients");
+        .containsExactlyInAnyOrder("rounds", "clients");
+    assertThat(field("flowerApp").path("required")).extracting(JsonNode::asText)
+        .containsExactly("path");
     assertThat(field("clients").path("required")).extracting(JsonNode::asText)
         .containsExactly("count");
     assertThat(field("cluster.workerGroups[]").path("required")).extracting(JsonNode::asText)
@@ -195,11 +197,17 @@ class CrdSchemaTest {
 
   @Test
   void minimumClientsDoNotExceedClientCount() {
-    assertThat(rules(spec)).hasSize(3).allSatisfy(rule -> assertThat(rule)
-        .contains("<= self.clients.count"));
+    assertThat(rules(spec)).filteredOn(rule -> rule.contains("<= self.clients.count")).hasSize(3);
     assertThat(spec.path("x-kubernetes-validations")).extracting(r -> r.path("fieldPath").asText())
         .containsExactly(".strategy.minFitClients", ".strategy.minEvaluateClients",
-            ".strategy.minAvailableClients");
+            ".strategy.minAvailableClients", "");
+  }
+
+  @Test
+  void exactlyOneOfTaskAndFlowerApp() {
+    assertThat(rules(spec)).contains("has(self.task) != has(self.flowerApp)");
+    assertThat(field("flowerApp.clientApp").path("pattern").asText())
+        .isEqualTo(io.flowersim.api.v1alpha1.spec.FlowerAppSpec.OBJECT_REFERENCE_PATTERN);
   }
 
   @Test

@@ -14,6 +14,10 @@ public final class RayBackend implements EngineBackend {
 
   @Override
   public ClientEngine create(Request request) {
+    if (request.flowerApp() != null) {
+      throw new IllegalArgumentException("--backend ray: spec.flowerApp runs on the local backend "
+          + "only so far");
+    }
     return new ClientScheduler(RayActors.connect(RayActors.Options.from(request)));
   }
 }

@@ -64,7 +64,7 @@ public final class WorkerLauncher {
   }
 
   WorkerProcess launch() {
-    return WorkerProcess.start(command, environment, hello);
+    return WorkerProcess.start(command, environment, Wire.write(hello));
   }
 
   String taskName() {

@@ -10,14 +10,7 @@ import io.flowersim.engine.remote.RemoteWorkers;
 import io.flowersim.engine.remote.Wire;
 import java.io.IOException;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -77,48 +70,11 @@ public final class WorkerPool extends RemoteWorkers<WorkerProcess, byte[]> {
    * trace.
    */
   public void awaitReady(Duration timeout) {
-    ExecutorService waiting = Executors.newCachedThreadPool(r -> {
-      Thread t = new Thread(r, "flowersim-pool-ready");
-      t.setDaemon(true);
-      return t;
-    });
     try {
-      awaitEachReady(waiting, timeout);
+      WorkerProcess.awaitAll(handles(), timeout, "worker JVM", "task " + launcher.taskName());
     } catch (RuntimeException e) {
       close();
       throw e;
-    } finally {
-      waiting.shutdownNow();
-    }
-  }
-
-  private void awaitEachReady(ExecutorService waiting, Duration timeout) {
-    List<WorkerProcess> workers = handles();
-    List<Future<?>> ready = new ArrayList<>();
-    for (WorkerProcess w : workers) {
-      ready.add(waiting.submit(() -> {
-        w.awaitReady();
-        return null;
-      }));
-    }
-    long deadline = System.nanoTime() + timeout.toNanos();
-    for (int i = 0; i < ready.size(); i++) {
-      try {
-        ready.get(i).get(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
-      } catch (ExecutionException e) {
-        Throwable cause = e.getCause();
-        String what = cause instanceof WorkerProcess.SetupFailedException
-            ? "could not set up task " + launcher.taskName() + ":\n" + cause.getMessage()
-            : "died while starting (" + workers.get(i).exitStatus() + "; its stderr is above)";
-        throw new IllegalStateException("worker JVM " + workers.get(i).pid() + " of the "
-            + "local pool " + what, cause);
-      } catch (TimeoutException e) {
-        throw new IllegalStateException("worker JVMs of the local pool not ready after "
-            + timeout.toSeconds() + "s (task " + launcher.taskName() + " setup)");
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-        throw new IllegalStateException("interrupted while starting the worker pool", e);
-      }
     }
   }
 
@@ -153,7 +109,7 @@ public final class WorkerPool extends RemoteWorkers<WorkerProcess, byte[]> {
   protected Wire.BatchReply call(WorkerProcess worker, Wire.Batch request, byte[] model,
       Batch<?> batch) throws WorkerLostException {
     try {
-      return worker.call(model, Wire.write(request));
+      return Wire.batchReply(worker.call(model, Wire.write(request)));
     } catch (WorkerProcess.SetupFailedException e) {
       throw new WorkerLostException("the replacement worker JVM " + worker.pid()
           + " could not set the task up: " + e.getMessage(), e);

@@ -13,7 +13,7 @@ import java.util.Map;
 
 /** What to simulate (task, clients, rounds, strategy) and where (the Ray cluster). */
 @JsonInclude(JsonInclude.Include.NON_NULL)
-@JsonPropertyOrder({"task", "taskConfig", "image", "rounds", "seed", "roundTimeoutSeconds", "onDivergence", "clients",
+@JsonPropertyOrder({"task", "taskConfig", "flowerApp", "image", "rounds", "seed", "roundTimeoutSeconds", "onDivergence", "clients",
     "strategy", "cluster", "data", "queueName", "priorityClassName", "suspend", "historyLimit", "checkpoint"})
 @ValidationRule(value = "!has(self.strategy) || !has(self.strategy.minFitClients) "
     + "|| self.strategy.minFitClients <= self.clients.count",
@@ -27,6 +27,8 @@ import java.util.Map;
     + "|| self.strategy.minAvailableClients <= self.clients.count",
     message = "spec.strategy.minAvailableClients must not exceed spec.clients.count",
     fieldPath = ".strategy.minAvailableClients")
+@ValidationRule(value = "has(self.task) != has(self.flowerApp)",
+    message = "exactly one of spec.task and spec.flowerApp must be set")
 public class FlowerSimulationSpec {
 
   public static final int DEFAULT_ROUND_TIMEOUT_SECONDS = 600;
@@ -41,15 +43,18 @@ public class FlowerSimulationSpec {
   /** Has at least one non-whitespace character (the pattern is not anchored). */
   public static final String NOT_BLANK_PATTERN = "\\S";
 
-  @Required
   @Pattern(NOT_BLANK_PATTERN)
   @JsonPropertyDescription("Name of the federated task (model, data and client code), found by name in "
-      + "the runtime, e.g. synthetic or fashion-mnist-mlp.")
+      + "the runtime, e.g. synthetic or fashion-mnist-mlp. Exactly one of task and flowerApp.")
   public String task;
 
   @JsonPropertyDescription("Task parameters as strings, e.g. learningRate, localEpochs, batchSize; "
       + "each task documents the keys it reads.")
   public Map<String, String> taskConfig = new LinkedHashMap<>();
+
+  @JsonPropertyDescription("A Flower App whose ClientApp (Python, unchanged) runs as the virtual "
+      + "clients; the server and strategy are this spec's. Exactly one of task and flowerApp.")
+  public FlowerAppSpec flowerApp;
 
   @JsonPropertyDescription("Runtime image for the Ray head and workers (cluster only; the operator "
       + "has a default).")
@@ -117,6 +122,11 @@ public class FlowerSimulationSpec {
 
   public CheckpointSpec checkpointOrDefault() {
     return checkpoint == null ? new CheckpointSpec() : checkpoint;
+  }
+
+  /** What the clients run, for the user: "task synthetic" or "Flower App examples/flower-numpy". */
+  public String workload() {
+    return flowerApp != null ? "Flower App " + flowerApp.path : "task " + task;
   }
 
   public long seedOrDefault() {

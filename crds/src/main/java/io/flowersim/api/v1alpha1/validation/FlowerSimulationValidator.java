@@ -8,6 +8,7 @@ import io.flowersim.api.v1alpha1.spec.ClientsSpec;
 import io.flowersim.api.v1alpha1.spec.ClusterSpec;
 import io.flowersim.api.v1alpha1.spec.DataSpec;
 import io.flowersim.api.v1alpha1.spec.DifferentialPrivacySpec;
+import io.flowersim.api.v1alpha1.spec.FlowerAppSpec;
 import io.flowersim.api.v1alpha1.spec.FlowerSimulationSpec;
 import io.flowersim.api.v1alpha1.spec.HeadGroupSpec;
 import io.flowersim.api.v1alpha1.spec.NumberRange;
@@ -95,7 +96,7 @@ public final class FlowerSimulationValidator {
   // ---- spec ----------------------------------------------------------------------------------
 
   private void checkSpec(FlowerSimulationSpec spec) {
-    notBlank("spec.task", spec.task);
+    checkWorkload(spec);
     if (required("spec.rounds", spec.rounds)) {
       atLeast("spec.rounds", spec.rounds, 1);
     }
@@ -121,6 +122,49 @@ public final class FlowerSimulationValidator {
       error("spec.historyLimit", "must be at most " + FlowerSimulationSpec.MAX_HISTORY_LIMIT
           + " (status.rounds must stay under the API server's object size limit; every round is "
           + "in the history ConfigMap), got " + spec.historyLimit);
+    }
+  }
+
+  /** Exactly one of spec.task and spec.flowerApp; a Flower App has no use for the task's fields. */
+  private void checkWorkload(FlowerSimulationSpec spec) {
+    if (spec.flowerApp == null) {
+      notBlank("spec.task", spec.task);
+      return;
+    }
+    if (spec.task != null) {
+      error("spec.flowerApp", "exactly one of spec.task and spec.flowerApp, got both (task "
+          + quote(spec.task) + ")");
+    }
+    FlowerAppSpec app = spec.flowerApp;
+    notBlank("spec.flowerApp.path", app.path);
+    objectReference("spec.flowerApp.clientApp", app.clientApp);
+    objectReference("spec.flowerApp.initialArrays", app.initialArrays);
+    if (app.runConfig != null) {
+      app.runConfig.forEach((key, any) -> {
+        Object value = any == null ? null : any.getValue();
+        if (!(value instanceof String || value instanceof Number || value instanceof Boolean)) {
+          error("spec.flowerApp.runConfig." + key, "must be a string, number or boolean (Flower's "
+              + "run config values), got " + (value == null ? "null"
+              : value instanceof Map ? "a mapping" : value instanceof List ? "a list" : value));
+        }
+      });
+    }
+    if (spec.taskConfig != null && !spec.taskConfig.isEmpty()) {
+      error("spec.taskConfig", "applies only to spec.task; a Flower App's settings are "
+          + "spec.flowerApp.runConfig");
+    }
+    if (spec.clients != null && spec.clients.partitioning != null) {
+      error("spec.clients.partitioning", "applies only to spec.task; a Flower App partitions its "
+          + "own data by context.node_config's partition-id and num-partitions");
+    }
+  }
+
+  private static final Pattern OBJECT_REFERENCE =
+      Pattern.compile(FlowerAppSpec.OBJECT_REFERENCE_PATTERN);
+
+  private void objectReference(String field, String value) {
+    if (value != null && !OBJECT_REFERENCE.matcher(value).matches()) {
+      error(field, "must be module:attribute (e.g. my_app.client_app:app), got " + quote(value));
     }
   }
 

@@ -1,0 +1,1 @@
+"""flower-numpy: federated linear regression in NumPy."""

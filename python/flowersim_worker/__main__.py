@@ -1,0 +1,102 @@
+"""``python -m flowersim_worker serve``: a worker of the local pool, speaking frames on stdin and
+stdout; ``python -m flowersim_worker check JSON``: what ``flowersim validate`` asks of the app.
+"""
+
+import ctypes
+import json
+import os
+import signal
+import sys
+import threading
+import time
+import traceback
+
+from . import wire
+from .app import AppProblem, load
+from .clients import Runner
+
+
+def hello_fields(head):
+    return head["app"], head.get("clientApp"), head.get("runConfig"), head.get("initialArrays")
+
+
+def check(arguments):
+    """Prints {"problems": [...]} (or what the app is) as one JSON line; exit status 0 either way."""
+    head = json.loads(arguments)
+    result = {"problems": []}
+    try:
+        loaded = load(*hello_fields(head))
+        result.update(kind=loaded.kind, clientApp=loaded.ref)
+    except AppProblem as e:
+        result["problems"].append({"field": e.field, "message": e.message})
+    print(json.dumps(result), flush=True)
+
+
+def die_with_parent():
+    """A worker must not outlive the driver, even in the middle of a client's call."""
+    try:
+        ctypes.CDLL("libc.so.6", use_errno=True).prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG
+    except OSError:
+        parent = os.getppid()
+
+        def watch():
+            while os.getppid() == parent:
+                time.sleep(1)
+            os._exit(0)
+
+        threading.Thread(target=watch, daemon=True).start()
+
+
+def serve():
+    die_with_parent()
+    # stdout carries only frames: whatever the app prints (Python or native code) goes to stderr.
+    frames_out = os.fdopen(os.dup(1), "wb")
+    os.dup2(2, 1)
+    sys.stdout = sys.stderr
+    frames_in = os.fdopen(os.dup(0), "rb")
+    first = wire.read_frame(frames_in)
+    if first is None:
+        return
+    kind, payload = first
+    if kind != wire.HELLO:
+        raise SystemExit(f"expected HELLO, got frame type {kind}")
+    head, _ = wire.decode(payload)
+    try:
+        loaded = load(*hello_fields(head))
+    except BaseException as e:
+        text = str(e) if isinstance(e, AppProblem) else traceback.format_exc()
+        wire.write_frame(frames_out, wire.SETUP_FAILED, text.encode("utf-8"))
+        raise SystemExit(1)
+    runner = Runner(loaded, head["numPartitions"])
+    wire.write_frame(frames_out, wire.READY,
+                     wire.encode({"kind": loaded.kind, "clientApp": loaded.ref, "pid": os.getpid()}))
+    model = None
+    while True:
+        frame = wire.read_frame(frames_in)
+        if frame is None:
+            return
+        kind, payload = frame
+        if kind == wire.MODEL:
+            model = wire.model_arrays(*wire.decode(payload))
+        elif kind == wire.CALL:
+            wire.write_frame(frames_out, wire.REPLY, answer(runner, payload, model))
+        else:
+            raise SystemExit(f"unexpected frame type {kind}")
+
+
+def answer(runner, payload, model, node=None):
+    """The REPLY payload of a CALL payload: one reply per call, in its order (and the node)."""
+    head, data = wire.decode(payload)
+    blobs = wire.Blobs()
+    replies = [runner.call(head["op"], head["round"], call, model, data, blobs)
+               for call in head["calls"]]
+    return wire.encode({"replies": replies, "node": node}, blobs.parts)
+
+
+if __name__ == "__main__":
+    if len(sys.argv) >= 2 and sys.argv[1] == "serve":
+        serve()
+    elif len(sys.argv) == 3 and sys.argv[1] == "check":
+        check(sys.argv[2])
+    else:
+        raise SystemExit("usage: python -m flowersim_worker serve | check JSON")

@@ -1,0 +1,242 @@
+package io.flowersim.engine.remote;
+
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.json.JsonMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.flowersim.client.Parameters;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * What crosses between the driver and a Python worker (a process of the local pool, a Ray Python
+ * actor), in the format of python/flowersim_worker/wire.py, without pickling or Java
+ * serialization: a JSON head and a data area, {@code <u32 LE head length><head><data>}, the head
+ * naming bytes of the data area as {"at", "n"}. Arrays travel as raw little-endian float32 with
+ * their names, shapes and dtypes in the head; the client's state (its Flower Context.state) as
+ * the bytes the worker made of it, kept in the driver's {@link
+ * io.flowersim.engine.ClientStateStore} under {@link #STATE_KEY}.
+ */
+public final class PythonWire {
+
+  /** The key of a Flower client's Context.state (bytes) in its {@link io.flowersim.client.ClientState}. */
+  public static final String STATE_KEY = "flwr.context.state";
+
+  /** Python's json writes NaN and Infinity; a diverging client may report them. */
+  private static final ObjectMapper JSON = JsonMapper.builder()
+      .enable(JsonParser.Feature.ALLOW_NON_NUMERIC_NUMBERS).build();
+
+  private PythonWire() {}
+
+  /** One array of the global model as the app made it: its dtype, which the driver keeps as float32. */
+  public record Array(String name, int[] shape, String dtype) {}
+
+  /** A decoded payload: the head and the data area. */
+  private record Payload(JsonNode head, ByteBuffer data) {
+
+    byte[] blob(JsonNode ref) {
+      if (ref == null || ref.isNull()) {
+        return null;
+      }
+      byte[] b = new byte[ref.path("n").asInt()];
+      data.duplicate().position(ref.path("at").asInt()).get(b);
+      return b;
+    }
+  }
+
+  /** Collects the data area of a payload being written. */
+  private static final class Blobs {
+    final ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+
+    ObjectNode add(byte[] data) {
+      ObjectNode ref = JSON.createObjectNode().put("at", bytes.size()).put("n", data.length);
+      bytes.writeBytes(data);
+      return ref;
+    }
+  }
+
+  private static byte[] encode(JsonNode head, byte[] data) {
+    byte[] h;
+    try {
+      h = JSON.writeValueAsBytes(head);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+    return ByteBuffer.allocate(Integer.BYTES + h.length + data.length).order(ByteOrder.LITTLE_ENDIAN)
+        .putInt(h.length).put(h).put(data).array();
+  }
+
+  private static Payload decode(byte[] payload) {
+    ByteBuffer buffer = ByteBuffer.wrap(payload).order(ByteOrder.LITTLE_ENDIAN);
+    int length = buffer.getInt();
+    try {
+      JsonNode head = JSON.readTree(new String(payload, Integer.BYTES, length,
+          StandardCharsets.UTF_8));
+      return new Payload(head, buffer.position(Integer.BYTES + length).slice()
+          .order(ByteOrder.LITTLE_ENDIAN));
+    } catch (IOException e) {
+      throw new UncheckedIOException("a Python worker sent a corrupt payload", e);
+    }
+  }
+
+  /**
+   * What a worker imports once: the app's directory, its ClientApp, run config and initial arrays
+   * (null: the app's defaults), and how many partitions (clients) there are.
+   */
+  public static byte[] hello(String appDirectory, String clientApp, Map<String, Object> runConfig,
+      String initialArrays, int numPartitions) {
+    ObjectNode head = JSON.createObjectNode();
+    head.put("app", appDirectory);
+    head.put("clientApp", clientApp);
+    head.set("runConfig", JSON.valueToTree(runConfig));
+    head.put("initialArrays", initialArrays);
+    head.put("numPartitions", numPartitions);
+    return encode(head, new byte[0]);
+  }
+
+  /** The global model: layout with each array's dtype ({@code dtypes} by name, else float32). */
+  public static byte[] model(Parameters model, Map<String, String> dtypes) {
+    ObjectNode head = JSON.createObjectNode();
+    ArrayNode arrays = head.putArray("arrays");
+    for (Parameters.Tensor t : model.tensors()) {
+      ObjectNode a = arrays.addObject().put("name", t.name());
+      ArrayNode shape = a.putArray("shape");
+      for (int d : t.shape()) {
+        shape.add(d);
+      }
+      a.put("dtype", dtypes.getOrDefault(t.name(), "float32"));
+    }
+    return encode(head, floats(model.values()));
+  }
+
+  /** The operation of a batch: fit, evaluate, or the initial model from one client. */
+  public enum Operation {
+    FIT("fit"), EVALUATE("evaluate"), INITIAL("initial");
+
+    final String wireName;
+
+    Operation(String wireName) {
+      this.wireName = wireName;
+    }
+  }
+
+  /** A batch of calls of one operation and round, each with its config and the client's state. */
+  public static byte[] call(Operation operation, int round, List<Wire.Call> calls) {
+    ObjectNode head = JSON.createObjectNode().put("op", operation.wireName).put("round", round);
+    ArrayNode list = head.putArray("calls");
+    Blobs blobs = new Blobs();
+    for (Wire.Call c : calls) {
+      ObjectNode call = list.addObject().put("client", c.clientId());
+      call.set("config", JSON.valueToTree(c.config()));
+      Object state = c.state() == null ? null : c.state().get(STATE_KEY);
+      if (state instanceof byte[] bytes) {
+        call.set("state", blobs.add(bytes));
+      } else {
+        call.putNull("state");
+      }
+    }
+    return encode(head, blobs.bytes.toByteArray());
+  }
+
+  /** What a worker said once it had imported the app: which API it uses ("legacy", "message"). */
+  public static String readyKind(byte[] payload) {
+    return decode(payload).head().path("kind").asText();
+  }
+
+  /**
+   * A worker's replies, one per call in order, as the driver's {@link Wire.BatchReply}; each
+   * reply's metric names that were not numbers (so not aggregated) go to {@code dropped}.
+   *
+   * @param nodeId where the worker runs ("local"), unless the reply names its node (Ray's)
+   */
+  public static Wire.BatchReply reply(byte[] payload, String nodeId,
+      Map<Integer, List<String>> dropped, List<Wire.Call> calls) {
+    Payload p = decode(payload);
+    if (p.head().hasNonNull("node")) {
+      nodeId = p.head().path("node").asText();
+    }
+    ArrayList<Wire.Reply> replies = new ArrayList<>();
+    JsonNode list = p.head().path("replies");
+    for (int i = 0; i < list.size(); i++) {
+      JsonNode r = list.get(i);
+      long pid = r.path("pid").asLong();
+      long start = r.path("start").asLong();
+      long end = r.path("end").asLong();
+      if (r.hasNonNull("error")) {
+        replies.add(new Wire.Reply(r.path("error").asText(), r.path("trace").asText(), null, 0,
+            0, null, null, nodeId, pid, start, end, 0));
+        continue;
+      }
+      HashMap<String, Double> metrics = new HashMap<>();
+      r.path("metrics").fields().forEachRemaining(e -> metrics.put(e.getKey(),
+          e.getValue().asDouble()));
+      List<String> notNumbers = new ArrayList<>();
+      r.path("dropped").forEach(n -> notNumbers.add(n.asText()));
+      if (!notNumbers.isEmpty() && i < calls.size()) {
+        dropped.put(calls.get(i).clientId(), notNumbers);
+      }
+      HashMap<String, Object> state = new HashMap<>();
+      byte[] stateBytes = p.blob(r.get("state"));
+      if (stateBytes != null) {
+        state.put(STATE_KEY, stateBytes);
+      }
+      float[] values = r.has("arrays") ? values(p, r.get("arrays")) : null;
+      replies.add(new Wire.Reply(null, null, values, r.path("examples").asLong(),
+          r.path("loss").asDouble(), metrics, state, nodeId, pid, start, end, 0));
+    }
+    return new Wire.BatchReply(replies, null, 0);
+  }
+
+  /** The arrays of an initial-model reply, and their dtypes by name (into {@code dtypes}). */
+  public static Parameters initialModel(byte[] payload, Map<String, String> dtypes) {
+    Payload p = decode(payload);
+    JsonNode r = p.head().path("replies").path(0);
+    if (r.hasNonNull("error")) {
+      throw new IllegalStateException(r.path("error").asText() + "\n" + r.path("trace").asText());
+    }
+    JsonNode arrays = r.path("arrays");
+    float[] all = values(p, arrays);
+    Parameters.Builder builder = Parameters.builder();
+    Map<String, String> seen = new LinkedHashMap<>();
+    int offset = 0;
+    for (JsonNode a : arrays.path("layout")) {
+      int[] shape = new int[a.path("shape").size()];
+      long size = 1;
+      for (int d = 0; d < shape.length; d++) {
+        shape[d] = a.path("shape").get(d).asInt();
+        size *= shape[d];
+      }
+      float[] v = new float[(int) size];
+      System.arraycopy(all, offset, v, 0, v.length);
+      offset += v.length;
+      builder.add(a.path("name").asText(), shape, v);
+      seen.put(a.path("name").asText(), a.path("dtype").asText());
+    }
+    dtypes.putAll(seen);
+    return builder.build();
+  }
+
+  private static float[] values(Payload p, JsonNode arrays) {
+    byte[] bytes = p.blob(arrays.get("values"));
+    float[] v = new float[bytes.length / Float.BYTES];
+    ByteBuffer.wrap(bytes).order(ByteOrder.LITTLE_ENDIAN).asFloatBuffer().get(v);
+    return v;
+  }
+
+  private static byte[] floats(float[] values) {
+    ByteBuffer b = ByteBuffer.allocate(values.length * Float.BYTES).order(ByteOrder.LITTLE_ENDIAN);
+    b.asFloatBuffer().put(values);
+    return b.array();
+  }
+}

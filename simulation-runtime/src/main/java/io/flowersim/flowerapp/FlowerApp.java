@@ -1,0 +1,40 @@
+package io.flowersim.flowerapp;
+
+import io.flowersim.api.v1alpha1.spec.FlowerAppSpec;
+import io.flowersim.engine.remote.PythonWire;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/**
+ * spec.flowerApp as the workers get it: the app's directory (absolute), its ClientApp (null: the
+ * pyproject's), run config and what makes its initial arrays (null: one client's get_parameters).
+ */
+public record FlowerApp(Path directory, String clientApp, Map<String, Object> runConfig,
+    String initialArrays) {
+
+  public FlowerApp {
+    runConfig = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(runConfig));
+  }
+
+  /** {@code spec}'s app, its path taken relative to the working directory if not absolute. */
+  public static FlowerApp of(FlowerAppSpec spec) {
+    Map<String, Object> config = new LinkedHashMap<>();
+    if (spec.runConfig != null) {
+      spec.runConfig.forEach((k, v) -> config.put(k, v == null ? null : v.getValue()));
+    }
+    return new FlowerApp(Path.of(spec.path).toAbsolutePath().normalize(), spec.clientApp,
+        config, spec.initialArrays);
+  }
+
+  /** HELLO: what each Python worker imports once. */
+  public byte[] hello(int numPartitions) {
+    return PythonWire.hello(directory.toString(), clientApp, runConfig, initialArrays,
+        numPartitions);
+  }
+
+  @Override
+  public String toString() {
+    return "Flower App " + directory + (clientApp == null ? "" : " (" + clientApp + ")");
+  }
+}

@@ -1,0 +1,95 @@
+package io.flowersim.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.flowersim.server.History;
+import io.flowersim.server.HistoryJson;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import picocli.CommandLine;
+
+/**
+ * examples/flower-numpy.yaml as shipped, end to end through the CLI: its Flower App's NumPyClient
+ * in the local pool of Python workers, flowersim's server and FedAvg; and a spec.flowerApp that
+ * cannot work refused by validate and run alike.
+ */
+class FlowerAppExampleTest {
+
+  private static final Path EXAMPLE = Path.of("../examples/flower-numpy.yaml");
+
+  @TempDir
+  Path dir;
+
+  record Outcome(int code, String out, String err) {}
+
+  private static Outcome run(String... args) {
+    StringWriter out = new StringWriter();
+    StringWriter err = new StringWriter();
+    CommandLine cli = FlowersimCommand.commandLine();
+    cli.setOut(new PrintWriter(out, true));
+    cli.setErr(new PrintWriter(err, true));
+    int code = cli.execute(args);
+    return new Outcome(code, out.toString(), err.toString());
+  }
+
+  @Test
+  void theExampleTrainsItsLinearModel() throws Exception {
+    Path out = dir.resolve("out");
+    Outcome o = run("run", EXAMPLE.toString(), "--out", out.toString());
+    assertThat(o.code()).as(o.err()).isZero();
+    assertThat(o.out()).contains("Flower App ").contains("a pool of 2 Python worker(s)")
+        .contains("legacy API");
+    History history = HistoryJson.read(out.resolve("history.json"));
+    assertThat(history.rounds).hasSize(5).allSatisfy(r -> {
+      assertThat(r.fitClients).isEqualTo(10);
+      assertThat(r.fitFailures).isZero();
+      assertThat(r.evaluateClients).isEqualTo(10);
+      assertThat(r.distributedMetrics).containsKeys("fit_train_loss", "mse");
+    });
+    double first = history.rounds.get(0).distributedLoss;
+    double last = history.rounds.get(4).distributedLoss;
+    // Gradient descent on y = Xw + b: the federated model's error shrinks round after round.
+    assertThat(last).isLessThan(first / 10);
+    for (int r = 1; r < 5; r++) {
+      assertThat(history.rounds.get(r).distributedLoss)
+          .isLessThan(history.rounds.get(r - 1).distributedLoss);
+    }
+  }
+
+  @Test
+  void aFlowerAppFieldThatCannotWorkIsRefusedBeforeAnythingRuns() throws Exception {
+    Path app = dir.resolve("app");
+    Files.createDirectories(app);
+    Files.writeString(app.resolve("pyproject.toml"), """
+        [project]
+        name = "x"
+        version = "1.0.0"
+        [tool.flwr.app.config]
+        lr = 0.1
+        """);
+    Path file = dir.resolve("sim.yaml");
+    Files.writeString(file, """
+        apiVersion: flowersim.io/v1alpha1
+        kind: FlowerSimulation
+        metadata: {name: bad-app}
+        spec:
+          flowerApp: {path: app, runConfig: {lr: 0.2}}
+          rounds: 1
+          clients: {count: 2}
+        """);
+    Path out = dir.resolve("out");
+    for (String command : new String[] {"validate", "run"}) {
+      Outcome o = command.equals("run") ? run("run", file.toString(), "--out", out.toString())
+          : run("validate", file.toString());
+      assertThat(o.code()).isEqualTo(2);
+      assertThat(o.err()).contains("spec.flowerApp.clientApp: not set, and "
+          + app.toAbsolutePath().resolve("pyproject.toml") + " has no clientapp in "
+          + "[tool.flwr.app.components]");
+    }
+    assertThat(out).doesNotExist();
+  }
+}
