@@ -326,6 +326,11 @@ class FlowerSimulationOperatorIT {
     }
     // Every round was its own write, in order.
     assertThat(roundsSeen.stream().distinct().toList()).containsSubsequence(1, 2, 3, 4, 5);
+    // The ConfigMap keeps the newest historyLimit rounds and says how many there were.
+    var summary = JSON.readTree(client.configMaps().inNamespace(namespace)
+        .withName(name + "-history").get().getData().get(HistoryConfigMap.SUMMARY_KEY));
+    assertThat(summary.path("rounds").asInt()).isEqualTo(5);
+    assertThat(summary.path("roundsKept").asInt()).isEqualTo(3);
 
     FlowerSimulationStatus done = awaitStatus(name, s -> s.phase == SimulationPhase.Succeeded);
     assertThat(done.currentRound).isEqualTo(5);
@@ -639,8 +644,11 @@ class FlowerSimulationOperatorIT {
         return;
       }
       try {
+        // history.json keeps only the newest historyLimit rounds: the newest one's number counts.
         var rounds = JSON.readTree(cm.getData().get(HistoryConfigMap.HISTORY_KEY)).path("rounds");
-        seen.add(rounds.size());
+        if (!rounds.isEmpty()) {
+          seen.add(rounds.get(rounds.size() - 1).path("round").asInt());
+        }
       } catch (IOException e) {
         throw new IllegalStateException(e);
       }
