@@ -24,7 +24,7 @@ import io.fabric8.kubernetes.client.dsl.base.PatchContext;
 import io.fabric8.kubernetes.client.dsl.base.PatchType;
 import io.flowersim.api.kuberay.RayJob;
 import io.flowersim.api.kuberay.RayJobStatus;
-import io.flowersim.api.kuberay.WorkerGroupSpec;
+import io.flowersim.api.kuberay.RayWorkerGroupSpec;
 import io.flowersim.api.v1alpha1.FlowerSimulation;
 import io.flowersim.api.v1alpha1.TestFlowerSimulations;
 import io.flowersim.api.v1alpha1.handover.HistoryConfigMap.RunState;
@@ -155,9 +155,9 @@ class FlowerSimulationOperatorIT {
     assertThat(head.template.getSpec().getPriorityClassName()).isEqualTo("research-low");
     assertThat(head.rayStartParams).containsEntry("num-cpus", "0");
 
-    List<WorkerGroupSpec> workers = job.getSpec().rayClusterSpec.workerGroupSpecs;
+    List<RayWorkerGroupSpec> workers = job.getSpec().rayClusterSpec.workerGroupSpecs;
     assertThat(workers).extracting(w -> w.groupName).containsExactly("gpu", "a100");
-    WorkerGroupSpec h100 = workers.get(0);
+    RayWorkerGroupSpec h100 = workers.get(0);
     assertThat(List.of(h100.replicas, h100.minReplicas, h100.maxReplicas))
         .containsExactly(2, 0, 4);
     assertThat(h100.rayStartParams).containsEntry("num-cpus", "8").containsEntry("num-gpus", "1");
@@ -172,7 +172,7 @@ class FlowerSimulationOperatorIT {
       assertThat(t.getOperator()).isEqualTo("Exists");
       assertThat(t.getEffect()).isEqualTo("NoSchedule");
     });
-    WorkerGroupSpec a100 = workers.get(1);
+    RayWorkerGroupSpec a100 = workers.get(1);
     assertThat(a100.rayStartParams).containsEntry("num-gpus", "2");
     assertThat(a100.template.getSpec().getContainers().get(0).getResources().getLimits())
         .containsEntry("nvidia.com/gpu", new Quantity("2"));

@@ -13,7 +13,7 @@ public class RayClusterSpec {
   /** The Ray version of the image; KubeRay uses it to pick compatible behaviour. */
   public String rayVersion;
 
-  public HeadGroupSpec headGroupSpec;
+  public RayHeadGroupSpec headGroupSpec;
 
-  public List<WorkerGroupSpec> workerGroupSpecs = new ArrayList<>();
+  public List<RayWorkerGroupSpec> workerGroupSpecs = new ArrayList<>();
 }

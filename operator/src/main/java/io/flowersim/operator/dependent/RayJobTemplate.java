@@ -11,16 +11,18 @@ import io.fabric8.kubernetes.api.model.PodTemplateSpec;
 import io.fabric8.kubernetes.api.model.PodTemplateSpecBuilder;
 import io.fabric8.kubernetes.api.model.Quantity;
 import io.fabric8.kubernetes.api.model.ResourceRequirementsBuilder;
-import io.flowersim.api.kuberay.HeadGroupSpec;
 import io.flowersim.api.kuberay.RayClusterSpec;
+import io.flowersim.api.kuberay.RayHeadGroupSpec;
 import io.flowersim.api.kuberay.RayJob;
 import io.flowersim.api.kuberay.RayJobSpec;
-import io.flowersim.api.kuberay.WorkerGroupSpec;
+import io.flowersim.api.kuberay.RayWorkerGroupSpec;
 import io.flowersim.api.v1alpha1.FlowerSimulation;
 import io.flowersim.api.v1alpha1.handover.RuntimeEnvironment;
 import io.flowersim.api.v1alpha1.spec.ClusterSpec;
 import io.flowersim.api.v1alpha1.spec.DataSpec;
 import io.flowersim.api.v1alpha1.spec.FlowerSimulationSpec;
+import io.flowersim.api.v1alpha1.spec.HeadGroupSpec;
+import io.flowersim.api.v1alpha1.spec.WorkerGroupSpec;
 import io.flowersim.operator.OperatorSettings;
 import java.io.IOException;
 import java.util.LinkedHashMap;
@@ -77,7 +79,7 @@ public final class RayJobTemplate {
     RayClusterSpec rc = new RayClusterSpec();
     rc.rayVersion = RAY_VERSION;
     rc.headGroupSpec = head(sim, cluster, image, names);
-    for (io.flowersim.api.v1alpha1.spec.WorkerGroupSpec group : cluster.workerGroups) {
+    for (WorkerGroupSpec group : cluster.workerGroups) {
       rc.workerGroupSpecs.add(worker(sim, group, image));
     }
     js.rayClusterSpec = rc;
@@ -92,7 +94,7 @@ public final class RayJobTemplate {
    */
   private static PodTemplateSpec submitter(FlowerSimulation sim, ClusterSpec cluster,
       String image) {
-    io.flowersim.api.v1alpha1.spec.HeadGroupSpec head = cluster.head;
+    HeadGroupSpec head = cluster.head;
     return template(sim, restricted(new PodSpecBuilder(), false)
         .withRestartPolicy("Never")
         .withPriorityClassName(sim.getSpec().priorityClassName)
@@ -143,9 +145,9 @@ public final class RayJobTemplate {
     return (int) Math.min(Integer.MAX_VALUE, seconds);
   }
 
-  private HeadGroupSpec head(FlowerSimulation sim, ClusterSpec cluster, String image,
+  private RayHeadGroupSpec head(FlowerSimulation sim, ClusterSpec cluster, String image,
       ResourceNames names) {
-    HeadGroupSpec head = new HeadGroupSpec();
+    RayHeadGroupSpec head = new RayHeadGroupSpec();
     // The job is submitted through the dashboard, which must listen beyond loopback.
     head.rayStartParams.put("dashboard-host", "0.0.0.0");
     if (!cluster.workerGroups.isEmpty()) {
@@ -169,7 +171,7 @@ public final class RayJobTemplate {
         new EnvVar(RuntimeEnvironment.NAMESPACE, sim.getMetadata().getNamespace(), null),
         new EnvVar(RuntimeEnvironment.BACKEND, "ray", null),
         new EnvVar(RuntimeEnvironment.RAY_ADDRESS, "auto", null));
-    io.flowersim.api.v1alpha1.spec.HeadGroupSpec placement = cluster.head;
+    HeadGroupSpec placement = cluster.head;
     PodSpecBuilder pod = restricted(new PodSpecBuilder(), true)
         .withServiceAccountName(names.runtime())
         .withPriorityClassName(sim.getSpec().priorityClassName)
@@ -185,9 +187,9 @@ public final class RayJobTemplate {
     return head;
   }
 
-  private static WorkerGroupSpec worker(FlowerSimulation sim,
-      io.flowersim.api.v1alpha1.spec.WorkerGroupSpec group, String image) {
-    WorkerGroupSpec worker = new WorkerGroupSpec();
+  private static RayWorkerGroupSpec worker(FlowerSimulation sim,
+      WorkerGroupSpec group, String image) {
+    RayWorkerGroupSpec worker = new RayWorkerGroupSpec();
     worker.groupName = group.name;
     worker.replicas = group.replicas == null ? 1 : group.replicas;
     worker.minReplicas = group.minReplicas == null ? worker.replicas : group.minReplicas;

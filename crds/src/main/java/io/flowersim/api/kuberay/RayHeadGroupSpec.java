@@ -9,7 +9,7 @@ import java.util.Map;
 /** The Ray head pod: `ray start --head` with these parameters, in this pod template. */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 @JsonIgnoreProperties(ignoreUnknown = true)
-public class HeadGroupSpec {
+public class RayHeadGroupSpec {
 
   /** Flags of `ray start` without the leading dashes, e.g. num-cpus: "0"; values are strings. */
   public Map<String, String> rayStartParams = new LinkedHashMap<>();

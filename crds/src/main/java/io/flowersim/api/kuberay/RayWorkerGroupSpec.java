@@ -9,7 +9,7 @@ import java.util.Map;
 /** A group of identical Ray worker pods. */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 @JsonIgnoreProperties(ignoreUnknown = true)
-public class WorkerGroupSpec {
+public class RayWorkerGroupSpec {
 
   public String groupName;
 
