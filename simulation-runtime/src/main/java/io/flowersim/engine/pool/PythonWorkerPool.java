@@ -6,9 +6,7 @@ import io.flowersim.engine.Batching;
 import io.flowersim.engine.EngineResources;
 import io.flowersim.engine.IntraOpThreads;
 import io.flowersim.engine.WorkerLostException;
-import io.flowersim.engine.remote.Placement;
 import io.flowersim.engine.remote.PythonWire;
-import io.flowersim.engine.remote.RemoteWorkers;
 import io.flowersim.engine.remote.Wire;
 import io.flowersim.flowerapp.FlowerApp;
 import io.flowersim.flowerapp.PythonEnvironment;
@@ -26,7 +24,6 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
-import java.util.concurrent.atomic.AtomicInteger;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -39,10 +36,9 @@ import org.slf4j.LoggerFactory;
  * alone at the round timeout (its worker is killed and replaced). Each client's Flower
  * Context.state stays here as bytes, in the client state store, and travels with its call.
  */
-public final class PythonWorkerPool extends RemoteWorkers<WorkerProcess, byte[]> {
+public final class PythonWorkerPool extends ProcessPool {
 
   private static final Logger LOG = LoggerFactory.getLogger(PythonWorkerPool.class);
-  private static final AtomicInteger POOLS = new AtomicInteger();
 
   private final PythonEnvironment python;
   private final FlowerApp app;
@@ -53,7 +49,6 @@ public final class PythonWorkerPool extends RemoteWorkers<WorkerProcess, byte[]>
   /** The dtype of each array as the app first gave it; the model goes back in these. */
   private final Map<String, String> dtypes = new ConcurrentHashMap<>();
   private final Set<String> warnedMetrics = ConcurrentHashMap.newKeySet();
-  private final Thread shutdownHook;
   private volatile String kind = "";
 
   /** Starts {@code size} workers and returns while they import the app. */
@@ -64,7 +59,7 @@ public final class PythonWorkerPool extends RemoteWorkers<WorkerProcess, byte[]>
 
   private PythonWorkerPool(PythonEnvironment python, FlowerApp app, int numClients,
       EngineResources resources, int size, double cpusPerClient) {
-    super(Batching.EACH_CLIENT_ALONE, false);
+    super(Batching.EACH_CLIENT_ALONE, "Python worker");
     this.python = python;
     this.app = app;
     this.hello = app.hello(numClients);
@@ -73,10 +68,6 @@ public final class PythonWorkerPool extends RemoteWorkers<WorkerProcess, byte[]>
     environment.putAll(python.environment());
     environment.putAll(IntraOpThreads.environment(threadsPerWorker));
     environment.put("OPENBLAS_NUM_THREADS", Integer.toString(threadsPerWorker));
-    int poolId = POOLS.incrementAndGet();
-    // Ctrl-C and System.exit do not reach close(); the workers also die with this process.
-    this.shutdownHook = new Thread(this::killAll, "flowersim-python-pool-" + poolId + "-shutdown");
-    Runtime.getRuntime().addShutdownHook(shutdownHook);
     startWorkers(size);
   }
 
@@ -114,12 +105,6 @@ public final class PythonWorkerPool extends RemoteWorkers<WorkerProcess, byte[]>
   @Override
   protected WorkerProcess start() {
     return WorkerProcess.start(python.command("serve"), environment, hello);
-  }
-
-  @Override
-  protected void kill(WorkerProcess worker) {
-    LOG.warn("replacing Python worker {}", worker.pid());
-    worker.kill();
   }
 
   @Override
@@ -183,41 +168,6 @@ public final class PythonWorkerPool extends RemoteWorkers<WorkerProcess, byte[]>
       throw new IllegalStateException("interrupted while getting the initial model", e);
     } finally {
       waiting.shutdownNow();
-    }
-  }
-
-  /** The newest client calls (at most 10,000), with process and times. */
-  List<Placement> placements() {
-    return placementLog();
-  }
-
-  /** Workers replaced so far (crashed or timed out). */
-  int replacedWorkers() {
-    return replacements();
-  }
-
-  /** The live worker processes. */
-  List<ProcessHandle> workers() {
-    return handles().stream().map(WorkerProcess::handle).toList();
-  }
-
-  private void killAll() {
-    handles().forEach(WorkerProcess::kill);
-  }
-
-  /** Stops every worker (stdin closed; killed if busy) and waits until all are gone. */
-  @Override
-  public void close() {
-    if (!markClosed()) {
-      return;
-    }
-    List<WorkerProcess> workers = handles();
-    workers.forEach(WorkerProcess::closeInput);
-    workers.forEach(w -> w.awaitExit(2000));
-    try {
-      Runtime.getRuntime().removeShutdownHook(shutdownHook);
-    } catch (IllegalStateException e) {
-      // the JVM is already shutting down; the hook runs anyway
     }
   }
 }

@@ -5,13 +5,9 @@ import io.flowersim.engine.Batch;
 import io.flowersim.engine.Batching;
 import io.flowersim.engine.EngineResources;
 import io.flowersim.engine.WorkerLostException;
-import io.flowersim.engine.remote.Placement;
-import io.flowersim.engine.remote.RemoteWorkers;
 import io.flowersim.engine.remote.Wire;
 import java.io.IOException;
 import java.time.Duration;
-import java.util.List;
-import java.util.concurrent.atomic.AtomicInteger;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -23,10 +19,9 @@ import org.slf4j.LoggerFactory;
  * clients as one batch over its pipe, and for the FedAvg family it sends back one sum, not every
  * update. Each client's persistent state stays here and travels with its call, as on Ray.
  */
-public final class WorkerPool extends RemoteWorkers<WorkerProcess, byte[]> {
+public final class WorkerPool extends ProcessPool {
 
   private static final Logger LOG = LoggerFactory.getLogger(WorkerPool.class);
-  private static final AtomicInteger POOLS = new AtomicInteger();
 
   /**
    * A batch is one pipe round trip, cheap next to a client's training; one share per worker lets
@@ -37,7 +32,6 @@ public final class WorkerPool extends RemoteWorkers<WorkerProcess, byte[]> {
 
   private final WorkerLauncher launcher;
   private final EngineResources resources;
-  private final Thread shutdownHook;
 
   /** Starts {@code size} workers and returns while they set the task up. */
   public static WorkerPool launch(WorkerLauncher launcher, EngineResources resources, int size) {
@@ -53,13 +47,9 @@ public final class WorkerPool extends RemoteWorkers<WorkerProcess, byte[]> {
   }
 
   private WorkerPool(WorkerLauncher launcher, EngineResources resources, int size) {
-    super(BATCHING, false);
+    super(BATCHING, "worker JVM");
     this.launcher = launcher;
     this.resources = resources;
-    int poolId = POOLS.incrementAndGet();
-    // Ctrl-C and System.exit do not reach close(); the workers also watch this process.
-    this.shutdownHook = new Thread(this::killAll, "flowersim-pool-" + poolId + "-shutdown");
-    Runtime.getRuntime().addShutdownHook(shutdownHook);
     startWorkers(size);
     LOG.info("{}", description());
   }
@@ -100,12 +90,6 @@ public final class WorkerPool extends RemoteWorkers<WorkerProcess, byte[]> {
   }
 
   @Override
-  protected void kill(WorkerProcess worker) {
-    LOG.warn("replacing worker JVM {}", worker.pid());
-    worker.kill();
-  }
-
-  @Override
   protected Wire.BatchReply call(WorkerProcess worker, Wire.Batch request, byte[] model,
       Batch<?> batch) throws WorkerLostException {
     try {
@@ -119,43 +103,8 @@ public final class WorkerPool extends RemoteWorkers<WorkerProcess, byte[]> {
     }
   }
 
-  /** The newest client calls (at most 10,000), with process and times. */
-  List<Placement> placements() {
-    return placementLog();
-  }
-
   /** Global models sent to the live workers so far: at most one per worker and round. */
   int modelsSent() {
     return handles().stream().mapToInt(WorkerProcess::modelsSent).sum();
-  }
-
-  /** Workers replaced so far (crashed or timed out). */
-  int replacedWorkers() {
-    return replacements();
-  }
-
-  /** The live worker processes. */
-  List<ProcessHandle> workers() {
-    return handles().stream().map(WorkerProcess::handle).toList();
-  }
-
-  private void killAll() {
-    handles().forEach(WorkerProcess::kill);
-  }
-
-  /** Stops every worker (stdin closed; killed if busy) and waits until all are gone. */
-  @Override
-  public void close() {
-    if (!markClosed()) {
-      return;
-    }
-    List<WorkerProcess> workers = handles();
-    workers.forEach(WorkerProcess::closeInput);
-    workers.forEach(w -> w.awaitExit(2000));
-    try {
-      Runtime.getRuntime().removeShutdownHook(shutdownHook);
-    } catch (IllegalStateException e) {
-      // the JVM is already shutting down; the hook runs anyway
-    }
   }
 }
