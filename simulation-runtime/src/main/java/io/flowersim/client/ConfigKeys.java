@@ -12,5 +12,20 @@ public final class ConfigKeys {
   /** FedProx's mu, the weight of the proximal term (mu/2)||w - w_global||^2 in a fit's loss. */
   public static final String PROXIMAL_MU = "proximal_mu";
 
+  /**
+   * Client-side differential privacy: the L2 norm to which the client clips its update before
+   * returning it (Flower's KEY_CLIPPING_NORM).
+   */
+  public static final String CLIPPING_NORM = "clipping_norm";
+
+  /**
+   * Client-side adaptive clipping: asks the client to report {@link #NORM_BIT} (Flower's
+   * adaptiveclipping_mod always does; here the one wrapper serves both clippings).
+   */
+  public static final String REPORT_NORM_BIT = "flowersim_report_norm_bit";
+
+  /** The fit metric that says the update was not clipped: 1, else 0 (Flower's KEY_NORM_BIT). */
+  public static final String NORM_BIT = "norm_bit";
+
   private ConfigKeys() {}
 }

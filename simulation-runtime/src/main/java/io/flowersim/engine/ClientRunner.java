@@ -3,10 +3,13 @@ package io.flowersim.engine;
 import io.flowersim.client.Client;
 import io.flowersim.client.ClientContext;
 import io.flowersim.client.ClientState;
+import io.flowersim.client.ClippingClient;
+import io.flowersim.client.ControlVariates;
 import io.flowersim.client.Config;
 import io.flowersim.client.EvaluateResult;
 import io.flowersim.client.FitResult;
 import io.flowersim.client.Parameters;
+import io.flowersim.client.ScaffoldClient;
 import io.flowersim.task.FederatedTask;
 import io.flowersim.task.TaskSettings;
 
@@ -38,7 +41,8 @@ public final class ClientRunner {
   public FitResult fit(int clientId, Parameters parameters, Config config) throws Exception {
     ClientState state = states.checkout(clientId);
     try {
-      FitResult result = client(clientId, state).fit(parameters, config);
+      FitResult result = fitClient(client(clientId, state), state, parameters, config)
+          .fit(parameters, config);
       if (result == null) {
         throw new IllegalStateException("fit returned null");
       }
@@ -82,6 +86,18 @@ public final class ClientRunner {
     } finally {
       states.checkin(clientId, state);
     }
+  }
+
+  /**
+   * The task's client with the client-side parts of the strategy around it: SCAFFOLD's control
+   * variates when the parameters carry them, then clipping of the update when the config asks for
+   * it (client-side differential privacy), so that what leaves the client is already clipped.
+   */
+  private static Client fitClient(Client client, ClientState state, Parameters parameters,
+      Config config) {
+    Client wrapped = ControlVariates.carried(parameters) ? new ScaffoldClient(client, state)
+        : client;
+    return ClippingClient.requested(config) ? new ClippingClient(wrapped) : wrapped;
   }
 
   private Client client(int clientId, ClientState state) {

@@ -138,8 +138,9 @@ public final class Server {
           + "for fit (" + clients.numAvailable() + " available; check minFitClients and "
           + "minAvailableClients against clients.count)", List.of());
     }
+    Parameters sent = strategy.fitParameters(round, parameters);
     RoundResults<FitResult> results = runClients(round, ClientOperation.FIT, instructions,
-        listener, (reporting, done) -> engine.fit(round, parameters, reporting, roundTimeout,
+        listener, (reporting, done) -> engine.fit(round, sent, reporting, roundTimeout,
             done, strategy.aggregatesMeanOfUpdates()));
     record.fitClients = results.results().size();
     results.results().stream().filter(r -> r.node() != null).forEach(r -> record.fitClientsByNode

@@ -3,6 +3,7 @@ package io.flowersim.simulation;
 import io.flowersim.api.v1alpha1.FlowerSimulation;
 import io.flowersim.api.v1alpha1.spec.ClientResources;
 import io.flowersim.api.v1alpha1.spec.FlowerSimulationSpec;
+import io.flowersim.api.v1alpha1.spec.StrategyName;
 import io.flowersim.checkpoint.Checkpoint;
 import io.flowersim.checkpoint.CheckpointStore;
 import io.flowersim.checkpoint.Checkpointer;
@@ -276,7 +277,13 @@ public final class Simulation implements AutoCloseable {
       TaskConfigException.refuseAny(FlowerAppCheck.problems(FlowerApp.of(spec.flowerApp)));
       return;
     }
-    List<String> problems = tasks.create(spec.task).check(settings(spec));
+    FederatedTask task = tasks.create(spec.task);
+    List<String> problems = new java.util.ArrayList<>(task.check(settings(spec)));
+    if (spec.strategyOrDefault().nameOrDefault() == StrategyName.SCAFFOLD
+        && !task.trainsWithControlVariates()) {
+      problems.add("spec.strategy.name: Scaffold needs a task whose clients train with control "
+          + "variates (ControlVariateClient, e.g. synthetic); task " + spec.task + " does not");
+    }
     if (!problems.isEmpty()) {
       throw new TaskConfigException(problems);
     }

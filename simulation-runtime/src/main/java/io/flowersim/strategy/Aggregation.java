@@ -444,6 +444,82 @@ public final class Aggregation {
     return Parameters.withLayoutOf(parameters, out);
   }
 
+  /**
+   * Andrew et al.'s noise split, as Flower's compute_adaptive_noise_params: the count of unclipped
+   * updates gets noise too, so the updates' multiplier z becomes
+   * (z^-2 - (2 * countStddev)^-2)^-1/2, leaving the total privacy of z. Returns
+   * {countStddev, updates' noise multiplier}; countStddev, when not given, is
+   * numSampledClients / 20 with noise and 0 without.
+   */
+  public static double[] adaptiveNoiseParameters(double noiseMultiplier, int numSampledClients,
+      Double clippedCountStddev) {
+    double countStddev = clippedCountStddev != null ? clippedCountStddev
+        : noiseMultiplier > 0 ? numSampledClients / 20.0 : 0.0;
+    if (noiseMultiplier <= 0) {
+      return new double[] {countStddev, noiseMultiplier};
+    }
+    double rest = Math.pow(noiseMultiplier, -2) - Math.pow(2 * countStddev, -2);
+    if (!(rest > 0)) {
+      throw new IllegalArgumentException("clippedCountStddev " + countStddev + " is too small for "
+          + "noiseMultiplier " + noiseMultiplier + ": the count's noise would take all the "
+          + "privacy (it must exceed noiseMultiplier / 2)");
+    }
+    return new double[] {countStddev, Math.pow(rest, -0.5)};
+  }
+
+  /**
+   * Andrew et al.'s geometric update of the clipping norm (Flower's _geometric_update):
+   * norm * exp(-learningRate * (unclippedFraction - targetQuantile)), where unclippedFraction is
+   * the (noised) share of updates whose norm was at most the clipping norm.
+   */
+  public static double geometricClipNormUpdate(double clippingNorm, double unclippedFraction,
+      double targetQuantile, double learningRate) {
+    return clippingNorm * Math.exp(-learningRate * (unclippedFraction - targetQuantile));
+  }
+
+  /** Whether clipping to {@code clippingNorm} leaves {@code client}'s update unchanged. */
+  public static boolean unclipped(Parameters client, Parameters global, double clippingNorm) {
+    return l2Norm(subtract(client.values(), global.values())) <= clippingNorm;
+  }
+
+  // ---- q-FedAvg (Li et al. 2020; flwr serverapp qfedavg.py) --------------------------------
+
+  /** One client's update and its training loss, for q-FedAvg. */
+  public record LossWeighted(Parameters parameters, double loss) {}
+
+  /**
+   * q-FedAvg's step from {@code global}: with L = 1 / learningRate, each client k's scaled update
+   * Delta_k = L (global - w_k), delta_k = F_k^q Delta_k and
+   * h_k = q F_k^(q-1) ||Delta_k||^2 + L F_k^q (F_k its loss plus 1e-10); the new parameters are
+   * global - sum(delta_k) / sum(h_k). With q = 0 it is the unweighted mean of the w_k.
+   */
+  public static Parameters qFedAvg(Parameters global, List<LossWeighted> updates, double q,
+      double learningRate) {
+    checkLayouts(updates.stream().map(LossWeighted::parameters).toList());
+    double lipschitz = 1.0 / learningRate;
+    float[] g = global.values();
+    double[] sumDelta = new double[g.length];
+    double sumH = 0;
+    for (LossWeighted update : updates) {
+      float[] w = update.parameters().values();
+      checkLengths(g, w);
+      double loss = update.loss() + 1e-10;
+      double lossPowQ = Math.pow(loss, q);
+      double squaredNorm = 0;
+      for (int i = 0; i < g.length; i++) {
+        double scaled = lipschitz * ((double) g[i] - w[i]);
+        squaredNorm += scaled * scaled;
+        sumDelta[i] += lossPowQ * scaled;
+      }
+      sumH += q * Math.pow(loss, q - 1) * squaredNorm + lipschitz * lossPowQ;
+    }
+    float[] out = new float[g.length];
+    for (int i = 0; i < g.length; i++) {
+      out[i] = (float) (g[i] - sumDelta[i] / sumH);
+    }
+    return Parameters.withLayoutOf(global, out);
+  }
+
   // ---- checks --------------------------------------------------------------------------------
 
   private static Parameters checkLayouts(List<Parameters> updates) {

@@ -17,6 +17,16 @@ public interface Strategy {
   /** Which clients train this round, with which config. */
   List<ClientInstruction> configureFit(int round, Parameters parameters, ClientManager clients);
 
+  /**
+   * What the round's fit clients receive: the global parameters, unless the strategy sends more
+   * with them (SCAFFOLD appends its server control variate). Each fit result has this layout; the
+   * new global parameters {@link #aggregateFit} returns have the global ones'. Called after
+   * {@link #configureFit}.
+   */
+  default Parameters fitParameters(int round, Parameters global) {
+    return global;
+  }
+
   /** New global parameters from the clients' updates. */
   FitAggregate aggregateFit(int round, RoundResults<FitResult> results);
 

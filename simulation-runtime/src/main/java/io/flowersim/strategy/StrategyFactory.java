@@ -1,5 +1,7 @@
 package io.flowersim.strategy;
 
+import io.flowersim.api.v1alpha1.spec.DifferentialPrivacyClipping;
+import io.flowersim.api.v1alpha1.spec.DifferentialPrivacySide;
 import io.flowersim.api.v1alpha1.spec.DifferentialPrivacySpec;
 import io.flowersim.api.v1alpha1.spec.FlowerSimulationSpec;
 import io.flowersim.api.v1alpha1.spec.StrategyArguments;
@@ -70,10 +72,35 @@ public final class StrategyFactory {
     }
     int sampled = dp.numSampledClients != null ? dp.numSampledClients
         : strategy.numFitClients(clientCount)[0];
-    return new DifferentialPrivacyServerSideFixedClipping(strategy,
-        required(dp.noiseMultiplier, "differentialPrivacy.noiseMultiplier", "differential privacy"),
-        required(dp.clippingNorm, "differentialPrivacy.clippingNorm", "differential privacy"),
-        sampled, seed);
+    return differentialPrivacy(dp, strategy, sampled, seed);
+  }
+
+  /** The one of Flower's four wrappers that {@code dp} names by its clipping and side. */
+  private static Strategy differentialPrivacy(DifferentialPrivacySpec dp, Strategy strategy,
+      int sampled, long seed) {
+    double noiseMultiplier = required(dp.noiseMultiplier, "differentialPrivacy.noiseMultiplier",
+        "differential privacy");
+    boolean client = dp.sideOrDefault() == DifferentialPrivacySide.CLIENT;
+    if (dp.clippingOrDefault() == DifferentialPrivacyClipping.FIXED) {
+      double clippingNorm = required(dp.clippingNorm, "differentialPrivacy.clippingNorm",
+          "fixed clipping");
+      return client
+          ? new DifferentialPrivacyClientSideFixedClipping(strategy, noiseMultiplier,
+              clippingNorm, sampled, seed)
+          : new DifferentialPrivacyServerSideFixedClipping(strategy, noiseMultiplier,
+              clippingNorm, sampled, seed);
+    }
+    double initial = dp.clippingNorm != null ? dp.clippingNorm
+        : DifferentialPrivacySpec.DEFAULT_INITIAL_CLIPPING_NORM;
+    double quantile = dp.targetClippedQuantile != null ? dp.targetClippedQuantile
+        : DifferentialPrivacySpec.DEFAULT_TARGET_CLIPPED_QUANTILE;
+    double rate = dp.clipNormLearningRate != null ? dp.clipNormLearningRate
+        : DifferentialPrivacySpec.DEFAULT_CLIP_NORM_LEARNING_RATE;
+    return client
+        ? new DifferentialPrivacyClientSideAdaptiveClipping(strategy, noiseMultiplier, sampled,
+            initial, quantile, rate, dp.clippedCountStddev, seed)
+        : new DifferentialPrivacyServerSideAdaptiveClipping(strategy, noiseMultiplier, sampled,
+            initial, quantile, rate, dp.clippedCountStddev, seed);
   }
 
   /**
@@ -94,6 +121,8 @@ public final class StrategyFactory {
       case KRUM -> Krum.builder();
       case MULTI_KRUM -> MultiKrum.builder();
       case BULYAN -> Bulyan.builder();
+      case Q_FED_AVG -> QFedAvg.builder();
+      case SCAFFOLD -> Scaffold.builder();
     };
   }
 

@@ -1,5 +1,6 @@
 package io.flowersim.strategy;
 
+import io.flowersim.client.ClientResult;
 import io.flowersim.client.FitResult;
 import io.flowersim.client.Parameters;
 import io.flowersim.client.RoundResults;
@@ -26,11 +27,26 @@ public abstract class UpdateAggregatingStrategy extends SamplingStrategy {
       throw new IllegalStateException(getClass().getSimpleName() + " needs every client's "
           + "update, but the engine delivered only their sum");
     }
-    return aggregateUpdates(round, results.results().stream()
+    return aggregateResults(round, results.results());
+  }
+
+  /**
+   * The new global parameters from a round's results (at least one). By default a function of
+   * their parameters and example counts alone ({@link #aggregateUpdates}); a rule that also reads
+   * the clients' metrics (q-FedAvg reads each one's training loss) overrides this instead.
+   */
+  protected Parameters aggregateResults(int round, List<ClientResult<FitResult>> results) {
+    return aggregateUpdates(round, results.stream()
         .map(r -> new Aggregation.Weighted(r.result().parameters(), r.result().numExamples()))
         .toList());
   }
 
-  /** The new global parameters from a round's updates (at least one). */
-  protected abstract Parameters aggregateUpdates(int round, List<Aggregation.Weighted> updates);
+  /**
+   * The new global parameters from a round's updates (at least one). Every subclass overrides
+   * this or {@link #aggregateResults}.
+   */
+  protected Parameters aggregateUpdates(int round, List<Aggregation.Weighted> updates) {
+    throw new UnsupportedOperationException(getClass().getSimpleName()
+        + " overrides neither aggregateUpdates nor aggregateResults");
+  }
 }

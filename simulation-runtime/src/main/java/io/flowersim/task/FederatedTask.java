@@ -63,6 +63,14 @@ public interface FederatedTask {
   }
 
   /**
+   * Whether this task's clients implement {@link io.flowersim.client.ControlVariateClient}, so
+   * that SCAFFOLD can run on them; the runtime refuses spec.strategy.name Scaffold otherwise.
+   */
+  default boolean trainsWithControlVariates() {
+    return false;
+  }
+
+  /**
    * Whether clients of this task may run on several threads of one JVM at once. A task whose
    * library allows only one training step per process (DJL's PyTorch engine) returns false, and
    * the engine then never runs two of its clients in parallel threads.

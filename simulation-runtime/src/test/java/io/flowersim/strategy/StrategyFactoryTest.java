@@ -8,6 +8,8 @@ import static io.flowersim.strategy.StrategyTesting.values;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.flowersim.api.v1alpha1.spec.DifferentialPrivacyClipping;
+import io.flowersim.api.v1alpha1.spec.DifferentialPrivacySide;
 import io.flowersim.api.v1alpha1.spec.DifferentialPrivacySpec;
 import io.flowersim.api.v1alpha1.spec.StrategyName;
 import io.flowersim.api.v1alpha1.spec.StrategySpec;
@@ -79,9 +81,10 @@ class StrategyFactoryTest {
   @ParameterizedTest
   @EnumSource(StrategyName.class)
   void onlyTheFedAvgFamilyLetsTheEngineSumTheUpdates(StrategyName name) {
+    // Scaffold's replies are model and control-variate change in one array: their mean is both
     boolean meanOnly = EnumSet.of(StrategyName.FED_AVG, StrategyName.FED_PROX,
         StrategyName.FED_AVG_M, StrategyName.FED_ADAGRAD, StrategyName.FED_ADAM,
-        StrategyName.FED_YOGI).contains(name);
+        StrategyName.FED_YOGI, StrategyName.SCAFFOLD).contains(name);
 
     assertThat(create(spec(name)).aggregatesMeanOfUpdates()).isEqualTo(meanOnly);
   }
@@ -172,6 +175,27 @@ class StrategyFactoryTest {
 
     assertThat(strategy).isInstanceOf(DifferentialPrivacyServerSideFixedClipping.class);
     assertThat(strategy.aggregatesMeanOfUpdates()).isFalse();
+  }
+
+  @Test
+  void clippingAndSideChooseOneOfFlowersFourWrappers() {
+    StrategySpec spec = withDifferentialPrivacy(StrategyName.FED_AVG, 2.0);
+    spec.differentialPrivacy.noiseMultiplier = 0.0;
+    spec.differentialPrivacy.side = DifferentialPrivacySide.CLIENT;
+    assertThat(create(spec)).isInstanceOf(DifferentialPrivacyClientSideFixedClipping.class);
+
+    spec.differentialPrivacy.clipping = DifferentialPrivacyClipping.ADAPTIVE;
+    assertThat(create(spec)).isInstanceOf(DifferentialPrivacyClientSideAdaptiveClipping.class);
+
+    spec.differentialPrivacy.side = null;
+    spec.differentialPrivacy.clippingNorm = null;
+    Strategy adaptive = create(spec);
+    assertThat(adaptive).isInstanceOf(DifferentialPrivacyServerSideAdaptiveClipping.class);
+    // without clippingNorm the norm starts at Flower's initial_clipping_norm, 0.1
+    assertThat(((DifferentialPrivacyServerSideAdaptiveClipping) adaptive).clippingNorm())
+        .isEqualTo(0.1);
+    assertThat(adaptive.toString()).contains("targetClippedQuantile=0.5")
+        .contains("clipNormLearningRate=0.2").contains("clippedCountStddev=0.0");
   }
 
   @Test

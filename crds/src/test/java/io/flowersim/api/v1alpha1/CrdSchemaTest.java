@@ -153,8 +153,15 @@ class CrdSchemaTest {
     assertMinimum("strategy.differentialPrivacy.noiseMultiplier", 0, false);
     assertMinimum("strategy.differentialPrivacy.clippingNorm", 0, true);
     assertMinimum("strategy.differentialPrivacy.numSampledClients", 1, false);
+    // clippingNorm is required for fixed clipping only, by a CEL rule
     assertThat(field("strategy.differentialPrivacy").path("required"))
-        .extracting(JsonNode::asText).containsExactlyInAnyOrder("noiseMultiplier", "clippingNorm");
+        .extracting(JsonNode::asText).containsExactlyInAnyOrder("noiseMultiplier");
+    assertThat(field("strategy.differentialPrivacy").path("x-kubernetes-validations"))
+        .extracting(rule -> rule.path("fieldPath").asText()).contains(".clippingNorm");
+    assertMinimum("strategy.differentialPrivacy.targetClippedQuantile", 0, false);
+    assertMaximum("strategy.differentialPrivacy.targetClippedQuantile", 1, false);
+    assertMinimum("strategy.differentialPrivacy.clipNormLearningRate", 0, true);
+    assertMinimum("strategy.differentialPrivacy.clippedCountStddev", 0, false);
     assertMinimum("clients.dropoutRate", 0, false);
     assertMaximum("clients.dropoutRate", 1, true);
   }
@@ -163,10 +170,12 @@ class CrdSchemaTest {
   void strategyNamesAreFlowers() {
     assertThat(field("strategy.name").path("enum")).extracting(JsonNode::asText)
         .containsExactlyInAnyOrder("FedAvg", "FedProx", "FedAvgM", "FedAdagrad", "FedAdam",
-            "FedYogi", "FedMedian", "FedTrimmedAvg", "Krum", "MultiKrum", "Bulyan");
+            "FedYogi", "FedMedian", "FedTrimmedAvg", "Krum", "MultiKrum", "Bulyan", "QFedAvg",
+            "Scaffold");
     assertThat(field("strategy.name").path("description").asText()).isEqualTo("Strategy name: "
         + "FedAvg, FedProx, FedAvgM, FedAdagrad, FedAdam, FedYogi, FedMedian, FedTrimmedAvg, "
-        + "Krum, MultiKrum or Bulyan (Flower's strategies). Default FedAvg.");
+        + "Krum, MultiKrum, Bulyan, QFedAvg or Scaffold (Flower's strategies and its SCAFFOLD "
+        + "baseline). Default FedAvg.");
   }
 
   @Test

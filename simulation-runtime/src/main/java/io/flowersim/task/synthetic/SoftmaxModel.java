@@ -58,6 +58,23 @@ final class SoftmaxModel {
    */
   void train(SyntheticData.Examples data, int epochs, int batchSize, double learningRate,
       double proximalMu, SplittableRandom random) {
+    train(data, epochs, batchSize, learningRate, proximalMu, null, random);
+  }
+
+  /**
+   * As above, with SCAFFOLD's {@code correction} (laid out as {@link #toParameters()}: weights,
+   * then biases; null for none) added to every step's gradient.
+   *
+   * @return the number of SGD steps taken
+   */
+  long train(SyntheticData.Examples data, int epochs, int batchSize, double learningRate,
+      double proximalMu, float[] correction, SplittableRandom random) {
+    if (correction != null && correction.length != w.length + b.length) {
+      throw new IllegalArgumentException("correction of " + correction.length + " values for a "
+          + "model of " + (w.length + b.length));
+    }
+    long steps = 0;
+    float lr = (float) learningRate;
     if (!(proximalMu >= 0)) {
       throw new IllegalArgumentException("proximal_mu must be >= 0, got " + proximalMu);
     }
@@ -99,13 +116,17 @@ final class SoftmaxModel {
         float step = (float) (learningRate / (end - start));
         // w -= lr * (mean cross-entropy gradient + mu * (w - w_global))
         for (int q = 0; q < w.length; q++) {
-          w[q] -= step * gradW[q] + (globalW == null ? 0f : pull * (w[q] - globalW[q]));
+          w[q] -= step * gradW[q] + (globalW == null ? 0f : pull * (w[q] - globalW[q]))
+              + (correction == null ? 0f : lr * correction[q]);
         }
         for (int c = 0; c < classes; c++) {
-          b[c] -= step * gradB[c] + (globalB == null ? 0f : pull * (b[c] - globalB[c]));
+          b[c] -= step * gradB[c] + (globalB == null ? 0f : pull * (b[c] - globalB[c]))
+              + (correction == null ? 0f : lr * correction[w.length + c]);
         }
+        steps++;
       }
     }
+    return steps;
   }
 
   /** Mean cross-entropy and accuracy over {@code data}. */

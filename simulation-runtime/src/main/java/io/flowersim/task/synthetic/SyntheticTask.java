@@ -3,6 +3,7 @@ package io.flowersim.task.synthetic;
 import io.flowersim.client.Client;
 import io.flowersim.client.ClientContext;
 import io.flowersim.client.Config;
+import io.flowersim.client.ControlVariateClient;
 import io.flowersim.client.ConfigKeys;
 import io.flowersim.client.EvaluateResult;
 import io.flowersim.client.FitResult;
@@ -137,8 +138,14 @@ public final class SyntheticTask implements FederatedTask {
     return Optional.of(new EvaluateResult(la[0], testSet.size(), Map.of("accuracy", la[1])));
   }
 
+  /** Its clients take SCAFFOLD's correction in their SGD steps. */
+  @Override
+  public boolean trainsWithControlVariates() {
+    return true;
+  }
+
   /** The ephemeral client: generates its data from its id when it runs, then is dropped. */
-  private final class SyntheticClient implements Client {
+  private final class SyntheticClient implements ControlVariateClient {
     private final int clientId;
 
     SyntheticClient(int clientId) {
@@ -152,16 +159,22 @@ public final class SyntheticTask implements FederatedTask {
 
     @Override
     public FitResult fit(Parameters parameters, Config config) {
+      return fit(parameters, config, null).result();
+    }
+
+    @Override
+    public CorrectedFit fit(Parameters parameters, Config config, float[] correction) {
       SyntheticData.Examples train = data.clientData(clientId, samplesPerClient, 0);
       SoftmaxModel model = new SoftmaxModel(data.dimensions(), data.classes(), parameters);
       int round = config.getInt("server_round", 0);
-      model.train(train, config.getInt("localEpochs", localEpochs),
-          config.getInt("batchSize", batchSize), config.getDouble("learningRate", learningRate),
-          config.getDouble(ConfigKeys.PROXIMAL_MU, 0.0),
+      double rate = config.getDouble("learningRate", learningRate);
+      long steps = model.train(train, config.getInt("localEpochs", localEpochs),
+          config.getInt("batchSize", batchSize), rate,
+          config.getDouble(ConfigKeys.PROXIMAL_MU, 0.0), correction,
           new SplittableRandom(SyntheticData.mix(SyntheticData.mix(seed, clientId), round)));
       double[] la = model.lossAndAccuracy(train);
-      return new FitResult(model.toParameters(), train.size(),
-          Map.of("train_loss", la[0], "train_accuracy", la[1]));
+      return new CorrectedFit(new FitResult(model.toParameters(), train.size(),
+          Map.of("train_loss", la[0], "train_accuracy", la[1])), steps, rate);
     }
 
     @Override

@@ -10,6 +10,8 @@ import static io.flowersim.api.v1alpha1.spec.StrategyOption.ETA_L;
 import static io.flowersim.api.v1alpha1.spec.StrategyOption.NUM_CLIENTS_TO_KEEP;
 import static io.flowersim.api.v1alpha1.spec.StrategyOption.NUM_MALICIOUS_CLIENTS;
 import static io.flowersim.api.v1alpha1.spec.StrategyOption.PROXIMAL_MU;
+import static io.flowersim.api.v1alpha1.spec.StrategyOption.Q;
+import static io.flowersim.api.v1alpha1.spec.StrategyOption.QFFL_LEARNING_RATE;
 import static io.flowersim.api.v1alpha1.spec.StrategyOption.SERVER_LEARNING_RATE;
 import static io.flowersim.api.v1alpha1.spec.StrategyOption.SERVER_MOMENTUM;
 import static io.flowersim.api.v1alpha1.spec.StrategyOption.TAU;
@@ -54,7 +56,16 @@ public enum StrategyName {
   @JsonProperty("MultiKrum")
   MULTI_KRUM("MultiKrum", optional(NUM_MALICIOUS_CLIENTS, 0), required(NUM_CLIENTS_TO_KEEP)),
   @JsonProperty("Bulyan")
-  BULYAN("Bulyan", optional(NUM_MALICIOUS_CLIENTS, 0));
+  BULYAN("Bulyan", optional(NUM_MALICIOUS_CLIENTS, 0)),
+  /** Flower's QFedAvg (q-FFL, Li et al. 2020), with the legacy strategy's defaults. */
+  @JsonProperty("QFedAvg")
+  Q_FED_AVG("QFedAvg", optional(Q, 0.2), optional(QFFL_LEARNING_RATE, 0.1)),
+  /**
+   * SCAFFOLD (Karimireddy et al. 2020), which Flower has only as a baseline: server and client
+   * control variates; the global step size is serverLearningRate.
+   */
+  @JsonProperty("Scaffold")
+  SCAFFOLD("Scaffold", optional(SERVER_LEARNING_RATE, 1.0));
 
   private final String jsonName;
   private final List<StrategyArgument> arguments;

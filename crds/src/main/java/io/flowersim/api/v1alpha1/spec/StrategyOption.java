@@ -38,7 +38,13 @@ public enum StrategyOption {
       + "may be malicious (f): a round must sample at least 2f + 3 clients, Bulyan 4f + 3", s -> s.numMaliciousClients),
   NUM_CLIENTS_TO_KEEP("numClientsToKeep", NumberRange.wholeAtLeast(1), "how many of the "
       + "best-scored updates are averaged, at most the clients a round samples minus "
-      + "numMaliciousClients", s -> s.numClientsToKeep);
+      + "numMaliciousClients", s -> s.numClientsToKeep),
+  Q("q", NumberRange.atLeast(0), "fairness q: each client's update is weighted by its training "
+      + "loss (fit metric train_loss) to the power q, so the worse-off clients count more; 0 gives "
+      + "every client the same weight", s -> s.q),
+  QFFL_LEARNING_RATE("qfflLearningRate", NumberRange.greaterThan(0), "the clients' learning rate, "
+      + "whose inverse estimates the Lipschitz constant L of q-FedAvg's step (set the clients' "
+      + "own rate to the same value in taskConfig or fitConfig)", s -> s.qfflLearningRate);
 
   private final String jsonName;
   private final NumberRange range;

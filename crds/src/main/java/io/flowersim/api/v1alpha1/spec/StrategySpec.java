@@ -69,9 +69,12 @@ public class StrategySpec {
   public Double beta;
   public Integer numMaliciousClients;
   public Integer numClientsToKeep;
+  public Double q;
+  public Double qfflLearningRate;
 
-  @JsonPropertyDescription("Central differential privacy with server-side fixed clipping "
-      + "(Flower's DifferentialPrivacyServerSideFixedClipping), around the strategy named above.")
+  @JsonPropertyDescription("Central differential privacy around the strategy named above: "
+      + "fixed or adaptive clipping, on the server or on the clients (Flower's "
+      + "DifferentialPrivacy{ServerSide,ClientSide}{Fixed,Adaptive}Clipping).")
   public DifferentialPrivacySpec differentialPrivacy;
 
   public StrategyName nameOrDefault() {

@@ -25,7 +25,7 @@ public final class StrategySpecSchema implements SchemaCustomizer.Customizer {
     List<String> names = Arrays.stream(StrategyName.values()).map(StrategyName::jsonName).toList();
     property(schema, "name").setDescription("Strategy name: "
         + String.join(", ", names.subList(0, names.size() - 1)) + " or " + names.get(names.size() - 1)
-        + " (Flower's strategies). Default " + StrategyName.FED_AVG.jsonName() + ".");
+        + " (Flower's strategies and its SCAFFOLD baseline). Default " + StrategyName.FED_AVG.jsonName() + ".");
     List<ValidationRule> rules = new ArrayList<>(schema.getXKubernetesValidations());
     for (StrategyOption option : StrategyOption.values()) {
       JSONSchemaProps property = property(schema, option.jsonName());

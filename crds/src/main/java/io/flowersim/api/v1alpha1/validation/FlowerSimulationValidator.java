@@ -7,6 +7,8 @@ import io.flowersim.api.v1alpha1.spec.ClientResources;
 import io.flowersim.api.v1alpha1.spec.ClientsSpec;
 import io.flowersim.api.v1alpha1.spec.ClusterSpec;
 import io.flowersim.api.v1alpha1.spec.DataSpec;
+import io.flowersim.api.v1alpha1.spec.DifferentialPrivacyClipping;
+import io.flowersim.api.v1alpha1.spec.DifferentialPrivacySide;
 import io.flowersim.api.v1alpha1.spec.DifferentialPrivacySpec;
 import io.flowersim.api.v1alpha1.spec.FlowerAppSpec;
 import io.flowersim.api.v1alpha1.spec.FlowerSimulationSpec;
@@ -23,6 +25,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.OptionalInt;
 import java.util.regex.Pattern;
 
 /**
@@ -157,6 +160,16 @@ public final class FlowerSimulationValidator {
       error("spec.clients.partitioning", "applies only to spec.task; a Flower App partitions its "
           + "own data by context.node_config's partition-id and num-partitions");
     }
+    StrategySpec strategy = spec.strategyOrDefault();
+    if (strategy.nameOrDefault() == StrategyName.SCAFFOLD) {
+      error("spec.strategy.name", "Scaffold applies only to spec.task (its clients train with "
+          + "the control variates); a Flower App's clients do not");
+    }
+    if (strategy.differentialPrivacy != null
+        && strategy.differentialPrivacy.sideOrDefault() == DifferentialPrivacySide.CLIENT) {
+      error("spec.strategy.differentialPrivacy.side", "client applies only to spec.task; for a "
+          + "Flower App use side: server");
+    }
   }
 
   private static final Pattern OBJECT_REFERENCE =
@@ -216,8 +229,11 @@ public final class FlowerSimulationValidator {
       robustAggregationBounds(path, name, strategy, clientCount);
     }
     if (strategy.differentialPrivacy != null) {
-      checkDifferentialPrivacy(path + ".differentialPrivacy", strategy.differentialPrivacy,
-          clientCount);
+      checkDifferentialPrivacy(path + ".differentialPrivacy", strategy, clientCount);
+      if (name == StrategyName.SCAFFOLD) {
+        error(path + ".differentialPrivacy", "does not wrap Scaffold: its control variates "
+            + "travel with the updates and would be clipped and noised with them");
+      }
     }
   }
 
@@ -244,15 +260,62 @@ public final class FlowerSimulationValidator {
     }
   }
 
-  private void checkDifferentialPrivacy(String path, DifferentialPrivacySpec dp,
+  private void checkDifferentialPrivacy(String path, StrategySpec strategy,
       Integer clientCount) {
+    DifferentialPrivacySpec dp = strategy.differentialPrivacy;
     if (required(path + ".noiseMultiplier", dp.noiseMultiplier)) {
       atLeastZero(path + ".noiseMultiplier", dp.noiseMultiplier);
     }
-    if (required(path + ".clippingNorm", dp.clippingNorm)) {
+    boolean adaptive = dp.clippingOrDefault() == DifferentialPrivacyClipping.ADAPTIVE;
+    if (adaptive || required(path + ".clippingNorm", dp.clippingNorm)) {
       greaterThanZero(path + ".clippingNorm", dp.clippingNorm);
     }
     minClients(path + ".numSampledClients", dp.numSampledClients, clientCount);
+    if (adaptive) {
+      inClosedRange(path + ".targetClippedQuantile", dp.targetClippedQuantile, 0, 1);
+      greaterThanZero(path + ".clipNormLearningRate", dp.clipNormLearningRate);
+      if (atLeastZero(path + ".clippedCountStddev", dp.clippedCountStddev)
+          || dp.clippedCountStddev == null) {
+        countNoiseLeavesPrivacy(path, strategy, clientCount);
+      }
+    } else {
+      onlyAdaptive(path + ".targetClippedQuantile", dp.targetClippedQuantile);
+      onlyAdaptive(path + ".clipNormLearningRate", dp.clipNormLearningRate);
+      onlyAdaptive(path + ".clippedCountStddev", dp.clippedCountStddev);
+    }
+  }
+
+  /**
+   * Adaptive clipping spends part of the noise on the count of unclipped updates (Andrew et al.):
+   * the updates' multiplier (z^-2 - (2 * clippedCountStddev)^-2)^-1/2 exists only while
+   * z &lt; 2 * clippedCountStddev (default numSampledClients / 20), which Flower refuses as well.
+   */
+  private void countNoiseLeavesPrivacy(String path, StrategySpec strategy, Integer clientCount) {
+    DifferentialPrivacySpec dp = strategy.differentialPrivacy;
+    if (dp.noiseMultiplier == null || !(dp.noiseMultiplier > 0)
+        || !Double.isFinite(dp.noiseMultiplier)) {
+      return;
+    }
+    OptionalInt fitSample = RoundSample.fit(strategy, clientCount);
+    if (dp.numSampledClients == null && fitSample.isEmpty()
+        || dp.numSampledClients != null && dp.numSampledClients < 1) {
+      return;
+    }
+    int sampled = dp.numSampledClients != null ? dp.numSampledClients : fitSample.getAsInt();
+    double countStddev = dp.clippedCountStddev != null ? dp.clippedCountStddev : sampled / 20.0;
+    if (dp.noiseMultiplier >= 2 * countStddev) {
+      error(path + ".clippedCountStddev", "must be more than noiseMultiplier / 2 ("
+          + number(dp.noiseMultiplier / 2) + ") for adaptive clipping, got " + number(countStddev)
+          + (dp.clippedCountStddev == null ? " (the default, numSampledClients " + sampled
+              + " / 20)" : "") + "; raise it, or lower noiseMultiplier");
+    }
+  }
+
+  private void onlyAdaptive(String field, Double value) {
+    if (value != null) {
+      error(field, "applies only to clipping: adaptive (spec.strategy.differentialPrivacy"
+          + ".clipping)");
+    }
   }
 
   private void minClients(String field, Integer value, Integer clientCount) {
@@ -455,6 +518,13 @@ public final class FlowerSimulationValidator {
   private void inRange(String field, Double value, double min, double max) {
     if (value != null && !(value >= min && value < max)) {
       error(field, "must be in [" + number(min) + ", " + number(max) + "), got " + number(value));
+    }
+  }
+
+  /** A value in [min, max]: "must be in [0, 1], got 2". */
+  private void inClosedRange(String field, Double value, double min, double max) {
+    if (value != null && !(value >= min && value <= max)) {
+      error(field, "must be in [" + number(min) + ", " + number(max) + "], got " + number(value));
     }
   }
 

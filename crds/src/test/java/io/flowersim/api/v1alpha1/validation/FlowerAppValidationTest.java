@@ -5,8 +5,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.fabric8.kubernetes.api.model.AnyType;
 import io.flowersim.api.v1alpha1.FlowerSimulation;
+import io.flowersim.api.v1alpha1.spec.DifferentialPrivacySide;
+import io.flowersim.api.v1alpha1.spec.DifferentialPrivacySpec;
 import io.flowersim.api.v1alpha1.spec.FlowerAppSpec;
 import io.flowersim.api.v1alpha1.spec.PartitioningSpec;
+import io.flowersim.api.v1alpha1.spec.StrategyName;
+import io.flowersim.api.v1alpha1.spec.StrategySpec;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -87,5 +91,24 @@ class FlowerAppValidationTest {
     sim.getSpec().clients.partitioning = new PartitioningSpec();
     assertThat(errors(sim)).extracting(ValidationError::field)
         .containsExactly("spec.taskConfig", "spec.clients.partitioning");
+  }
+
+  /** Both need the clients to run the runtime's own client-side code, which Python's do not. */
+  @Test
+  void scaffoldAndClientSideClippingAreRefusedWithAFlowerApp() {
+    FlowerSimulation sim = flowerApp();
+    sim.getSpec().strategy = new StrategySpec();
+    sim.getSpec().strategy.name = StrategyName.SCAFFOLD;
+    assertThat(errors(sim)).extracting(ValidationError::field).containsExactly("spec.strategy.name");
+
+    sim.getSpec().strategy.name = StrategyName.FED_AVG;
+    sim.getSpec().strategy.differentialPrivacy = new DifferentialPrivacySpec();
+    sim.getSpec().strategy.differentialPrivacy.noiseMultiplier = 0.0;
+    sim.getSpec().strategy.differentialPrivacy.clippingNorm = 1.0;
+    sim.getSpec().strategy.differentialPrivacy.side = DifferentialPrivacySide.CLIENT;
+    assertThat(errors(sim)).extracting(ValidationError::field)
+        .containsExactly("spec.strategy.differentialPrivacy.side");
+    sim.getSpec().strategy.differentialPrivacy.side = DifferentialPrivacySide.SERVER;
+    assertThat(errors(sim)).isEmpty();
   }
 }

@@ -10,6 +10,7 @@ import io.flowersim.api.v1alpha1.FlowerSimulation;
 import io.flowersim.api.v1alpha1.spec.FlowerSimulationSpec;
 import io.flowersim.api.v1alpha1.spec.ClientResources;
 import io.flowersim.api.v1alpha1.spec.ClusterSpec;
+import io.flowersim.api.v1alpha1.spec.DifferentialPrivacyClipping;
 import io.flowersim.api.v1alpha1.spec.DifferentialPrivacySpec;
 import io.flowersim.api.v1alpha1.spec.HeadGroupSpec;
 import io.flowersim.api.v1alpha1.spec.PartitioningSpec;
@@ -712,6 +713,53 @@ class FlowerSimulationValidatorTest {
       assertThat(FlowerSimulationValidator.validate(sim)).extracting(ValidationError::toString)
           .contains("spec.strategy.differentialPrivacy.numSampledClients: must be at least 1, "
               + "got 0");
+    }
+
+    @Test
+    void adaptiveClippingStartsWithoutAClippingNormAndBoundsItsOwnFields() {
+      FlowerSimulation sim = withDp(0.0, null);
+      strategy(sim).differentialPrivacy.clipping = DifferentialPrivacyClipping.ADAPTIVE;
+      assertValid(sim);
+
+      strategy(sim).differentialPrivacy.targetClippedQuantile = 1.5;
+      strategy(sim).differentialPrivacy.clipNormLearningRate = 0.0;
+      strategy(sim).differentialPrivacy.clippedCountStddev = -1.0;
+      assertThat(FlowerSimulationValidator.validate(sim)).containsExactly(
+          new ValidationError("spec.strategy.differentialPrivacy.targetClippedQuantile",
+              "must be in [0, 1], got 1.5"),
+          new ValidationError("spec.strategy.differentialPrivacy.clipNormLearningRate",
+              "must be greater than 0, got 0"),
+          new ValidationError("spec.strategy.differentialPrivacy.clippedCountStddev",
+              "must be at least 0, got -1"));
+    }
+
+    @Test
+    void adaptiveFieldsAreRefusedWithFixedClipping() {
+      FlowerSimulation sim = withDp(0.0, 1.0);
+      strategy(sim).differentialPrivacy.targetClippedQuantile = 0.5;
+      assertOnlyError(sim, "spec.strategy.differentialPrivacy.targetClippedQuantile",
+          "applies only to clipping: adaptive (spec.strategy.differentialPrivacy.clipping)");
+    }
+
+    /** Flower refuses it too: the count's noise would leave the updates none of the privacy. */
+    @Test
+    void adaptiveClippingNeedsCountNoiseAboveHalfTheNoiseMultiplier() {
+      FlowerSimulation sim = withDp(1.0, null);
+      strategy(sim).differentialPrivacy.clipping = DifferentialPrivacyClipping.ADAPTIVE;
+      strategy(sim).differentialPrivacy.numSampledClients = 10;
+      assertOnlyError(sim, "spec.strategy.differentialPrivacy.clippedCountStddev",
+          "must be more than noiseMultiplier / 2 (0.5) for adaptive clipping, got 0.5 (the "
+              + "default, numSampledClients 10 / 20); raise it, or lower noiseMultiplier");
+      strategy(sim).differentialPrivacy.clippedCountStddev = 0.6;
+      assertValid(sim);
+    }
+
+    @Test
+    void differentialPrivacyDoesNotWrapScaffold() {
+      FlowerSimulation sim = withDp(0.0, 1.0);
+      strategy(sim).name = StrategyName.SCAFFOLD;
+      assertOnlyError(sim, "spec.strategy.differentialPrivacy", "does not wrap Scaffold: its "
+          + "control variates travel with the updates and would be clipped and noised with them");
     }
   }
 
