@@ -7,10 +7,12 @@
 #   scripts/ray-cluster.sh stop
 #
 # Installs the `ray` package from PyPI, the same version as the Java jars (io.ray:ray-runtime),
-# into a venv under ${XDG_CACHE_HOME:-$HOME/.cache}/flowersim/ray-<version> (once), then starts a
-# head on 127.0.0.1 and, with --nodes N > 1, N-1 more nodes on this machine, each with its own
-# ports and temp dir, so multi-node scheduling runs for real. C and G are per node; declared GPUs
-# need not exist (scheduling only). Every node gets C CPUs and G GPUs.
+# with python/requirements.txt (flwr, numpy: for the Python actors of a Flower App's clients)
+# into a venv under ${XDG_CACHE_HOME:-$HOME/.cache}/flowersim/ray-<version> (once; again when
+# requirements.txt changes), then starts a head on 127.0.0.1 and, with --nodes N > 1, N-1 more
+# nodes on this machine, each with its own ports and temp dir, so multi-node scheduling runs for
+# real. C and G are per node; declared GPUs need not exist (scheduling only). Every node gets C
+# CPUs and G GPUs.
 set -euo pipefail
 
 RAY_VERSION=2.39.0                       # keep equal to ray.version in the parent pom.xml
@@ -20,23 +22,30 @@ STATE=${FLOWERSIM_RAY_STATE:-/tmp/flowersim-ray}   # temp dirs and the recorded 
 HOST=127.0.0.1
 GCS_PORT=${FLOWERSIM_RAY_PORT:-6389}
 OBJECT_STORE=${FLOWERSIM_RAY_OBJECT_STORE_BYTES:-536870912}   # per node
+REQUIREMENTS=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)/python/requirements.txt
 
 log() { echo "ray-cluster: $*" >&2; }
 die() { log "$*"; exit 1; }
 
+# Ray's Python workers run a Flower App's clients (the Ray backend's Python actors): they need
+# flwr and numpy as python/requirements.txt pins them, installed beside ray in one resolution.
+# The package of ours comes from the job's code search path, not from this venv.
 install() {
-  if [ -x "$VENV/bin/ray" ] && [ -f "$VENV/.installed-$RAY_VERSION" ]; then
+  local req_key
+  req_key=$(sha256sum "$REQUIREMENTS" | cut -c1-12)
+  if [ -x "$VENV/bin/ray" ] && [ -f "$VENV/.installed-$RAY_VERSION" ] \
+      && [ -f "$VENV/.installed-python-$req_key" ]; then
     return
   fi
   command -v python3 >/dev/null || die "python3 is needed to install ray==$RAY_VERSION"
-  log "installing ray==$RAY_VERSION into $VENV (once)"
+  log "installing ray==$RAY_VERSION and $REQUIREMENTS into $VENV (once)"
   mkdir -p "$CACHE"
-  python3 -m venv "$VENV"
-  "$VENV/bin/pip" install -q --disable-pip-version-check "ray==$RAY_VERSION" \
-    || die "pip install ray==$RAY_VERSION failed"
+  [ -x "$VENV/bin/pip" ] || python3 -m venv "$VENV"
+  "$VENV/bin/pip" install -q --disable-pip-version-check "ray==$RAY_VERSION" -r "$REQUIREMENTS" \
+    || die "pip install ray==$RAY_VERSION -r $REQUIREMENTS failed"
   jar=$(ray_dist_jar)
   [ -f "$jar" ] || die "the ray wheel has no $jar: Java workers cannot start (need linux x86_64)"
-  touch "$VENV/.installed-$RAY_VERSION"
+  touch "$VENV/.installed-$RAY_VERSION" "$VENV/.installed-python-$req_key"
 }
 
 site_packages() { echo "$VENV"/lib/python3*/site-packages; }
@@ -129,6 +138,6 @@ case "${1:-}" in
     cat "$STATE/address" ;;
   status) status ;;
   jar) install; ray_dist_jar ;;
-  install) install; log "ray==$RAY_VERSION in $VENV" ;;
+  install) install; log "ray==$RAY_VERSION and $REQUIREMENTS in $VENV" ;;
   *) die "usage: $0 start [--nodes N] [--num-cpus C] [--num-gpus G] | stop | address | status | jar" ;;
 esac

@@ -14,6 +14,7 @@ import traceback
 from . import wire
 from .app import AppProblem, load
 from .clients import Runner
+from .gpu import cap_memory
 
 
 def hello_fields(head):
@@ -62,6 +63,7 @@ def serve():
         raise SystemExit(f"expected HELLO, got frame type {kind}")
     head, _ = wire.decode(payload)
     try:
+        gpu_note = cap_memory(head.get("gpuMemory"))
         loaded = load(*hello_fields(head))
     except BaseException as e:
         text = str(e) if isinstance(e, AppProblem) else traceback.format_exc()
@@ -69,7 +71,8 @@ def serve():
         raise SystemExit(1)
     runner = Runner(loaded, head["numPartitions"])
     wire.write_frame(frames_out, wire.READY,
-                     wire.encode({"kind": loaded.kind, "clientApp": loaded.ref, "pid": os.getpid()}))
+                     wire.encode({"kind": loaded.kind, "clientApp": loaded.ref, "pid": os.getpid(),
+                                  "gpuMemory": gpu_note}))
     model = None
     while True:
         frame = wire.read_frame(frames_in)
@@ -85,12 +88,20 @@ def serve():
 
 
 def answer(runner, payload, model, node=None):
-    """The REPLY payload of a CALL payload: one reply per call, in its order (and the node)."""
+    """The REPLY payload of a CALL payload: one reply per call, in its order (and the node).
+
+    A CALL with "sum" (fits of a strategy that needs only the mean of the updates) is answered
+    with the example-weighted mean of its successful fits ("mean") instead of each one's arrays.
+    """
     head, data = wire.decode(payload)
     blobs = wire.Blobs()
-    replies = [runner.call(head["op"], head["round"], call, model, data, blobs)
+    summed = wire.UpdateSum() if head.get("sum") else None
+    replies = [runner.call(head["op"], head["round"], call, model, data, blobs, summed)
                for call in head["calls"]]
-    return wire.encode({"replies": replies, "node": node}, blobs.parts)
+    out = {"replies": replies, "node": node}
+    if summed is not None:
+        out["mean"] = summed.payload(blobs)
+    return wire.encode(out, blobs.parts)
 
 
 if __name__ == "__main__":

@@ -95,8 +95,12 @@ class Runner:
             run_config=dict(self.loaded.run_config),
         )
 
-    def call(self, op, server_round, call, model, data, blobs):
-        """The reply head of one call (a failure is an error reply, never an exception)."""
+    def call(self, op, server_round, call, model, data, blobs, summed=None):
+        """The reply head of one call (a failure is an error reply, never an exception).
+
+        With ``summed`` (a ``wire.UpdateSum``), a fit's arrays go into that sum instead of the
+        reply, once the whole call has succeeded.
+        """
         start = time.time()
         client_id = call["client"]
         reply = {"pid": os.getpid()}
@@ -117,9 +121,11 @@ class Runner:
                 reply.update(loss=loss, examples=examples, metrics=metrics, dropped=dropped)
             else:
                 raise ValueError(f"unknown operation {op}")
-            if arrays is not None:
-                reply["arrays"] = wire.arrays_payload(names, arrays, blobs)
             state = encode_state(context.state)
+            if arrays is not None and summed is not None and op == FIT:
+                summed.add(wire.flat_values(arrays), reply["examples"])
+            elif arrays is not None:
+                reply["arrays"] = wire.arrays_payload(names, arrays, blobs)
             reply["state"] = blobs.add(state) if state is not None else None
         except BaseException as e:  # a client's failure is its own, whatever it raises
             reply = {

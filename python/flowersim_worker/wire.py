@@ -99,12 +99,41 @@ def model_arrays(head, data):
     return names, arrays, layout
 
 
+def flat_values(arrays):
+    """The arrays as the driver keeps a model: one little-endian float32 vector, in order."""
+    flats = [np.ascontiguousarray(np.asarray(a), dtype="<f4").reshape(-1) for a in arrays]
+    return np.concatenate(flats) if flats else np.zeros(0, dtype="<f4")
+
+
 def arrays_payload(names, arrays, blobs):
     """The head entry of arrays sent to the driver: their layout and float32 values as one blob."""
-    layout, flats = [], []
+    layout = []
     for name, array in zip(names, arrays):
         array = np.asarray(array)
         layout.append({"name": name, "shape": list(array.shape), "dtype": str(array.dtype)})
-        flats.append(np.ascontiguousarray(array, dtype="<f4").reshape(-1))
-    values = np.concatenate(flats) if flats else np.zeros(0, dtype="<f4")
-    return {"layout": layout, "values": blobs.add(values.tobytes())}
+    return {"layout": layout, "values": blobs.add(flat_values(arrays).tobytes())}
+
+
+class UpdateSum:
+    """The example-weighted sum of a batch's fit updates, as the driver's UpdateSum makes it.
+
+    The same arithmetic as engine's Java UpdateSum (float32 values times their examples, summed in
+    float64 in the batch's order, the mean rounded once to float32), so a batch summed here gives
+    the bits a Java actor's sum of the same updates gives.
+    """
+
+    def __init__(self):
+        self.total = None
+        self.examples = 0
+
+    def add(self, values, examples):
+        weighted = np.asarray(values, dtype=np.float64) * float(examples)
+        self.total = weighted if self.total is None else self.total + weighted
+        self.examples += int(examples)
+
+    def payload(self, blobs):
+        """The head entry of the mean (None when no update brought an example)."""
+        if self.total is None or self.examples == 0:
+            return None
+        mean = (self.total / float(self.examples)).astype("<f4")
+        return {"values": blobs.add(mean.tobytes()), "examples": self.examples}

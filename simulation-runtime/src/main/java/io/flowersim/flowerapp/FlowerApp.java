@@ -1,5 +1,6 @@
 package io.flowersim.flowerapp;
 
+import io.flowersim.api.v1alpha1.spec.ClientResources;
 import io.flowersim.api.v1alpha1.spec.FlowerAppSpec;
 import io.flowersim.engine.remote.PythonWire;
 import java.nio.file.Path;
@@ -27,10 +28,19 @@ public record FlowerApp(Path directory, String clientApp, Map<String, Object> ru
         config, spec.initialArrays);
   }
 
-  /** HELLO: what each Python worker imports once. */
-  public byte[] hello(int numPartitions) {
+  /**
+   * HELLO: what each Python worker imports once, and the GPU memory each client may allocate
+   * (null: no cap), which the worker sets before the import.
+   */
+  public byte[] hello(int numPartitions, Long gpuMemoryBytes) {
     return PythonWire.hello(directory.toString(), clientApp, runConfig, initialArrays,
-        numPartitions);
+        numPartitions, gpuMemoryBytes);
+  }
+
+  /** spec.clients.resources.gpuMemory in bytes, or null when not set. */
+  public static Long gpuMemoryBytes(ClientResources perClient) {
+    return perClient == null || perClient.gpuMemory == null ? null
+        : perClient.gpuMemory.getNumericalAmount().longValue();
   }
 
   @Override

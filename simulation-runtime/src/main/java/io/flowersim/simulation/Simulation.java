@@ -168,7 +168,7 @@ public final class Simulation implements AutoCloseable {
     if (backend.equals(EngineBackend.LOCAL)) {
       int slots = ClientConcurrency.slots(resources, perClient);
       PythonWorkerPool pool = PythonWorkerPool.launch(PythonEnvironment.find(), app,
-          spec.clients.count, resources, slots, perClient.cpusOrDefault());
+          spec.clients.count, resources, slots, perClient);
       pool.awaitReady(WORKER_SETUP_TIMEOUT);
       engine = new ClientScheduler(pool);
     } else {

@@ -11,6 +11,7 @@ import io.flowersim.engine.WorkerLostException;
 import io.flowersim.engine.remote.Placement;
 import io.flowersim.engine.remote.RemoteWorkers;
 import io.flowersim.engine.remote.Wire;
+import io.flowersim.flowerapp.PythonEnvironment;
 import io.flowersim.task.TaskSettings;
 import io.ray.api.ActorHandle;
 import io.ray.api.ObjectRef;
@@ -65,10 +66,26 @@ public final class RayActors extends RemoteWorkers<ActorHandle<ClientActor>, Obj
       int maxActors) {
 
     public static Options from(EngineBackend.Request r) {
-      String csp = System.getProperty(CODE_SEARCH_PATH_PROPERTY,
-          System.getenv().getOrDefault("FLOWERSIM_RAY_CODE_SEARCH_PATH", defaultCodeSearchPath()));
-      return new Options(r.address(), csp, JDK17_OPENS, r.taskName(), r.settings(),
-          r.perClient(), r.workerInitHook(), r.settings().numClients());
+      return new Options(r.address(), RayActors.codeSearchPath(), JDK17_OPENS, r.taskName(),
+          r.settings(), r.perClient(), r.workerInitHook(), r.settings().numClients());
+    }
+  }
+
+  /**
+   * The job's code search path: our jars for the Java workers ({@value #CODE_SEARCH_PATH_PROPERTY},
+   * FLOWERSIM_RAY_CODE_SEARCH_PATH, else this JVM's classpath without Ray's jars) and, where it is
+   * found, flowersim's Python worker package (python/, or FLOWERSIM_PYTHON_HOME), which Ray puts
+   * on the Python workers' sys.path. It is the job's, fixed when this JVM connects, so it always
+   * has both: the first simulation of a JVM may run Java tasks and the next a Flower App.
+   */
+  static String codeSearchPath() {
+    String jars = System.getProperty(CODE_SEARCH_PATH_PROPERTY,
+        System.getenv().getOrDefault("FLOWERSIM_RAY_CODE_SEARCH_PATH", defaultCodeSearchPath()));
+    try {
+      return jars + File.pathSeparator + PythonEnvironment.locateHome();
+    } catch (IllegalStateException e) {
+      LOG.debug("no Python worker package on the code search path: {}", e.getMessage());
+      return jars;
     }
   }
 
@@ -113,20 +130,30 @@ public final class RayActors extends RemoteWorkers<ActorHandle<ClientActor>, Obj
    * nothing answers there), sizes the pool from the alive nodes' resources and starts the actors.
    */
   static RayActors connect(Options options) {
-    init(options);
-    List<NodeInfo> nodes = Ray.getRuntimeContext().getAllNodeInfo().stream()
-        .filter(n -> n.isAlive).toList();
-    int pool = poolSize(nodes, options.perClient(), options.address());
-    pool = Math.max(1, Math.min(pool, options.maxActors()));
-    String summary = nodes.size() + " node(s), " + total(nodes, "CPU") + " CPUs, "
-        + total(nodes, "GPU") + " GPUs";
-    RayActors engine = new RayActors(options, pool, summary);
+    init(options.address(), options.codeSearchPath(), options.workerJvmOptions());
+    Sizing sizing = Sizing.of(options.perClient(), options.address(), options.maxActors());
+    RayActors engine = new RayActors(options, sizing.actors(), sizing.summary());
     engine.awaitActors(Duration.ofSeconds(120));
     return engine;
   }
 
-  private static synchronized void init(Options options) {
-    String address = options.address();
+  /** How many actors of one client's resources the alive nodes hold (at least 1, at most max). */
+  record Sizing(int actors, String summary) {
+
+    static Sizing of(ClientResources perClient, String address, int max) {
+      List<NodeInfo> nodes = Ray.getRuntimeContext().getAllNodeInfo().stream()
+          .filter(n -> n.isAlive).toList();
+      int pool = Math.max(1, Math.min(poolSize(nodes, perClient, address), max));
+      return new Sizing(pool, nodes.size() + " node(s), " + total(nodes, "CPU") + " CPUs, "
+          + total(nodes, "GPU") + " GPUs");
+    }
+  }
+
+  /**
+   * Connects this JVM to the cluster at {@code address} as a Ray driver, once: the job's code
+   * search path and worker JVM options are fixed then.
+   */
+  static synchronized void init(String address, String codeSearchPath, List<String> jvm) {
     if (address == null || address.isBlank()) {
       throw new IllegalArgumentException("ray address: none given (--ray-address HOST:PORT)");
     }
@@ -147,9 +174,8 @@ public final class RayActors extends RemoteWorkers<ActorHandle<ClientActor>, Obj
     if (System.getProperty("ray.node-ip") == null) {
       defaultRouteAddress().ifPresent(ip -> System.setProperty("ray.node-ip", ip));
     }
-    System.setProperty("ray.job.code-search-path", options.codeSearchPath());
+    System.setProperty("ray.job.code-search-path", codeSearchPath);
     // RayConfig reads ray.job.jvm-options as a list; indexed system properties make one.
-    List<String> jvm = options.workerJvmOptions();
     for (int i = 0; i < jvm.size(); i++) {
       System.setProperty("ray.job.jvm-options." + i, jvm.get(i));
     }

@@ -4,7 +4,10 @@ import io.flowersim.engine.ClientEngine;
 import io.flowersim.engine.ClientScheduler;
 import io.flowersim.engine.EngineBackend;
 
-/** --backend ray: found by the CLI through ServiceLoader. */
+/**
+ * --backend ray: found by the CLI through ServiceLoader. A task's clients run in Java actors, a
+ * Flower App's in Python actors; either way under the one client scheduler.
+ */
 public final class RayBackend implements EngineBackend {
 
   @Override
@@ -15,8 +18,7 @@ public final class RayBackend implements EngineBackend {
   @Override
   public ClientEngine create(Request request) {
     if (request.flowerApp() != null) {
-      throw new IllegalArgumentException("--backend ray: spec.flowerApp runs on the local backend "
-          + "only so far");
+      return new ClientScheduler(PythonActors.connect(PythonActors.Options.from(request)));
     }
     return new ClientScheduler(RayActors.connect(RayActors.Options.from(request)));
   }

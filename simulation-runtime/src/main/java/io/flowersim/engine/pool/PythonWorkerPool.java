@@ -1,11 +1,13 @@
 package io.flowersim.engine.pool;
 
+import io.flowersim.api.v1alpha1.spec.ClientResources;
 import io.flowersim.client.Parameters;
 import io.flowersim.engine.Batch;
 import io.flowersim.engine.Batching;
 import io.flowersim.engine.EngineResources;
 import io.flowersim.engine.IntraOpThreads;
 import io.flowersim.engine.WorkerLostException;
+import io.flowersim.engine.remote.PythonCalls;
 import io.flowersim.engine.remote.PythonWire;
 import io.flowersim.engine.remote.Wire;
 import io.flowersim.flowerapp.FlowerApp;
@@ -16,8 +18,6 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -46,23 +46,31 @@ public final class PythonWorkerPool extends ProcessPool {
   private final EngineResources resources;
   private final int threadsPerWorker;
   private final Map<String, String> environment = new HashMap<>();
-  /** The dtype of each array as the app first gave it; the model goes back in these. */
-  private final Map<String, String> dtypes = new ConcurrentHashMap<>();
-  private final Set<String> warnedMetrics = ConcurrentHashMap.newKeySet();
+  private final PythonCalls calls = new PythonCalls();
   private volatile String kind = "";
 
   /** Starts {@code size} workers and returns while they import the app. */
   public static PythonWorkerPool launch(PythonEnvironment python, FlowerApp app, int numClients,
       EngineResources resources, int size, double cpusPerClient) {
-    return new PythonWorkerPool(python, app, numClients, resources, size, cpusPerClient);
+    return new PythonWorkerPool(python, app, numClients, resources, size, cpusPerClient, null);
+  }
+
+  /**
+   * As {@link #launch(PythonEnvironment, FlowerApp, int, EngineResources, int, double)}, each
+   * worker with {@code perClient}'s CPUs as its threads and its gpuMemory as its PyTorch cap.
+   */
+  public static PythonWorkerPool launch(PythonEnvironment python, FlowerApp app, int numClients,
+      EngineResources resources, int size, ClientResources perClient) {
+    return new PythonWorkerPool(python, app, numClients, resources, size,
+        perClient.cpusOrDefault(), FlowerApp.gpuMemoryBytes(perClient));
   }
 
   private PythonWorkerPool(PythonEnvironment python, FlowerApp app, int numClients,
-      EngineResources resources, int size, double cpusPerClient) {
+      EngineResources resources, int size, double cpusPerClient, Long perClientGpuMemory) {
     super(Batching.EACH_CLIENT_ALONE, "Python worker");
     this.python = python;
     this.app = app;
-    this.hello = app.hello(numClients);
+    this.hello = app.hello(numClients, perClientGpuMemory);
     this.resources = resources;
     this.threadsPerWorker = IntraOpThreads.forCpus(cpusPerClient);
     environment.putAll(python.environment());
@@ -79,7 +87,11 @@ public final class PythonWorkerPool extends ProcessPool {
     try {
       List<byte[]> ready = WorkerProcess.awaitAll(handles(), timeout, "Python worker", app
           .toString());
-      kind = PythonWire.readyKind(ready.get(0));
+      PythonWire.Ready first = PythonWire.ready(ready.get(0));
+      kind = first.kind();
+      if (first.gpuMemory() != null) {
+        LOG.info("{}", first.gpuMemory());
+      }
     } catch (RuntimeException e) {
       close();
       throw e;
@@ -99,7 +111,7 @@ public final class PythonWorkerPool extends ProcessPool {
     if (isClosed()) {
       throw new IllegalStateException("the Python worker pool is closed");
     }
-    return PythonWire.model(model, dtypes);
+    return calls.model(model);
   }
 
   @Override
@@ -110,15 +122,8 @@ public final class PythonWorkerPool extends ProcessPool {
   @Override
   protected Wire.BatchReply call(WorkerProcess worker, Wire.Batch request, byte[] model,
       Batch<?> batch) throws WorkerLostException {
-    PythonWire.Operation op = batch.isFit() ? PythonWire.Operation.FIT
-        : PythonWire.Operation.EVALUATE;
-    Map<Integer, List<String>> dropped = new HashMap<>();
-    Wire.BatchReply reply = PythonWire.reply(exchange(worker, model,
-        PythonWire.call(op, batch.round(), request.calls())), "local", dropped, request.calls());
-    dropped.forEach((client, names) -> names.stream().filter(warnedMetrics::add).forEach(name ->
-        LOG.warn("metric {} (first from client {}, round {}) is not a number: recorded by the "
-            + "client only, not aggregated", name, client, batch.round())));
-    return reply;
+    return calls.reply(exchange(worker, model, calls.call(batch, request)), "local", batch,
+        request);
   }
 
   private static byte[] exchange(WorkerProcess worker, byte[] model, byte[] payload)
@@ -142,8 +147,7 @@ public final class PythonWorkerPool extends ProcessPool {
   @Override
   public Optional<Parameters> initialParameters(int clientId, Duration timeout) {
     WorkerProcess worker = handles().get(0);
-    byte[] payload = PythonWire.call(PythonWire.Operation.INITIAL, 0,
-        List.of(new Wire.Call(0, false, clientId, Map.of(), Map.of())));
+    byte[] payload = calls.initialCall(clientId);
     ExecutorService waiting = Executors.newSingleThreadExecutor(r -> {
       Thread t = new Thread(r, "flowersim-python-initial");
       t.setDaemon(true);
@@ -151,8 +155,8 @@ public final class PythonWorkerPool extends ProcessPool {
     });
     try {
       Future<byte[]> reply = waiting.submit(() -> exchange(worker, null, payload));
-      return Optional.of(PythonWire.initialModel(reply.get(timeout.toNanos(),
-          TimeUnit.NANOSECONDS), dtypes));
+      return Optional.of(calls.initialModel(reply.get(timeout.toNanos(),
+          TimeUnit.NANOSECONDS)));
     } catch (TimeoutException e) {
       replace(0);
       throw new IllegalStateException("client " + clientId + " gave no initial model within "

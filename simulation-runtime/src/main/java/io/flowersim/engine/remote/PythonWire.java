@@ -92,16 +92,18 @@ public final class PythonWire {
 
   /**
    * What a worker imports once: the app's directory, its ClientApp, run config and initial arrays
-   * (null: the app's defaults), and how many partitions (clients) there are.
+   * (null: the app's defaults), how many partitions (clients) there are, and the bytes of GPU
+   * memory each client may allocate (null: no cap), which the worker enforces before the import.
    */
   public static byte[] hello(String appDirectory, String clientApp, Map<String, Object> runConfig,
-      String initialArrays, int numPartitions) {
+      String initialArrays, int numPartitions, Long gpuMemoryBytes) {
     ObjectNode head = JSON.createObjectNode();
     head.put("app", appDirectory);
     head.put("clientApp", clientApp);
     head.set("runConfig", JSON.valueToTree(runConfig));
     head.put("initialArrays", initialArrays);
     head.put("numPartitions", numPartitions);
+    head.put("gpuMemory", gpuMemoryBytes);
     return encode(head, new byte[0]);
   }
 
@@ -131,9 +133,17 @@ public final class PythonWire {
     }
   }
 
-  /** A batch of calls of one operation and round, each with its config and the client's state. */
-  public static byte[] call(Operation operation, int round, List<Wire.Call> calls) {
+  /**
+   * A batch of calls of one operation and round, each with its config and the client's state;
+   * with {@code sumUpdates} (fits only), the worker answers with the example-weighted mean of the
+   * successful fits instead of each one's arrays.
+   */
+  public static byte[] call(Operation operation, int round, List<Wire.Call> calls,
+      boolean sumUpdates) {
     ObjectNode head = JSON.createObjectNode().put("op", operation.wireName).put("round", round);
+    if (sumUpdates) {
+      head.put("sum", true);
+    }
     ArrayNode list = head.putArray("calls");
     Blobs blobs = new Blobs();
     for (Wire.Call c : calls) {
@@ -149,9 +159,21 @@ public final class PythonWire {
     return encode(head, blobs.bytes.toByteArray());
   }
 
-  /** What a worker said once it had imported the app: which API it uses ("legacy", "message"). */
-  public static String readyKind(byte[] payload) {
-    return decode(payload).head().path("kind").asText();
+  /** What a worker said once it had imported the app (or could not). */
+  public record Ready(String kind, long pid, String node, String error, String gpuMemory) {}
+
+  /**
+   * READY: which API the app uses ("legacy", "message"), the worker's process and node, why it
+   * could not import the app (null: it could), what it did about gpuMemory (null: nothing asked).
+   */
+  public static Ready ready(byte[] payload) {
+    JsonNode head = decode(payload).head();
+    return new Ready(head.path("kind").asText(""), head.path("pid").asLong(),
+        text(head, "node"), text(head, "error"), text(head, "gpuMemory"));
+  }
+
+  private static String text(JsonNode head, String field) {
+    return head.hasNonNull(field) ? head.path(field).asText() : null;
   }
 
   /**
@@ -195,6 +217,11 @@ public final class PythonWire {
       replies.add(new Wire.Reply(null, null, values, r.path("examples").asLong(),
           r.path("loss").asDouble(), metrics, state, nodeId, pid, start, end, 0));
     }
+    JsonNode mean = p.head().path("mean");
+    if (mean.isObject()) {
+      return new Wire.BatchReply(replies, littleEndianFloats(p.blob(mean.get("values"))),
+          mean.path("examples").asLong());
+    }
     return new Wire.BatchReply(replies, null, 0);
   }
 
@@ -228,7 +255,10 @@ public final class PythonWire {
   }
 
   private static float[] values(Payload p, JsonNode arrays) {
-    byte[] bytes = p.blob(arrays.get("values"));
+    return littleEndianFloats(p.blob(arrays.get("values")));
+  }
+
+  private static float[] littleEndianFloats(byte[] bytes) {
     float[] v = new float[bytes.length / Float.BYTES];
     ByteBuffer.wrap(bytes).order(ByteOrder.LITTLE_ENDIAN).asFloatBuffer().get(v);
     return v;
