@@ -17,6 +17,7 @@ import io.flowersim.simulation.ExitCode;
 import io.flowersim.simulation.InvalidSimulationException;
 import io.flowersim.simulation.Simulation;
 import io.flowersim.simulation.SimulationFile;
+import io.flowersim.simulation.UnenforcedFields;
 import io.flowersim.task.TaskRegistry;
 import java.util.ArrayList;
 import java.util.List;
@@ -87,6 +88,7 @@ public final class Main {
       return refuse(writer, "the simulation could not start: " + e.getMessage());
     }
     History history = new History(name);
+    UnenforcedFields.of(sim.getSpec()).forEach(line -> LOG.warn("{}: {}", name, line));
     try (simulation) {
       LOG.info("{}: {}, {} clients, {} rounds, {}; {}", name, sim.getSpec().workload(),
           sim.getSpec().clients.count, sim.getSpec().rounds, simulation.strategy(),

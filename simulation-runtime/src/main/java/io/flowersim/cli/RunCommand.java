@@ -16,6 +16,7 @@ import io.flowersim.simulation.ExitCode;
 import io.flowersim.simulation.InvalidSimulationException;
 import io.flowersim.simulation.Simulation;
 import io.flowersim.simulation.SimulationFile;
+import io.flowersim.simulation.UnenforcedFields;
 import io.flowersim.task.TaskRegistry;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -118,6 +119,7 @@ final class RunCommand implements Callable<Integer> {
       terminal.warn("flowersim run ignores the cluster-only fields " + String.join(", ", ignored)
           + " (they take effect with kubectl apply)");
     }
+    UnenforcedFields.of(sim.getSpec()).forEach(terminal::warn);
     String name = sim.getMetadata().getName();
     Path dir = out != null ? out : Path.of("flowersim-out", name);
     CheckpointStore checkpoints = new CheckpointStore(dir.resolve(CHECKPOINTS));

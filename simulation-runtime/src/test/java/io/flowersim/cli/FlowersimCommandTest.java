@@ -204,6 +204,25 @@ class FlowersimCommandTest {
     assertThat(new String(png, 1, 3, java.nio.charset.StandardCharsets.US_ASCII)).isEqualTo("PNG");
   }
 
+  /** A Java task's clients cannot be held to gpuMemory: the run says so once, and runs. */
+  @Test
+  void runSaysGpuMemoryIsNotEnforcedForJavaTasks() throws Exception {
+    Path out = dir.resolve("out");
+    Outcome o = run("run", file(VALID.replace("resources: {cpus: 1}",
+        "resources: {cpus: 1, gpuMemory: 2Gi}")).toString(), "--out", out.toString(), "--cpus",
+        "2", "--rounds", "1");
+    assertThat(o.code()).as(o.err()).isZero();
+    assertThat(o.err().lines().filter(l -> l.contains("gpuMemory")))
+        .containsExactly("warning: spec.clients.resources.gpuMemory (2Gi) is not enforced for "
+            + "spec.task's Java clients: gpus decides how many share a GPU, and a client may use "
+            + "more than gpuMemory (it is enforced for spec.flowerApp's Python clients, through "
+            + "PyTorch's per-process memory fraction)");
+    Outcome plain = run("run", file(VALID).toString(), "--out", dir.resolve("plain").toString(),
+        "--cpus", "2", "--rounds", "1");
+    assertThat(plain.code()).as(plain.err()).isZero();
+    assertThat(plain.err()).doesNotContain("gpuMemory");
+  }
+
   @Test
   void clientProcessAndWorkerInitOptionsThatCannotWorkAreRefused() throws Exception {
     String f = file(VALID).toString();
