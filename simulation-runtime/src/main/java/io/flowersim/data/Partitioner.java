@@ -30,7 +30,26 @@ public interface Partitioner {
       case DIRICHLET ->
           new DirichletPartitioner(s.alphaOrDefault(), s.seedOrDefault(), minPartitionSize);
       case SHARD -> new ShardPartitioner(s.shardsPerClientOrDefault(), s.seedOrDefault());
+      case PATHOLOGICAL -> new PathologicalPartitioner(required(s.classesPerClient,
+          "classesPerClient", s), s.classAssignmentOrDefault(), s.seedOrDefault());
+      case INNER_DIRICHLET -> new InnerDirichletPartitioner(s.partitionSizesArray(),
+          s.alphaOrDefault(), s.seedOrDefault());
+      case LINEAR, SQUARE, EXPONENTIAL -> new SizePartitioner(s.typeOrDefault().toString(),
+          (n, examples) -> PartitionSizes.byRule(s.typeOrDefault(), n, examples),
+          s.seedOrDefault());
+      case SIZE -> SizePartitioner.given(s.partitionSizesArray(), s.seedOrDefault());
+      case NATURAL_ID -> throw new IllegalArgumentException("spec.clients.partitioning.type: "
+          + "natural-id needs the data's id column; the task builds a NaturalIdPartitioner "
+          + "from it, or refuses natural-id");
     };
+  }
+
+  private static int required(Integer value, String field, PartitioningSpec spec) {
+    if (value == null) {
+      throw new IllegalArgumentException("spec.clients.partitioning." + field + " is required for "
+          + spec.typeOrDefault());
+    }
+    return value;
   }
 
   static Partitioner fromSpec(PartitioningSpec spec) {

@@ -2,6 +2,8 @@ package io.flowersim.task.fashionmnist;
 
 import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Block;
+import io.flowersim.api.v1alpha1.spec.PartitioningSpec;
+import io.flowersim.api.v1alpha1.spec.PartitioningType;
 import io.flowersim.client.Client;
 import io.flowersim.client.ClientContext;
 import io.flowersim.client.Config;
@@ -97,7 +99,25 @@ public abstract class FashionMnistTask implements FederatedTask {
     List<String> problems = new ArrayList<>();
     ShardPartitioner.tooManyLabels(settings.partitioning(), FashionMnist.CLASSES, "Fashion-MNIST")
         .ifPresent(problems::add);
+    PartitioningSpec partitioning = settings.partitioning();
+    if (partitioning.typeOrDefault() == PartitioningType.NATURAL_ID) {
+      problems.add("spec.clients.partitioning.type: Fashion-MNIST has no id column to group by "
+          + "(natural-id); the synthetic task has writer ids");
+    }
+    if (partitioning.typeOrDefault() == PartitioningType.PATHOLOGICAL
+        && partitioning.classesPerClient != null
+        && partitioning.classesPerClient > FashionMnist.CLASSES) {
+      problems.add("spec.clients.partitioning.classesPerClient: Fashion-MNIST has only "
+          + FashionMnist.CLASSES + " labels, so at most " + FashionMnist.CLASSES + ", got "
+          + partitioning.classesPerClient);
+    }
     Integer trainExamples = settings.get(TRAIN_EXAMPLES);
+    long sized = java.util.Arrays.stream(partitioning.partitionSizesArray()).asLongStream().sum();
+    if (partitioning.typeOrDefault().takesPartitionSizes() && trainExamples != null
+        && sized > trainExamples) {
+      problems.add("spec.clients.partitioning.partitionSizes: they add up to " + sized
+          + " examples, but spec.taskConfig.trainExamples keeps only " + trainExamples);
+    }
     if (trainExamples != null && settings.numClients() > trainExamples) {
       problems.add("spec.clients.count: " + settings.numClients() + " partitions but "
           + "spec.taskConfig.trainExamples keeps only " + trainExamples + " examples");

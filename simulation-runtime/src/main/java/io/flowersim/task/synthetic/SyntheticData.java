@@ -8,7 +8,9 @@ import java.util.SplittableRandom;
  * Gaussian class clusters generated from a seed: class c's examples are mean_c + noise. Each
  * client's examples are derived from (seed, client id) on demand, so no partition is stored and a
  * million clients cost nothing until they run. The partitioning spec shapes each client's labels:
- * iid (uniform), dirichlet (a label distribution drawn from Dir(alpha)) or shard (k labels).
+ * iid and the size-based types (uniform), dirichlet and inner-dirichlet (a label distribution
+ * drawn from Dir(alpha)), shard and pathological (k labels); natural-id gives every client
+ * (writer) its own style.
  */
 final class SyntheticData {
 
@@ -59,7 +61,8 @@ final class SyntheticData {
 
   /** The server's test set: {@code n} examples with uniform labels, independent of any client. */
   Examples testSet(int n) {
-    return generate(new SplittableRandom(mix(seed, -1)), n, uniformLabels());
+    return generate(new SplittableRandom(mix(seed, -1)), n, uniformLabels(),
+        new float[dimensions]);
   }
 
   /**
@@ -68,16 +71,87 @@ final class SyntheticData {
    */
   Examples clientData(int clientId, int n, int split) {
     double[] labelWeights = labelDistribution(clientId);
-    return generate(new SplittableRandom(mix(mix(seed, clientId), split + 1)), n, labelWeights);
+    return generate(new SplittableRandom(mix(mix(seed, clientId), split + 1)), n, labelWeights,
+        writerStyle(clientId));
   }
 
   double[] labelDistribution(int clientId) {
     SplittableRandom random = new SplittableRandom(mix(mix(seed, clientId), 0x5eed));
     return switch (partitioning.typeOrDefault()) {
-      case IID -> uniformLabels();
-      case DIRICHLET -> dirichlet(random, partitioning.alphaOrDefault());
+      case IID, LINEAR, SQUARE, EXPONENTIAL, SIZE, NATURAL_ID -> uniformLabels();
+      case DIRICHLET, INNER_DIRICHLET -> dirichlet(random, partitioning.alphaOrDefault());
       case SHARD -> shards(random, Math.min(partitioning.shardsPerClientOrDefault(), classes));
+      case PATHOLOGICAL -> pathological(clientId, random);
     };
+  }
+
+  /**
+   * Exactly classesPerClient labels, picked as flwr-datasets' PathologicalPartitioner does for
+   * partition {@code clientId} (from a per-client seed, so no client needs the others').
+   */
+  private double[] pathological(int clientId, SplittableRandom random) {
+    int k = Math.min(partitioning.classesPerClient == null ? 2 : partitioning.classesPerClient,
+        classes);
+    double[] w = new double[classes];
+    switch (partitioning.classAssignmentOrDefault()) {
+      case RANDOM -> {
+        return shards(random, k);
+      }
+      case DETERMINISTIC -> {
+        for (int j = 0; j < k; j++) {
+          w[(clientId + j) % classes] = 1.0 / k;
+        }
+      }
+      case FIRST_DETERMINISTIC -> {
+        int first = clientId % classes;
+        w[first] = 1.0 / k;
+        int[] others = new int[classes - 1];
+        for (int c = 0, i = 0; c < classes; c++) {
+          if (c != first) {
+            others[i++] = c;
+          }
+        }
+        for (int j = 0; j < k - 1; j++) {
+          int pick = j + random.nextInt(others.length - j);
+          int t = others[j];
+          others[j] = others[pick];
+          others[pick] = t;
+          w[others[j]] = 1.0 / k;
+        }
+      }
+    }
+    return w;
+  }
+
+  /**
+   * natural-id: the data's id column is the writer, one per client, and a writer's examples
+   * share a style, a shift of every feature drawn from (seed, writer) with norm {@code noise}
+   * (feature skew as in FEMNIST); without natural-id there is none.
+   */
+  float[] writerStyle(int writer) {
+    float[] style = new float[dimensions];
+    if (partitioning.typeOrDefault() != io.flowersim.api.v1alpha1.spec.PartitioningType.NATURAL_ID
+        || noise == 0) {
+      return style;
+    }
+    SplittableRandom random = new SplittableRandom(mix(mix(seed, writer), 0x57171e));
+    double norm = 0;
+    double[] v = new double[dimensions];
+    for (int d = 0; d < dimensions; d++) {
+      v[d] = RandomVariates.gaussian(random);
+      norm += v[d] * v[d];
+    }
+    norm = Math.sqrt(norm);
+    for (int d = 0; d < dimensions; d++) {
+      style[d] = (float) (noise * v[d] / norm);
+    }
+    return style;
+  }
+
+  /** natural-id: how many training examples writer {@code writer} has, uniform in [n/2, 3n/2]. */
+  int writerExamples(int writer, int n) {
+    SplittableRandom random = new SplittableRandom(mix(mix(seed, writer), 0x512e));
+    return Math.max(1, n / 2 + random.nextInt(n + 1));
   }
 
   private double[] uniformLabels() {
@@ -117,14 +191,16 @@ final class SyntheticData {
     return w;
   }
 
-  private Examples generate(SplittableRandom random, int n, double[] labelWeights) {
+  private Examples generate(SplittableRandom random, int n, double[] labelWeights,
+      float[] style) {
     float[] x = new float[n * dimensions];
     int[] y = new int[n];
     for (int i = 0; i < n; i++) {
       int label = draw(random, labelWeights);
       y[i] = label;
       for (int d = 0; d < dimensions; d++) {
-        x[i * dimensions + d] = (float) (means[label][d] + noise * RandomVariates.gaussian(random));
+        x[i * dimensions + d] = (float) (means[label][d] + style[d]
+            + noise * RandomVariates.gaussian(random));
       }
     }
     return new Examples(x, y, dimensions);

@@ -1,13 +1,16 @@
 package io.flowersim.task.synthetic;
 
+import io.flowersim.api.v1alpha1.spec.PartitioningSpec;
+import io.flowersim.api.v1alpha1.spec.PartitioningType;
 import io.flowersim.client.Client;
 import io.flowersim.client.ClientContext;
 import io.flowersim.client.Config;
-import io.flowersim.client.ControlVariateClient;
 import io.flowersim.client.ConfigKeys;
+import io.flowersim.client.ControlVariateClient;
 import io.flowersim.client.EvaluateResult;
 import io.flowersim.client.FitResult;
 import io.flowersim.client.Parameters;
+import io.flowersim.data.PartitionSizes;
 import io.flowersim.data.ShardPartitioner;
 import io.flowersim.task.FederatedTask;
 import io.flowersim.task.HeapBudget;
@@ -60,6 +63,8 @@ public final class SyntheticTask implements FederatedTask {
   private int batchSize;
   private double learningRate;
   private long seed;
+  private int[] trainSizes;
+  private boolean naturalId;
 
   @Override
   public String name() {
@@ -84,6 +89,21 @@ public final class SyntheticTask implements FederatedTask {
     int classes = settings.get(CLASSES);
     ShardPartitioner.tooManyLabels(settings.partitioning(), classes,
         "the task (spec.taskConfig.classes)").ifPresent(problems::add);
+    PartitioningSpec partitioning = settings.partitioning();
+    if (partitioning.typeOrDefault() == PartitioningType.PATHOLOGICAL
+        && partitioning.classesPerClient != null && partitioning.classesPerClient > classes) {
+      problems.add("spec.clients.partitioning.classesPerClient: the task "
+          + "(spec.taskConfig.classes) has only " + classes + " labels, so at most " + classes
+          + ", got " + partitioning.classesPerClient);
+    }
+    if (partitioning.typeOrDefault().sizesByRule()) {
+      try {
+        PartitionSizes.byRule(partitioning.typeOrDefault(), settings.numClients(),
+            (long) settings.get(SAMPLES_PER_CLIENT) * settings.numClients());
+      } catch (IllegalArgumentException e) {
+        problems.add(e.getMessage());
+      }
+    }
     long dimensions = settings.get(DIMENSIONS);
     long samples = settings.get(SAMPLES_PER_CLIENT);
     long evalSamples = settings.get(EVAL_SAMPLES_PER_CLIENT);
@@ -116,9 +136,31 @@ public final class SyntheticTask implements FederatedTask {
     batchSize = settings.get(BATCH_SIZE);
     learningRate = settings.get(LEARNING_RATE);
     seed = settings.partitioning().seedOrDefault();
+    naturalId = settings.partitioning().typeOrDefault() == PartitioningType.NATURAL_ID;
     data = new SyntheticData(settings.get(DIMENSIONS), settings.get(CLASSES),
         settings.get(SEPARATION), settings.get(NOISE), seed, settings.partitioning());
     testSet = data.testSet(settings.get(TEST_SAMPLES));
+    trainSizes = trainSizes(settings.partitioning(), settings.numClients(), samplesPerClient);
+  }
+
+  /**
+   * Each client's number of training examples where the partitioning sets it: the size rules
+   * (linear, square, exponential) share samplesPerClient x clients among them, size and
+   * inner-dirichlet take partitionSizes; null where every client has samplesPerClient.
+   */
+  private static int[] trainSizes(PartitioningSpec partitioning, int clients, int perClient) {
+    PartitioningType type = partitioning.typeOrDefault();
+    if (type.sizesByRule()) {
+      return PartitionSizes.byRule(type, clients, (long) perClient * clients);
+    }
+    return type.takesPartitionSizes() ? partitioning.partitionSizesArray() : null;
+  }
+
+  private int trainSize(int clientId) {
+    if (trainSizes != null) {
+      return trainSizes[clientId];
+    }
+    return naturalId ? data.writerExamples(clientId, samplesPerClient) : samplesPerClient;
   }
 
   @Override
@@ -164,7 +206,7 @@ public final class SyntheticTask implements FederatedTask {
 
     @Override
     public CorrectedFit fit(Parameters parameters, Config config, float[] correction) {
-      SyntheticData.Examples train = data.clientData(clientId, samplesPerClient, 0);
+      SyntheticData.Examples train = data.clientData(clientId, trainSize(clientId), 0);
       SoftmaxModel model = new SoftmaxModel(data.dimensions(), data.classes(), parameters);
       int round = config.getInt("server_round", 0);
       double rate = config.getDouble("learningRate", learningRate);

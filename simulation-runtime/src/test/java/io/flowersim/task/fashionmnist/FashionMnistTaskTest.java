@@ -3,10 +3,15 @@ package io.flowersim.task.fashionmnist;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.flowersim.api.v1alpha1.spec.ClassAssignment;
 import io.flowersim.api.v1alpha1.spec.PartitioningSpec;
+import io.flowersim.api.v1alpha1.spec.PartitioningType;
+import io.flowersim.client.ClientContext;
+import io.flowersim.client.ClientState;
 import io.flowersim.client.Config;
 import io.flowersim.client.ConfigKeys;
 import io.flowersim.client.EvaluateResult;
+import io.flowersim.client.FitResult;
 import io.flowersim.client.Parameters;
 import io.flowersim.strategy.FedProx;
 import io.flowersim.task.TaskRegistry;
@@ -139,6 +144,33 @@ public class FashionMnistTaskTest {
       sum += (double) (x[i] - y[i]) * (x[i] - y[i]);
     }
     return Math.sqrt(sum);
+  }
+
+  @Test
+  void flwrDatasetsPartitionersSplitTheImagesButNaturalIdHasNoIdColumn() throws Exception {
+    setUp("fashion-mnist-mlp", 2);
+    FashionMnistTask task = (FashionMnistTask) TaskRegistry.load().create("fashion-mnist-mlp");
+    PartitioningSpec natural = new PartitioningSpec();
+    natural.type = PartitioningType.NATURAL_ID;
+    PartitioningSpec pathological = new PartitioningSpec();
+    pathological.type = PartitioningType.PATHOLOGICAL;
+    pathological.classesPerClient = 11;
+    Config config = Config.of(Map.of("dataDir", dir.toString()));
+
+    assertThat(task.check(new TaskSettings(config, 10, natural)))
+        .containsExactly("spec.clients.partitioning.type: Fashion-MNIST has no id column to group "
+            + "by (natural-id); the synthetic task has writer ids");
+    assertThat(task.check(new TaskSettings(config, 10, pathological)))
+        .containsExactly("spec.clients.partitioning.classesPerClient: Fashion-MNIST has only 10 "
+            + "labels, so at most 10, got 11");
+
+    pathological.classesPerClient = 2;
+    pathological.classAssignment = ClassAssignment.DETERMINISTIC;
+    task.setup(new TaskSettings(config, 10, pathological));
+    // setup splits the images by it, and a client trains on its share
+    FitResult fit = task.createClient(new ClientContext(0, 0, 10, Config.empty(),
+        new ClientState())).fit(task.initialParameters(), Config.of(Map.of("localEpochs", "1")));
+    assertThat(fit.numExamples()).isPositive();
   }
 
   @Test

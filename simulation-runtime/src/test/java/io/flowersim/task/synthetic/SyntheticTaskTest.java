@@ -3,6 +3,7 @@ package io.flowersim.task.synthetic;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.flowersim.api.v1alpha1.spec.ClassAssignment;
 import io.flowersim.api.v1alpha1.spec.PartitioningSpec;
 import io.flowersim.api.v1alpha1.spec.PartitioningType;
 import io.flowersim.client.ClientContext;
@@ -119,6 +120,53 @@ class SyntheticTaskTest {
     }
     // different clients hold different labels
     assertThat(seen).hasSize(CLASSES);
+  }
+
+  @Test
+  void pathologicalGivesEachClientExactlyItsLabels() {
+    PartitioningSpec pathological = partitioning(PartitioningType.PATHOLOGICAL, null, 42);
+    pathological.classesPerClient = 2;
+    pathological.classAssignment = ClassAssignment.DETERMINISTIC;
+    SyntheticData data = data(pathological);
+
+    for (int client = 0; client < 12; client++) {
+      java.util.Set<Integer> distinct = new java.util.HashSet<>();
+      for (int y : data.clientData(client, 200, 0).labels()) {
+        distinct.add(y);
+      }
+      // deterministic: labels i and i + 1 modulo the 5 labels
+      assertThat(distinct).containsExactlyInAnyOrder(client % CLASSES, (client + 1) % CLASSES);
+    }
+  }
+
+  @Test
+  void sizeRulesSetEachClientsNumberOfExamples() throws Exception {
+    PartitioningSpec linear = partitioning(PartitioningType.LINEAR, null, 42);
+    SyntheticTask task = new SyntheticTask();
+    task.setup(new TaskSettings(Config.of(Map.of("samplesPerClient", "10")), 4, linear));
+
+    // 40 examples in units 1..4: 4, 8, 12, 16
+    long[] sizes = new long[4];
+    for (int client = 0; client < 4; client++) {
+      sizes[client] = task.createClient(new ClientContext(client, client, 4, Config.empty(),
+          new ClientState())).fit(task.initialParameters(), Config.empty()).numExamples();
+    }
+    assertThat(sizes).containsExactly(4, 8, 12, 16);
+  }
+
+  @Test
+  void naturalIdGivesEveryWriterItsOwnStyleAndSize() {
+    SyntheticData natural = data(partitioning(PartitioningType.NATURAL_ID, null, 42));
+    SyntheticData iid = data(partitioning(PartitioningType.IID, null, 42));
+
+    assertThat(natural.writerStyle(3)).isNotEqualTo(natural.writerStyle(4));
+    assertThat(iid.writerStyle(3)).containsOnly(0f);
+    java.util.Set<Integer> sizes = new java.util.HashSet<>();
+    for (int writer = 0; writer < 20; writer++) {
+      sizes.add(natural.writerExamples(writer, 64));
+      assertThat(natural.writerExamples(writer, 64)).isBetween(32, 96);
+    }
+    assertThat(sizes.size()).isGreaterThan(5);
   }
 
   @Test

@@ -15,6 +15,7 @@ import io.flowersim.api.v1alpha1.spec.FlowerSimulationSpec;
 import io.flowersim.api.v1alpha1.spec.HeadGroupSpec;
 import io.flowersim.api.v1alpha1.spec.NumberRange;
 import io.flowersim.api.v1alpha1.spec.PartitioningSpec;
+import io.flowersim.api.v1alpha1.spec.PartitioningType;
 import io.flowersim.api.v1alpha1.spec.StrategyArguments;
 import io.flowersim.api.v1alpha1.spec.StrategyName;
 import io.flowersim.api.v1alpha1.spec.StrategyOption;
@@ -189,7 +190,8 @@ public final class FlowerSimulationValidator {
       checkClientResources("spec.clients.resources", clients.resources);
     }
     if (clients.partitioning != null) {
-      checkPartitioning("spec.clients.partitioning", clients.partitioning);
+      checkPartitioning("spec.clients.partitioning", clients.partitioning,
+          validClientCount(clients));
     }
     inRange("spec.clients.dropoutRate", clients.dropoutRate, 0, 1);
   }
@@ -207,9 +209,45 @@ public final class FlowerSimulationValidator {
     nonNegativeQuantity(path + ".gpuMemory", resources.gpuMemory);
   }
 
-  private void checkPartitioning(String path, PartitioningSpec partitioning) {
+  private void checkPartitioning(String path, PartitioningSpec partitioning, Integer clientCount) {
+    PartitioningType type = partitioning.typeOrDefault();
     greaterThanZero(path + ".alpha", partitioning.alpha);
     atLeast(path + ".shardsPerClient", partitioning.shardsPerClient, 1);
+    if (type == PartitioningType.PATHOLOGICAL) {
+      if (required(path + ".classesPerClient", partitioning.classesPerClient)) {
+        atLeast(path + ".classesPerClient", partitioning.classesPerClient, 1);
+      }
+    } else {
+      onlyFor(path + ".classesPerClient", partitioning.classesPerClient, "pathological");
+      onlyFor(path + ".classAssignment", partitioning.classAssignment, "pathological");
+    }
+    if (type.takesPartitionSizes()) {
+      if (required(path + ".partitionSizes", partitioning.partitionSizes)) {
+        partitionSizes(path + ".partitionSizes", partitioning.partitionSizes, clientCount);
+      }
+    } else {
+      onlyFor(path + ".partitionSizes", partitioning.partitionSizes, "inner-dirichlet and size");
+    }
+  }
+
+  private void onlyFor(String field, Object value, String types) {
+    if (value != null) {
+      error(field, "applies only to partitioning type " + types);
+    }
+  }
+
+  /** One size per client, each at least 1: a client with no examples cannot train. */
+  private void partitionSizes(String field, List<Integer> sizes, Integer clientCount) {
+    if (clientCount != null && sizes.size() != clientCount) {
+      error(field, "must have one size per client, spec.clients.count (" + clientCount + "), got "
+          + sizes.size());
+    }
+    for (int i = 0; i < sizes.size(); i++) {
+      if (sizes.get(i) == null || sizes.get(i) < 1) {
+        error(field + "[" + i + "]", "must be at least 1, got " + sizes.get(i));
+        return;
+      }
+    }
   }
 
   /** {@code clientCount} is null when spec.clients.count is missing or already reported. */

@@ -8,12 +8,14 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.fabric8.kubernetes.api.model.Quantity;
 import io.flowersim.api.v1alpha1.FlowerSimulation;
 import io.flowersim.api.v1alpha1.spec.FlowerSimulationSpec;
+import io.flowersim.api.v1alpha1.spec.ClassAssignment;
 import io.flowersim.api.v1alpha1.spec.ClientResources;
 import io.flowersim.api.v1alpha1.spec.ClusterSpec;
 import io.flowersim.api.v1alpha1.spec.DifferentialPrivacyClipping;
 import io.flowersim.api.v1alpha1.spec.DifferentialPrivacySpec;
 import io.flowersim.api.v1alpha1.spec.HeadGroupSpec;
 import io.flowersim.api.v1alpha1.spec.PartitioningSpec;
+import io.flowersim.api.v1alpha1.spec.PartitioningType;
 import io.flowersim.api.v1alpha1.spec.StrategyName;
 import io.flowersim.api.v1alpha1.spec.StrategySpec;
 import io.flowersim.api.v1alpha1.spec.WorkerGroupSpec;
@@ -351,6 +353,50 @@ class FlowerSimulationValidatorTest {
       sim.getSpec().clients.partitioning.shardsPerClient = 0;
       assertOnlyError(sim, "spec.clients.partitioning.shardsPerClient",
           "must be at least 1, got 0");
+    }
+
+    @Test
+    void pathologicalNeedsClassesPerClientWhichOnlyItTakes() {
+      FlowerSimulation sim = minimal();
+      sim.getSpec().clients.partitioning = new PartitioningSpec();
+      sim.getSpec().clients.partitioning.type = PartitioningType.PATHOLOGICAL;
+      assertOnlyError(sim, "spec.clients.partitioning.classesPerClient", "is required");
+      sim.getSpec().clients.partitioning.classesPerClient = 2;
+      sim.getSpec().clients.partitioning.classAssignment = ClassAssignment.FIRST_DETERMINISTIC;
+      assertValid(sim);
+
+      sim.getSpec().clients.partitioning.type = PartitioningType.LINEAR;
+      assertThat(FlowerSimulationValidator.validate(sim)).containsExactly(
+          new ValidationError("spec.clients.partitioning.classesPerClient",
+              "applies only to partitioning type pathological"),
+          new ValidationError("spec.clients.partitioning.classAssignment",
+              "applies only to partitioning type pathological"));
+    }
+
+    @Test
+    void partitionSizesAreOnePerClientEachAtLeastOne() {
+      FlowerSimulation sim = minimal();
+      int clients = sim.getSpec().clients.count;
+      sim.getSpec().clients.partitioning = new PartitioningSpec();
+      sim.getSpec().clients.partitioning.type = PartitioningType.SIZE;
+      assertOnlyError(sim, "spec.clients.partitioning.partitionSizes", "is required");
+
+      sim.getSpec().clients.partitioning.partitionSizes = List.of(5, 5);
+      assertOnlyError(sim, "spec.clients.partitioning.partitionSizes", "must have one size per "
+          + "client, spec.clients.count (" + clients + "), got 2");
+
+      List<Integer> sizes = new java.util.ArrayList<>(java.util.Collections.nCopies(clients, 5));
+      sizes.set(1, 0);
+      sim.getSpec().clients.partitioning.partitionSizes = sizes;
+      assertOnlyError(sim, "spec.clients.partitioning.partitionSizes[1]", "must be at least 1, "
+          + "got 0");
+
+      sizes.set(1, 5);
+      sim.getSpec().clients.partitioning.type = PartitioningType.INNER_DIRICHLET;
+      assertValid(sim);
+      sim.getSpec().clients.partitioning.type = PartitioningType.EXPONENTIAL;
+      assertOnlyError(sim, "spec.clients.partitioning.partitionSizes",
+          "applies only to partitioning type inner-dirichlet and size");
     }
 
     @Test
