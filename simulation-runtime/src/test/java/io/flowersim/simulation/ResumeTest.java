@@ -27,8 +27,9 @@ import org.junit.jupiter.params.provider.MethodSource;
 /**
  * A seeded run stopped and resumed from its checkpoints gives, round for round, bit for bit, the
  * losses and metrics of the run that never stopped: FedAvg with drop-outs, FedAdam under the DP
- * wrapper (moments and noise generator in the strategy's state), and FedAvgM over clients whose
- * state changes what they send. Each run is stopped between rounds, or in the middle of a round
+ * wrapper (moments and noise generator in the strategy's state), FedAvgM over clients whose
+ * state changes what they send, Scaffold (control variates on both sides) and client-side
+ * adaptive clipping (the clipping norm). Each run is stopped between rounds, or in the middle of a round
  * (after its fits were aggregated, so the strategy, the sampling and the clients' state have moved
  * on past the checkpoint), with checkpoints after every round or every second one.
  */
@@ -88,9 +89,48 @@ class ResumeTest {
                    minEvaluateClients: 2, minAvailableClients: 12, serverMomentum: 0.9}
       """;
 
+  /** Scaffold: the server control variate in the strategy's state, each c_i in its client's. */
+  static final String SCAFFOLD = """
+      apiVersion: flowersim.io/v1alpha1
+      kind: FlowerSimulation
+      metadata: {name: resume-scaffold}
+      spec:
+        task: synthetic
+        taskConfig: {learningRate: "0.1", localEpochs: "2", batchSize: "16", samplesPerClient: "40"}
+        rounds: 6
+        seed: 13
+        clients:
+          count: 12
+          partitioning: {type: dirichlet, alpha: 0.2, seed: 3}
+        strategy: {name: Scaffold, fractionFit: 0.5, fractionEvaluate: 0.25, minFitClients: 2,
+                   minEvaluateClients: 2, minAvailableClients: 12, serverLearningRate: 0.8}
+      """;
+
+  /** Adaptive clipping on the clients: the norm and both noises' generator in the state. */
+  static final String ADAPTIVE_DP = """
+      apiVersion: flowersim.io/v1alpha1
+      kind: FlowerSimulation
+      metadata: {name: resume-adaptive-dp}
+      spec:
+        task: synthetic
+        taskConfig: {learningRate: "0.1", localEpochs: "1", batchSize: "16", samplesPerClient: "40"}
+        rounds: 6
+        seed: 17
+        clients: {count: 30}
+        strategy:
+          name: FedAvg
+          fractionFit: 0.2
+          fractionEvaluate: 0.1
+          minFitClients: 6
+          minEvaluateClients: 3
+          minAvailableClients: 30
+          differentialPrivacy: {side: client, clipping: adaptive, noiseMultiplier: 0.5,
+                                clippedCountStddev: 1.0, numSampledClients: 6}
+      """;
+
   static List<Arguments> stops() {
     List<Arguments> out = new ArrayList<>();
-    for (String spec : List.of(FEDAVG, FEDADAM_DP, STATEFUL)) {
+    for (String spec : List.of(FEDAVG, FEDADAM_DP, STATEFUL, SCAFFOLD, ADAPTIVE_DP)) {
       out.add(Arguments.of(spec, 1, 1, false));
       out.add(Arguments.of(spec, 1, 3, true));
       out.add(Arguments.of(spec, 2, 4, true));
