@@ -9,6 +9,7 @@ import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.ConfigMapBuilder;
 import io.fabric8.kubernetes.api.model.Container;
 import io.fabric8.kubernetes.api.model.EnvVar;
+import io.fabric8.kubernetes.api.model.Event;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.NamespaceBuilder;
 import io.fabric8.kubernetes.api.model.OwnerReference;
@@ -30,6 +31,8 @@ import io.flowersim.api.v1alpha1.TestFlowerSimulations;
 import io.flowersim.api.v1alpha1.handover.HistoryConfigMap.RunState;
 import io.flowersim.api.v1alpha1.handover.HistoryConfigMap;
 import io.flowersim.api.v1alpha1.handover.RuntimeEnvironment;
+import io.flowersim.api.v1alpha1.spec.CheckpointSpec;
+import io.flowersim.api.v1alpha1.spec.DataSpec;
 import io.flowersim.api.v1alpha1.spec.StrategySpec;
 import io.flowersim.api.v1alpha1.status.Condition;
 import io.flowersim.api.v1alpha1.status.FlowerSimulationStatus;
@@ -39,9 +42,11 @@ import io.flowersim.operator.dependent.RayJobTemplate;
 import io.flowersim.runtime.Main;
 import io.flowersim.server.History;
 import io.flowersim.server.HistoryJson;
+import io.flowersim.server.ServerListener;
 import io.flowersim.simulation.ExitCode;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.io.IOException;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
@@ -57,6 +62,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The operator in this JVM against a real kube-apiserver (with KubeRay's real CRDs and the
@@ -374,6 +380,83 @@ class FlowerSimulationOperatorIT {
     assertThat(done.currentRound).isEqualTo(3);
   }
 
+  /** What the loss of the head pod does to the runtime: it stops, with nothing more written. */
+  static final class HeadLost extends Error {
+    HeadLost(int round) {
+      super("head pod lost in round " + round);
+    }
+  }
+
+  @Test
+  void aRunThatLostItsHeadContinuesAfterItsCheckpointAndTheStatusSaysResumed(
+      @TempDir Path claim) throws Exception {
+    FlowerSimulation sim = smallSynthetic(5);
+    sim.getSpec().checkpoint = new CheckpointSpec();
+    sim.getSpec().checkpoint.persistentVolumeClaim = new DataSpec.ClaimReference();
+    sim.getSpec().checkpoint.persistentVolumeClaim.claimName = "fsim-checkpoints";
+    String name = create(sim).getMetadata().getName();
+    RayJob job = await().atMost(WAIT).until(() -> rayJob(name), j -> j != null);
+    assertThat(job.getSpec().backoffLimit).isEqualTo(CheckpointSpec.RAY_JOB_RETRIES);
+    setRayJobStatus(name, "Running", "RUNNING", null);
+    awaitStatus(name, s -> s.phase == SimulationPhase.Running);
+
+    // The head's environment, with the claim mounted here instead of in the pod.
+    Map<String, String> env = headEnvironment(job);
+    String inPod = env.get(RuntimeEnvironment.CHECKPOINT_DIR);
+    assertThat(inPod).isEqualTo(CheckpointSpec.MOUNT_PATH + "/" + namespace + "/" + name);
+    env.put(RuntimeEnvironment.CHECKPOINT_DIR,
+        claim.resolve(inPod.substring(CheckpointSpec.MOUNT_PATH.length() + 1)).toString());
+
+    List<List<Integer>> shown = new CopyOnWriteArrayList<>();
+    try (var watch = client.resources(FlowerSimulation.class).inNamespace(namespace)
+        .withName(name).watch(new StatusRoundsWatcher(shown));
+        KubernetesClient runtime = asRuntime(name)) {
+      // Round 3 is recorded, then the head is lost before its checkpoint.
+      assertThatThrownBy(() -> Main.run(env, runtime, stopIn(3, () -> {
+        throw new HeadLost(3);
+      }))).isInstanceOf(HeadLost.class);
+      awaitStatus(name, s -> s.currentRound != null && s.currentRound == 3);
+
+      // KubeRay counts the failed attempt and makes a new cluster (spec.backoffLimit).
+      client.resources(RayJob.class).inNamespace(namespace).withName(name).editStatus(j -> {
+        j.getStatus().jobDeploymentStatus = RayJobStatus.DEPLOYMENT_RETRYING;
+        j.getStatus().failed = 1;
+        j.getStatus().message = "Job submission has failed.";
+        return j;
+      });
+      FlowerSimulationStatus retrying = awaitStatus(name,
+          s -> s.phase == SimulationPhase.Provisioning);
+      assertThat(retrying.message).contains("attempt 1 of 4");
+      setRayJobStatus(name, "Running", "RUNNING", null);
+
+      // While the resumed run is in round 4, the operator says so.
+      FlowerSimulationStatus[] inRound4 = new FlowerSimulationStatus[1];
+      assertThat(Main.run(env, runtime, stopIn(4, () -> inRound4[0] = awaitStatus(name,
+          s -> s.currentRound != null && s.currentRound == 4
+              && "Resumed".equals(condition(s, "Running").reason))))).isEqualTo(ExitCode.OK);
+      assertThat(inRound4[0].resumedFromRound).isEqualTo(2);
+      assertThat(condition(inRound4[0], "Running").status).isEqualTo("True");
+      assertThat(condition(inRound4[0], "Running").message)
+          .startsWith("round 4 completed; resumed after round 2 of 5 from its checkpoint in "
+              + env.get(RuntimeEnvironment.CHECKPOINT_DIR) + " on claim fsim-checkpoints");
+
+      FlowerSimulationStatus done = awaitStatus(name, s -> s.phase == SimulationPhase.Succeeded);
+      assertThat(done.resumedFromRound).isEqualTo(2);
+      assertThat(done.currentRound).isEqualTo(5);
+      assertThat(done.rounds).extracting(r -> r.round).containsExactly(1, 2, 3, 4, 5);
+      await().atMost(WAIT).until(() -> shown.stream().anyMatch(r -> r.size() == 5));
+    }
+    // No status ever showed a round twice or left one out.
+    assertThat(shown).isNotEmpty().allSatisfy(rounds -> assertThat(rounds)
+        .containsExactlyElementsOf(IntStream.rangeClosed(1, rounds.size()).boxed().toList()));
+    await().atMost(WAIT).untilAsserted(() -> assertThat(eventsOn(name))
+        .anyMatch(e -> "Normal".equals(e.getType()) && "Resumed".equals(e.getReason())
+            && e.getMessage().contains("resumed after round 2 of 5")));
+    assertThat(client.configMaps().inNamespace(namespace).withName(name + "-history").get()
+        .getData()).doesNotContainKey(HistoryConfigMap.PREVIOUS_ATTEMPT_KEY)
+        .containsEntry(HistoryConfigMap.RESUMED_FROM_ROUND_KEY, "2");
+  }
+
   @Test
   void theRuntimesServiceAccountMayWriteOnlyItsOwnConfigMap() {
     String name = create(smallSynthetic(1)).getMetadata().getName();
@@ -628,6 +711,42 @@ class FlowerSimulationOperatorIT {
   /** A client that acts as the runtime's ServiceAccount (the admin may impersonate it). */
   KubernetesClient asRuntime(String name) {
     return KubeApiServer.asServiceAccount(client, namespace, name + "-runtime");
+  }
+
+  /** Runs {@code action} in the runtime when round {@code round} has been recorded. */
+  static ServerListener stopIn(int round, Runnable action) {
+    return new ServerListener() {
+      @Override
+      public void roundFinished(RoundRecord record, History history) {
+        if (record.round == round) {
+          action.run();
+        }
+      }
+    };
+  }
+
+  List<Event> eventsOn(String name) {
+    return client.v1().events().inNamespace(namespace).list().getItems().stream()
+        .filter(e -> name.equals(e.getInvolvedObject().getName())).toList();
+  }
+
+  /** Records status.rounds' round numbers in each version of the simulation. */
+  static final class StatusRoundsWatcher implements Watcher<FlowerSimulation> {
+    private final List<List<Integer>> seen;
+
+    StatusRoundsWatcher(List<List<Integer>> seen) {
+      this.seen = seen;
+    }
+
+    @Override
+    public void eventReceived(Action action, FlowerSimulation sim) {
+      if (sim.getStatus() != null && !sim.getStatus().rounds.isEmpty()) {
+        seen.add(sim.getStatus().rounds.stream().map(r -> r.round).toList());
+      }
+    }
+
+    @Override
+    public void onClose(WatcherException cause) {}
   }
 
   /** Records the rounds in each version of the history ConfigMap. */

@@ -18,6 +18,7 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
+import java.util.Optional;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -50,8 +51,13 @@ public final class HistoryConfigMapWriter implements ServerListener {
   private final String name;
   private final int keepRounds;
   private final String elsewhere;
-  /** Set when this run replaced an earlier attempt's history; said with every running write. */
+  /**
+   * Set when this run replaced an earlier attempt's history or continued after its checkpoint;
+   * said with every running write.
+   */
   private String restartNote;
+  /** The checkpoint's round this run continued after; null for a run from round 1. */
+  private Integer resumedFrom;
 
   /** Keeps the newest {@link io.flowersim.api.v1alpha1.spec.FlowerSimulationSpec#DEFAULT_HISTORY_LIMIT} rounds. */
   public HistoryConfigMapWriter(KubernetesClient client, String namespace, String name) {
@@ -95,6 +101,31 @@ public final class HistoryConfigMapWriter implements ServerListener {
       ((ObjectNode) patch.get("data")).put(HistoryConfigMap.MESSAGE_KEY, restartNote);
     }
     patchWithRetry(patch.toString());
+  }
+
+  /**
+   * The run continues after {@code round}, its checkpoint's: state running, the checkpoint's
+   * history in place of whatever an earlier attempt wrote (rounds after the checkpoint are run
+   * again, so each round is there once), and {@link HistoryConfigMap#RESUMED_FROM_ROUND_KEY}
+   * from now on, with {@code note} for people while it runs.
+   */
+  public void resumed(History history, int round, String note) {
+    resumedFrom = round;
+    restartNote = note;
+    LOG.info("{}/{}: {}", namespace, name, note);
+    patchWithRetry(patch(history, RunState.RUNNING, note).toString());
+  }
+
+  /**
+   * The end an earlier attempt of this simulation recorded, if it recorded one: a Ray job that
+   * KubeRay starts again after the run ended (a retry on a new cluster) must not run it again.
+   */
+  public Optional<RunState> recordedEnd() {
+    ConfigMap existing = client.configMaps().inNamespace(namespace).withName(name).get();
+    RunState state = existing == null || existing.getData() == null ? null
+        : RunState.of(existing.getData().get(HistoryConfigMap.STATE_KEY));
+    return state == RunState.SUCCEEDED || state == RunState.FAILED
+        ? Optional.of(state) : Optional.empty();
   }
 
   private static int roundsIn(String historyJson) {
@@ -151,6 +182,11 @@ public final class HistoryConfigMapWriter implements ServerListener {
       data.put(HistoryConfigMap.SUMMARY_KEY, bounded.summary());
     }
     data.put(HistoryConfigMap.STATE_KEY, state.value());
+    if (resumedFrom != null) {
+      data.put(HistoryConfigMap.RESUMED_FROM_ROUND_KEY, Integer.toString(resumedFrom));
+    } else {
+      data.putNull(HistoryConfigMap.RESUMED_FROM_ROUND_KEY);
+    }
     if (message != null) {
       data.put(HistoryConfigMap.MESSAGE_KEY, message);
     } else {
@@ -187,7 +223,8 @@ public final class HistoryConfigMapWriter implements ServerListener {
     if (omitted > 0) {
       summary.put("note", "history.json keeps the newest " + keep + " rounds; "
           + (elsewhere != null ? "every round is in " + elsewhere
-              : "the " + omitted + " before are not kept (spec.checkpoint keeps every round)"));
+              : "the " + omitted + " before are not kept (spec.checkpoint.persistentVolumeClaim "
+                  + "keeps every round)"));
     }
     return new Bounded(json, summary.toString());
   }

@@ -8,6 +8,8 @@ import io.flowersim.api.v1alpha1.handover.HistoryConfigMap.RunState;
 import io.flowersim.api.v1alpha1.handover.RuntimeEnvironment;
 import io.flowersim.api.v1alpha1.spec.FlowerSimulationSpec;
 import io.flowersim.api.v1alpha1.status.RoundRecord;
+import io.flowersim.checkpoint.Checkpoint;
+import io.flowersim.checkpoint.CheckpointStore;
 import io.flowersim.engine.EngineBackend;
 import io.flowersim.engine.EngineResources;
 import io.flowersim.server.DivergedException;
@@ -19,9 +21,12 @@ import io.flowersim.simulation.Simulation;
 import io.flowersim.simulation.SimulationFile;
 import io.flowersim.simulation.UnenforcedFields;
 import io.flowersim.task.TaskRegistry;
+import java.io.IOException;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -31,6 +36,12 @@ import org.slf4j.LoggerFactory;
  * it on the configured backend (ray, address auto; local for tests), and records every round and
  * the end in the history ConfigMap. Talks to the API server as the pod's ServiceAccount, or
  * through KUBECONFIG outside a cluster.
+ *
+ * <p>With a checkpoint directory ({@link RuntimeEnvironment#CHECKPOINT_DIR}, on the claim of
+ * spec.checkpoint.persistentVolumeClaim) it writes checkpoints there and, when it starts again
+ * (a lost head pod retried by KubeRay, a suspend, a Kueue preemption), continues after the newest
+ * one made from the same spec; one from another spec fails the run, naming the fields. An
+ * attempt that finds the run's end already recorded does not run it again.
  *
  * <p>Exit codes are {@link ExitCode}'s, as the CLI's. Every
  * outcome that reaches the API server is also in the ConfigMap, which is what the operator reads.
@@ -52,6 +63,15 @@ public final class Main {
 
   /** One run, from {@code env} (the process environment in a pod). */
   public static int run(Map<String, String> env, KubernetesClient client) {
+    return run(env, client, ServerListener.NONE);
+  }
+
+  /**
+   * One run, with {@code observer} told of every round after the runtime's own listeners (tests
+   * stop a run there, as a lost head pod would).
+   */
+  public static int run(Map<String, String> env, KubernetesClient client,
+      ServerListener observer) {
     List<String> missing = new ArrayList<>();
     String json = required(env, RuntimeEnvironment.SIMULATION, missing);
     String configMap = required(env, RuntimeEnvironment.HISTORY_CONFIGMAP, missing);
@@ -77,9 +97,38 @@ public final class Main {
       return refuse(writer, "the simulation is invalid: " + String.join("; ", e.problems()));
     }
     String name = sim.getMetadata().getName();
-    Integer historyLimit = sim.getSpec().historyLimit;
+    FlowerSimulationSpec spec = sim.getSpec();
+    CheckpointDirectory checkpoints = checkpointDirectory(env, spec);
+    Integer historyLimit = spec.historyLimit;
     writer = new HistoryConfigMapWriter(client, namespace, configMap,
-        historyLimit == null ? FlowerSimulationSpec.DEFAULT_HISTORY_LIMIT : historyLimit, null);
+        historyLimit == null ? FlowerSimulationSpec.DEFAULT_HISTORY_LIMIT : historyLimit,
+        checkpoints == null ? null : CheckpointDirectory.HISTORY_FILE + " in "
+            + checkpoints.describe());
+    try {
+      Optional<RunState> ended = writer.recordedEnd();
+      if (ended.isPresent()) {
+        LOG.warn("{}: the run already {} in an earlier attempt (its end is in the history "
+            + "ConfigMap {}/{}); not running it again", name, ended.get().value(), namespace,
+            configMap);
+        return ended.get() == RunState.SUCCEEDED ? ExitCode.OK : ExitCode.RUN_FAILED;
+      }
+    } catch (KubernetesClientException e) {
+      LOG.error("{}: cannot read the history ConfigMap {}/{}: {}", name, namespace, configMap,
+          e.getMessage());
+      return ExitCode.RUN_FAILED;
+    }
+    Checkpoint resumeFrom = null;
+    if (checkpoints != null) {
+      try {
+        resumeFrom = checkpoints.resumable(spec).orElse(null);
+      } catch (CheckpointStore.NotResumableException e) {
+        return refuse(writer, "spec.checkpoint: " + e.getMessage() + "; delete the simulation's "
+            + "directory on the claim to begin at round 1");
+      } catch (IOException e) {
+        return finish(writer, null, RunState.FAILED, "spec.checkpoint: cannot use "
+            + checkpoints.describe() + ": " + e, ExitCode.RUN_FAILED);
+      }
+    }
     Simulation simulation;
     try {
       simulation = Simulation.create(backend, backend.equals(EngineBackend.RAY) ? address : null, sim,
@@ -90,11 +139,21 @@ public final class Main {
     History history = new History(name);
     UnenforcedFields.of(sim.getSpec()).forEach(line -> LOG.warn("{}: {}", name, line));
     try (simulation) {
-      LOG.info("{}: {}, {} clients, {} rounds, {}; {}", name, sim.getSpec().workload(),
-          sim.getSpec().clients.count, sim.getSpec().rounds, simulation.strategy(),
+      LOG.info("{}: {}, {} clients, {} rounds, {}; {}", name, spec.workload(),
+          spec.clients.count, spec.rounds, simulation.strategy(),
           simulation.engineDescription());
-      writer.started(history);
-      simulation.run(history, ServerListener.all(roundLog(sim.getSpec().rounds), writer));
+      if (resumeFrom == null) {
+        writer.started(history);
+      } else {
+        writer.resumed(resumeFrom.history(), resumeFrom.round(), "resumed after round "
+            + resumeFrom.round() + " of " + spec.rounds + " from its checkpoint in "
+            + checkpoints.describe());
+      }
+      ServerListener listener = checkpoints == null
+          ? ServerListener.all(roundLog(spec.rounds), writer, observer)
+          : ServerListener.all(roundLog(spec.rounds), checkpoints, writer, observer);
+      simulation.run(history, listener, checkpoints == null ? null : checkpoints.store(),
+          resumeFrom);
     } catch (KubernetesClientException e) {
       LOG.error("{}: cannot write the history ConfigMap {}/{}: {}", name, namespace, configMap,
           e.getMessage());
@@ -110,7 +169,19 @@ public final class Main {
           ExitCode.RUN_FAILED);
     }
     return finish(writer, history, RunState.SUCCEEDED,
-        "all " + sim.getSpec().rounds + " rounds completed", ExitCode.OK);
+        "all " + spec.rounds + " rounds completed", ExitCode.OK);
+  }
+
+  /** The simulation's directory on the checkpoint claim, null without one. */
+  private static CheckpointDirectory checkpointDirectory(Map<String, String> env,
+      FlowerSimulationSpec spec) {
+    String dir = env.get(RuntimeEnvironment.CHECKPOINT_DIR);
+    if (dir == null || dir.isBlank()) {
+      return null;
+    }
+    String claim = spec.checkpoint == null || spec.checkpoint.persistentVolumeClaim == null ? null
+        : spec.checkpoint.persistentVolumeClaim.claimName;
+    return new CheckpointDirectory(Path.of(dir), claim);
   }
 
   private static String required(Map<String, String> env, String name, List<String> missing) {

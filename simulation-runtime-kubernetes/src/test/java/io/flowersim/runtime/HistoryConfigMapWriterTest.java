@@ -170,7 +170,7 @@ class HistoryConfigMapWriterTest {
     assertThat(summary.get("rounds").asInt()).isEqualTo(10_000);
     assertThat(summary.get("roundsKept").asInt()).isEqualTo(50);
     assertThat(summary.get("note").asText()).isEqualTo("history.json keeps the newest 50 rounds; "
-        + "the 9950 before are not kept (spec.checkpoint keeps every round)");
+        + "the 9950 before are not kept (spec.checkpoint.persistentVolumeClaim keeps every round)");
 
     HistoryConfigMapWriter withStore = new HistoryConfigMapWriter(client, "team-a",
         "quick-history", 50, "the checkpoint claim ckpt");

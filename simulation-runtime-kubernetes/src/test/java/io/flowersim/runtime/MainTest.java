@@ -1,6 +1,7 @@
 package io.flowersim.runtime;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.ConfigMapBuilder;
@@ -8,13 +9,18 @@ import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.server.mock.EnableKubernetesMockClient;
 import io.flowersim.api.v1alpha1.handover.HistoryConfigMap;
 import io.flowersim.api.v1alpha1.handover.RuntimeEnvironment;
+import io.flowersim.api.v1alpha1.status.RoundRecord;
 import io.flowersim.server.History;
 import io.flowersim.server.HistoryJson;
+import io.flowersim.server.ServerListener;
 import io.flowersim.simulation.ExitCode;
+import java.nio.file.Path;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The entry point against Fabric8's mock API server: the history ConfigMap it writes. The same
@@ -90,6 +96,112 @@ class MainTest {
         .containsEntry(HistoryConfigMap.STATE_KEY, "failed")
         .hasEntrySatisfying(HistoryConfigMap.MESSAGE_KEY,
             m -> assertThat(m).contains(RuntimeEnvironment.BACKEND).contains("spark"));
+  }
+
+  /** What the loss of the head pod does to the runtime: it stops, with nothing more written. */
+  static final class HeadLost extends Error {
+    HeadLost(int round) {
+      super("head pod lost in round " + round);
+    }
+  }
+
+  /** Stops the run once {@code round} is recorded, before its checkpoint is written. */
+  static ServerListener headLostIn(int round) {
+    return new ServerListener() {
+      @Override
+      public void roundFinished(RoundRecord record, History history) {
+        if (record.round == round) {
+          throw new HeadLost(round);
+        }
+      }
+    };
+  }
+
+  static Map<String, String> env(String simulationJson, Path checkpointDir) {
+    Map<String, String> env = new HashMap<>(env(simulationJson));
+    env.put(RuntimeEnvironment.CHECKPOINT_DIR, checkpointDir.toString());
+    return env;
+  }
+
+  Map<String, String> data() {
+    return client.configMaps().inNamespace(NAMESPACE).withName(CONFIGMAP).get().getData();
+  }
+
+  History historyInConfigMap() throws Exception {
+    return HistoryJson.fromJson(data().get(HistoryConfigMap.HISTORY_KEY));
+  }
+
+  /** A new simulation of the same name: the operator made its ConfigMap anew. */
+  void emptyConfigMap() {
+    client.configMaps().inNamespace(NAMESPACE).withName(CONFIGMAP).edit(cm -> {
+      cm.setData(null);
+      return cm;
+    });
+  }
+
+  @Test
+  void aRunThatLostItsHeadContinuesAfterItsCheckpointWithTheUninterruptedHistory(
+      @TempDir Path dir) throws Exception {
+    String sim = simulation("quick", 5, 4);
+    assertThat(Main.run(env(sim, dir.resolve("uninterrupted")), client)).isEqualTo(ExitCode.OK);
+    List<RoundRecord> uninterrupted = historyInConfigMap().rounds;
+    emptyConfigMap();
+
+    Path claim = dir.resolve("team-a/quick");
+    assertThatThrownBy(() -> Main.run(env(sim, claim), client, headLostIn(3)))
+        .isInstanceOf(HeadLost.class);
+    // Round 3 was recorded, its checkpoint not written: the run continues after round 2.
+    assertThat(historyInConfigMap().rounds).extracting(r -> r.round).containsExactly(1, 2, 3);
+    assertThat(data()).containsEntry(HistoryConfigMap.STATE_KEY, "running");
+
+    assertThat(Main.run(env(sim, claim), client)).isEqualTo(ExitCode.OK);
+    assertThat(data()).containsEntry(HistoryConfigMap.STATE_KEY, "succeeded")
+        .containsEntry(HistoryConfigMap.RESUMED_FROM_ROUND_KEY, "2")
+        .doesNotContainKey(HistoryConfigMap.PREVIOUS_ATTEMPT_KEY);
+    List<RoundRecord> resumed = historyInConfigMap().rounds;
+    assertThat(resumed).extracting(r -> r.round).containsExactly(1, 2, 3, 4, 5);
+    // Seeded and on one JVM's threads: the same run, bit for bit, but for the durations.
+    assertThat(resumed).extracting(r -> r.distributedLoss)
+        .containsExactlyElementsOf(uninterrupted.stream().map(r -> r.distributedLoss).toList());
+    assertThat(resumed).extracting(r -> r.distributedMetrics)
+        .containsExactlyElementsOf(uninterrupted.stream().map(r -> r.distributedMetrics).toList());
+    // Every round is on the claim too, beside the checkpoints.
+    assertThat(HistoryJson.read(claim.resolve("history.json")).rounds)
+        .extracting(r -> r.round).containsExactly(1, 2, 3, 4, 5);
+    assertThat(claim.resolve("checkpoints/round-0000000005.ckpt")).exists();
+  }
+
+  @Test
+  void aCheckpointOfAnotherSpecFailsTheRunNamingTheFieldAndRunsNothing(@TempDir Path dir)
+      throws Exception {
+    assertThat(Main.run(env(simulation("quick", 2, 4), dir), client)).isEqualTo(ExitCode.OK);
+    emptyConfigMap();
+
+    // Re-created with other clients: the checkpoint on the claim is of another run.
+    assertThat(Main.run(env(simulation("quick", 2, 6), dir), client))
+        .isEqualTo(ExitCode.INVALID_INPUT);
+    assertThat(data()).containsEntry(HistoryConfigMap.STATE_KEY, "failed")
+        .doesNotContainKey(HistoryConfigMap.HISTORY_KEY)
+        .hasEntrySatisfying(HistoryConfigMap.MESSAGE_KEY, m -> assertThat(m)
+            .startsWith("spec.checkpoint: the checkpoint after round 2 in " + dir)
+            .contains("clients.count"));
+  }
+
+  @Test
+  void anAttemptStartedAfterTheRunEndedRunsNothing(@TempDir Path dir) throws Exception {
+    String sim = simulation("quick", 2, 4);
+    assertThat(Main.run(env(sim, dir), client)).isEqualTo(ExitCode.OK);
+    Map<String, String> ended = data();
+
+    // KubeRay retries a Ray job that failed after the runtime recorded its end.
+    assertThat(Main.run(env(sim, dir), client, headLostIn(1))).isEqualTo(ExitCode.OK);
+    assertThat(data()).isEqualTo(ended);
+
+    client.configMaps().inNamespace(NAMESPACE).withName(CONFIGMAP).edit(cm -> {
+      cm.getData().put(HistoryConfigMap.STATE_KEY, "failed");
+      return cm;
+    });
+    assertThat(Main.run(env(sim, dir), client, headLostIn(1))).isEqualTo(ExitCode.RUN_FAILED);
   }
 
   @Test

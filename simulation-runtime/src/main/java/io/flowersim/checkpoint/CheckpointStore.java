@@ -140,7 +140,7 @@ public final class CheckpointStore {
   public Checkpoint resumable(FlowerSimulationSpec spec, Consumer<String> warnings)
       throws NotResumableException, IOException {
     List<String> skipped = new ArrayList<>();
-    Optional<Checkpoint> newest = newest(w -> {
+    Optional<Checkpoint> newest = newestOf(spec, w -> {
       skipped.add(w);
       warnings.accept(w);
     });
@@ -149,13 +149,28 @@ public final class CheckpointStore {
           ? "no checkpoint in " + dir + " to resume from"
           : "no readable checkpoint in " + dir + " (" + skipped.size() + " unreadable)");
     }
+    return newest.get();
+  }
+
+  /**
+   * As {@link #resumable}, for a run that begins at round 1 when there is nothing to continue
+   * from (in the cluster): empty when no checkpoint is whole.
+   *
+   * @throws NotResumableException when the newest whole one was made from another spec
+   */
+  public Optional<Checkpoint> newestOf(FlowerSimulationSpec spec, Consumer<String> warnings)
+      throws NotResumableException, IOException {
+    Optional<Checkpoint> newest = newest(warnings);
+    if (newest.isEmpty()) {
+      return newest;
+    }
     Checkpoint c = newest.get();
     List<String> differences = SpecDifferences.between(c.specJson(), spec, c.round());
     if (!differences.isEmpty()) {
       throw new NotResumableException("the checkpoint after round " + c.round() + " in " + dir
           + " was made from another spec: " + String.join("; ", differences));
     }
-    return c;
+    return newest;
   }
 
   /** There is no checkpoint a run could continue from; the message says why. */

@@ -248,6 +248,9 @@ public final class SimulationFile {
     if (spec.historyLimit != null) {
       fields.add("historyLimit");
     }
+    if (spec.checkpoint != null && spec.checkpoint.persistentVolumeClaim != null) {
+      fields.add("checkpoint.persistentVolumeClaim");
+    }
     return fields;
   }
 }

@@ -26,6 +26,12 @@ public class RayJobSpec {
   /** A suspended RayJob has no cluster; Kueue unsuspends the RayJobs it admits. */
   public Boolean suspend;
 
+  /**
+   * How many times KubeRay retries a failed Ray job (not one past activeDeadlineSeconds), each
+   * time on a new RayCluster; KubeRay's default is 0.
+   */
+  public Integer backoffLimit;
+
   /** The Kubernetes Job pod that submits the entrypoint; KubeRay's default when null. */
   public PodTemplateSpec submitterPodTemplate;
 }

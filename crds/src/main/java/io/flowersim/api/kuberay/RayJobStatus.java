@@ -40,4 +40,7 @@ public class RayJobStatus {
 
   /** When the job reached a terminal status (RFC 3339). */
   public String endTime;
+
+  /** How many attempts of the Ray job failed (KubeRay counts them for spec.backoffLimit). */
+  public Integer failed;
 }

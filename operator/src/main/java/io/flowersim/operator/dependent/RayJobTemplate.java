@@ -18,6 +18,7 @@ import io.flowersim.api.kuberay.RayJobSpec;
 import io.flowersim.api.kuberay.RayWorkerGroupSpec;
 import io.flowersim.api.v1alpha1.FlowerSimulation;
 import io.flowersim.api.v1alpha1.handover.RuntimeEnvironment;
+import io.flowersim.api.v1alpha1.spec.CheckpointSpec;
 import io.flowersim.api.v1alpha1.spec.ClusterSpec;
 import io.flowersim.api.v1alpha1.spec.DataSpec;
 import io.flowersim.api.v1alpha1.spec.FlowerSimulationSpec;
@@ -25,6 +26,7 @@ import io.flowersim.api.v1alpha1.spec.HeadGroupSpec;
 import io.flowersim.api.v1alpha1.spec.WorkerGroupSpec;
 import io.flowersim.operator.OperatorSettings;
 import java.io.IOException;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -42,6 +44,7 @@ public final class RayJobTemplate {
   /** KubeRay's name for it; KubeRay fills in its command (ray job submit) when none is given. */
   public static final String SUBMITTER_CONTAINER = "ray-job-submitter";
   public static final String DATA_VOLUME = "data";
+  public static final String CHECKPOINT_VOLUME = "checkpoints";
   /** The runtime image's user (ray, as in Ray's own images). */
   public static final long RUNTIME_UID = 1000;
   public static final String GPU_RESOURCE = "nvidia.com/gpu";
@@ -70,6 +73,11 @@ public final class RayJobTemplate {
     js.shutdownAfterJobFinishes = true;
     js.ttlSecondsAfterFinished = settings.ttlSecondsAfterFinished();
     js.activeDeadlineSeconds = activeDeadlineSeconds(spec);
+    if (checkpointClaim(spec) != null) {
+      // A Ray job that fails (its head pod lost, say) starts again on a new Ray cluster and
+      // continues after its newest checkpoint; without a claim it would begin at round 1.
+      js.backoffLimit = CheckpointSpec.RAY_JOB_RETRIES;
+    }
     // Kueue admits a queued RayJob by unsuspending it, so one that names a queue starts suspended.
     js.suspend = Boolean.TRUE.equals(spec.suspend) || spec.queueName != null;
 
@@ -138,6 +146,40 @@ public final class RayJobTemplate {
         .withReadOnly(true).endVolumeMount();
   }
 
+  /** spec.checkpoint.persistentVolumeClaim's name, null without one. */
+  private static String checkpointClaim(FlowerSimulationSpec spec) {
+    return spec.checkpoint == null || spec.checkpoint.persistentVolumeClaim == null ? null
+        : spec.checkpoint.persistentVolumeClaim.claimName;
+  }
+
+  /** The simulation's own directory on the checkpoint claim, as the head pod sees it. */
+  public static String checkpointDirectory(FlowerSimulation sim) {
+    return CheckpointSpec.MOUNT_PATH + "/" + sim.getMetadata().getNamespace() + "/"
+        + sim.getMetadata().getName();
+  }
+
+  /**
+   * spec.checkpoint.persistentVolumeClaim: the claim, read-write, in the head pod only (only the
+   * runtime writes checkpoints), and the runtime told its directory. The claim's root is mounted
+   * and the runtime makes its own directory: a subPath the kubelet has to create is root's, which
+   * the image's unprivileged user could not write on volumes without ownership management
+   * (hostPath, NFS); fsGroup makes the root group-writable on those with it.
+   */
+  private static void mountCheckpoints(FlowerSimulation sim, PodSpecBuilder pod,
+      ContainerBuilder container, List<EnvVar> env) {
+    String claim = checkpointClaim(sim.getSpec());
+    if (claim == null) {
+      return;
+    }
+    pod.addNewVolume().withName(CHECKPOINT_VOLUME).withNewPersistentVolumeClaim()
+        .withClaimName(claim).endPersistentVolumeClaim().endVolume();
+    pod.editSecurityContext().withFsGroup(RUNTIME_UID).withFsGroupChangePolicy("OnRootMismatch")
+        .endSecurityContext();
+    container.addNewVolumeMount().withName(CHECKPOINT_VOLUME)
+        .withMountPath(CheckpointSpec.MOUNT_PATH).endVolumeMount();
+    env.add(new EnvVar(RuntimeEnvironment.CHECKPOINT_DIR, checkpointDirectory(sim), null));
+  }
+
   /** The rounds at their time limit plus time to provision: past this KubeRay fails the job. */
   int activeDeadlineSeconds(FlowerSimulationSpec spec) {
     long seconds = (long) spec.rounds * spec.roundTimeoutSecondsOrDefault()
@@ -165,12 +207,12 @@ public final class RayJobTemplate {
             .addToLimits("memory", cluster.head.memory);
       }
     }
-    List<EnvVar> env = List.of(
+    List<EnvVar> env = new ArrayList<>(List.of(
         new EnvVar(RuntimeEnvironment.SIMULATION, simulationJson(sim), null),
         new EnvVar(RuntimeEnvironment.HISTORY_CONFIGMAP, names.historyConfigMap(), null),
         new EnvVar(RuntimeEnvironment.NAMESPACE, sim.getMetadata().getNamespace(), null),
         new EnvVar(RuntimeEnvironment.BACKEND, "ray", null),
-        new EnvVar(RuntimeEnvironment.RAY_ADDRESS, "auto", null));
+        new EnvVar(RuntimeEnvironment.RAY_ADDRESS, "auto", null)));
     HeadGroupSpec placement = cluster.head;
     PodSpecBuilder pod = restricted(new PodSpecBuilder(), true)
         .withServiceAccountName(names.runtime())
@@ -181,8 +223,10 @@ public final class RayJobTemplate {
             : placement.tolerations);
     ContainerBuilder container = restricted(new ContainerBuilder()).withName(HEAD_CONTAINER)
         .withImage(image)
-        .withResources(resources.build()).withEnv(env);
+        .withResources(resources.build());
     mountData(pod, container, sim.getSpec().data);
+    mountCheckpoints(sim, pod, container, env);
+    container.withEnv(env);
     head.template = template(sim, pod.withContainers(container.build()));
     return head;
   }

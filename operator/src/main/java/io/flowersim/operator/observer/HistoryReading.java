@@ -20,15 +20,23 @@ import java.util.Map;
  * @param state the runtime's own report, null before it wrote one
  * @param message the runtime's message: why it ended, or while it runs that it started again
  * @param problem why the data could not be read, else null
+ * @param resumedFromRound the checkpoint's round the run continued after, null for a run that
+ *     began at round 1
  */
 public record HistoryReading(List<RoundRecord> rounds, RunState state, String message,
-    String problem) {
+    String problem, Integer resumedFromRound) {
 
   /** Reads only the rounds: the runtime's history.json has more, for the CLI's plot. */
   private static final ObjectMapper JSON = JsonMapper.builder()
       .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES).build();
 
   public static final HistoryReading NONE = new HistoryReading(List.of(), null, null, null);
+
+  /** A run that began at round 1. */
+  public HistoryReading(List<RoundRecord> rounds, RunState state, String message,
+      String problem) {
+    this(rounds, state, message, problem, null);
+  }
 
   public static HistoryReading of(ConfigMap configMap) {
     if (configMap == null || configMap.getData() == null) {
@@ -37,9 +45,10 @@ public record HistoryReading(List<RoundRecord> rounds, RunState state, String me
     Map<String, String> data = configMap.getData();
     RunState state = RunState.of(data.get(HistoryConfigMap.STATE_KEY));
     String message = data.get(HistoryConfigMap.MESSAGE_KEY);
+    Integer resumed = round(data.get(HistoryConfigMap.RESUMED_FROM_ROUND_KEY));
     String json = data.get(HistoryConfigMap.HISTORY_KEY);
     if (json == null || json.isBlank()) {
-      return new HistoryReading(List.of(), state, message, null);
+      return new HistoryReading(List.of(), state, message, null, resumed);
     }
     try {
       JsonNode rounds = JSON.readTree(json).path("rounds");
@@ -49,10 +58,23 @@ public record HistoryReading(List<RoundRecord> rounds, RunState state, String me
         // numbers, and one NaN would make every status patch fail.
         records.add(JSON.treeToValue(round, RoundRecord.class).keepFinite());
       }
-      return new HistoryReading(List.copyOf(records), state, message, null);
+      return new HistoryReading(List.copyOf(records), state, message, null, resumed);
     } catch (IOException | IllegalArgumentException e) {
       return new HistoryReading(List.of(), state, message, "the history ConfigMap's "
-          + HistoryConfigMap.HISTORY_KEY + " is not readable: " + e.getMessage());
+          + HistoryConfigMap.HISTORY_KEY + " is not readable: " + e.getMessage(), resumed);
+    }
+  }
+
+  /** A round number the runtime wrote; null for none or one that is not a round. */
+  private static Integer round(String value) {
+    if (value == null) {
+      return null;
+    }
+    try {
+      int round = Integer.parseInt(value.trim());
+      return round >= 0 ? round : null;
+    } catch (NumberFormatException e) {
+      return null;
     }
   }
 

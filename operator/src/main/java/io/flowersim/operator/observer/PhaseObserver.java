@@ -82,6 +82,9 @@ public final class PhaseObserver {
         return suspended(job, admission);
       case RayJobStatus.DEPLOYMENT_RUNNING:
         return running(history);
+      case RayJobStatus.DEPLOYMENT_RETRYING:
+        // The earlier attempt's rounds are still recorded, but nothing runs until the new cluster.
+        return retrying(job);
       default:
         // Initializing, Waiting, Retrying and values of later KubeRay releases: the cluster is on
         // its way. Rounds already recorded mean the runtime runs even if KubeRay has not said so.
@@ -102,11 +105,33 @@ public final class PhaseObserver {
     int round = history.currentRound();
     String progress = round == 0 ? "the Ray job is running; no round completed yet"
         : "round " + round + " completed";
-    // While running, the runtime's message says that it started again after an earlier attempt.
-    return history.message() == null || history.message().isBlank()
-        ? new Observation(SimulationPhase.Running, ConditionReason.Running, progress)
-        : new Observation(SimulationPhase.Running, ConditionReason.Restarted, progress + "; "
-            + history.message());
+    // While running, the runtime's message says that it continued after an earlier attempt's
+    // checkpoint, or started again from round 1.
+    if (history.message() == null || history.message().isBlank()) {
+      return new Observation(SimulationPhase.Running, ConditionReason.Running, progress);
+    }
+    return new Observation(SimulationPhase.Running, history.resumedFromRound() != null
+        ? ConditionReason.Resumed : ConditionReason.Restarted, progress + "; "
+        + history.message());
+  }
+
+  /** KubeRay tears the failed attempt's cluster down to start the Ray job on a new one. */
+  private static Observation retrying(RayJob job) {
+    RayJobStatus status = job.getStatus();
+    StringBuilder message = new StringBuilder("the Ray job failed");
+    if (status.failed != null) {
+      message.append(" (attempt ").append(status.failed);
+      if (job.getSpec().backoffLimit != null) {
+        message.append(" of ").append(job.getSpec().backoffLimit + 1);
+      }
+      message.append(')');
+    }
+    if (status.message != null && !status.message.isBlank()) {
+      message.append(": ").append(status.message);
+    }
+    message.append("; KubeRay starts it again on a new Ray cluster");
+    return new Observation(SimulationPhase.Provisioning, ConditionReason.ClusterProvisioning,
+        message.toString());
   }
 
   private static boolean suspendedSpec(RayJob job) {

@@ -173,6 +173,13 @@ public class FlowerSimulationReconciler
         || !Objects.equals(runningBefore.message, running.message))) {
       events.warning(sim, running.reason, running.message);
     }
+    Integer resumedBefore = previous == null ? null : previous.resumedFromRound;
+    if (next.resumedFromRound != null && !next.resumedFromRound.equals(resumedBefore)) {
+      Condition why = running != null && ConditionReason.Resumed.name().equals(running.reason)
+          ? running : null;
+      events.normal(sim, ConditionReason.Resumed.name(), why != null ? why.message
+          : "resumed after round " + next.resumedFromRound + " from its checkpoint");
+    }
     Condition validated = condition(next, Conditions.VALIDATED);
     Condition validatedBefore = previous == null ? null
         : condition(previous, Conditions.VALIDATED);

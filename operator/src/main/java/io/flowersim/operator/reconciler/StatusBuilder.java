@@ -93,6 +93,7 @@ final class StatusBuilder {
     status.conditions = conditions(shown, status.message);
     status.totalRounds = totalRounds;
     status.currentRound = history.currentRound();
+    status.resumedFromRound = history.resumedFromRound();
     mirrorRounds(status);
     status.historyConfigMap = new ResourceNames(sim).historyConfigMap();
     status.rayJobName = job == null ? null : job.getMetadata().getName();

@@ -10,6 +10,7 @@ import io.fabric8.kubernetes.api.model.TolerationBuilder;
 import io.flowersim.api.kuberay.RayJob;
 import io.flowersim.api.v1alpha1.FlowerSimulation;
 import io.flowersim.api.v1alpha1.TestFlowerSimulations;
+import io.flowersim.api.v1alpha1.spec.CheckpointSpec;
 import io.flowersim.api.v1alpha1.spec.DataSpec;
 import io.flowersim.operator.OperatorSettings;
 import java.util.List;
@@ -58,6 +59,48 @@ class RayJobTemplateTest {
   void withoutDataNoVolumeIsAdded() {
     assertThat(rayPods(build(TestFlowerSimulations.full())))
         .allSatisfy(t -> assertThat(t.getSpec().getVolumes()).isNullOrEmpty());
+  }
+
+  @Test
+  void aCheckpointClaimIsMountedReadWriteOnTheHeadOnlyAndKubeRayRetriesOnANewCluster() {
+    FlowerSimulation sim = TestFlowerSimulations.full();
+    sim.getSpec().checkpoint = new CheckpointSpec();
+    sim.getSpec().checkpoint.persistentVolumeClaim = new DataSpec.ClaimReference();
+    sim.getSpec().checkpoint.persistentVolumeClaim.claimName = "fsim-checkpoints";
+    RayJob job = build(sim);
+
+    assertThat(job.getSpec().backoffLimit).isEqualTo(CheckpointSpec.RAY_JOB_RETRIES);
+    PodSpec head = job.getSpec().rayClusterSpec.headGroupSpec.template.getSpec();
+    assertThat(head.getVolumes()).singleElement().satisfies(v -> {
+      assertThat(v.getName()).isEqualTo(RayJobTemplate.CHECKPOINT_VOLUME);
+      assertThat(v.getPersistentVolumeClaim().getClaimName()).isEqualTo("fsim-checkpoints");
+      assertThat(v.getPersistentVolumeClaim().getReadOnly()).isNotEqualTo(Boolean.TRUE);
+    });
+    assertThat(head.getSecurityContext().getFsGroup()).isEqualTo(RayJobTemplate.RUNTIME_UID);
+    Container runtime = head.getContainers().get(0);
+    assertThat(runtime.getVolumeMounts()).singleElement().satisfies(m -> {
+      assertThat(m.getMountPath()).isEqualTo("/var/lib/flowersim/checkpoints");
+      assertThat(m.getReadOnly()).isNotEqualTo(Boolean.TRUE);
+      assertThat(m.getSubPath()).isNull();
+    });
+    String namespace = sim.getMetadata().getNamespace();
+    assertThat(runtime.getEnv()).filteredOn(e -> e.getName().equals("FLOWERSIM_CHECKPOINT_DIR"))
+        .singleElement().satisfies(e -> assertThat(e.getValue()).isEqualTo(
+            "/var/lib/flowersim/checkpoints/" + namespace + "/" + sim.getMetadata().getName()));
+    // Only the runtime on the head writes checkpoints; workers and the submitter never see them.
+    assertThat(job.getSpec().rayClusterSpec.workerGroupSpecs).allSatisfy(w ->
+        assertThat(w.template.getSpec().getVolumes()).isNullOrEmpty());
+    assertThat(job.getSpec().submitterPodTemplate.getSpec().getVolumes()).isNullOrEmpty();
+
+    // Without a claim (everyRounds alone is for flowersim run) a failed Ray job stays failed.
+    sim.getSpec().checkpoint.persistentVolumeClaim = null;
+    RayJob without = build(sim);
+    assertThat(without.getSpec().backoffLimit).isNull();
+    PodSpec plainHead = without.getSpec().rayClusterSpec.headGroupSpec.template.getSpec();
+    assertThat(plainHead.getVolumes()).isNullOrEmpty();
+    assertThat(plainHead.getSecurityContext().getFsGroup()).isNull();
+    assertThat(plainHead.getContainers().get(0).getEnv())
+        .noneMatch(e -> e.getName().equals("FLOWERSIM_CHECKPOINT_DIR"));
   }
 
   @Test

@@ -102,6 +102,44 @@ class PhaseObserverTest {
   }
 
   @Test
+  void aRunThatContinuedAfterACheckpointIsResumedAndAKubeRayRetryIsProvisioning() {
+    Map<String, String> data = new HashMap<>();
+    data.put(HistoryConfigMap.HISTORY_KEY, "{\"simulation\":\"s\",\"rounds\":[{\"round\":1},"
+        + "{\"round\":2},{\"round\":3}]}");
+    data.put(HistoryConfigMap.STATE_KEY, "running");
+    data.put(HistoryConfigMap.RESUMED_FROM_ROUND_KEY, "2");
+    data.put(HistoryConfigMap.MESSAGE_KEY, "resumed after round 2 of 5 from its checkpoint in d");
+    HistoryReading resumed = HistoryReading.of(new ConfigMapBuilder().withData(data).build());
+    assertThat(resumed.resumedFromRound()).isEqualTo(2);
+    Observation o = PhaseObserver.observe(job("Running", "RUNNING"), resumed, 5);
+    assertThat(o.phase()).isEqualTo(SimulationPhase.Running);
+    assertThat(o.reason()).isEqualTo("Resumed");
+    assertThat(o.message())
+        .isEqualTo("round 3 completed; resumed after round 2 of 5 from its checkpoint in d");
+
+    // The head pod was lost: the rounds are the failed attempt's, nothing runs until KubeRay's
+    // new cluster does.
+    RayJob retrying = job("Retrying", "RUNNING");
+    retrying.getSpec().backoffLimit = 3;
+    retrying.getStatus().failed = 1;
+    retrying.getStatus().message = "Job submission has failed.";
+    Observation r = PhaseObserver.observe(retrying, rounds(3, RunState.RUNNING), 5);
+    assertThat(r.phase()).isEqualTo(SimulationPhase.Provisioning);
+    assertThat(r.reason()).isEqualTo("ClusterProvisioning");
+    assertThat(r.message()).isEqualTo("the Ray job failed (attempt 1 of 4): Job submission has "
+        + "failed.; KubeRay starts it again on a new Ray cluster");
+  }
+
+  @Test
+  void aResumedFromRoundThatIsNoRoundIsIgnored() {
+    for (String bad : List.of("", "x", "-1", "2.5")) {
+      assertThat(HistoryReading.of(new ConfigMapBuilder()
+          .addToData(HistoryConfigMap.RESUMED_FROM_ROUND_KEY, bad).build()).resumedFromRound())
+          .as(bad).isNull();
+    }
+  }
+
+  @Test
   void theRuntimesFinalStateWinsOverKubeRaysRunning() {
     assertThat(PhaseObserver.observe(job("Running", "RUNNING"), rounds(3, RunState.SUCCEEDED), 3)
         .phase()).isEqualTo(SimulationPhase.Succeeded);

@@ -60,6 +60,30 @@ class StatusBuilderTest {
   }
 
   @Test
+  void aResumedRunSaysFromWhichRoundWithEachRoundOnceAndKeepsSayingItWhenDone() {
+    HistoryReading five = rounds(5);
+    HistoryReading resumed = new HistoryReading(five.rounds(), null, "resumed after round 3",
+        null, 3);
+    FlowerSimulation sim = sim(1);
+    FlowerSimulationStatus running = new StatusBuilder(sim, new Observation(
+        SimulationPhase.Running, ConditionReason.Resumed, "round 5 completed; resumed"),
+        "2026-01-01T00:00:00Z").history(resumed).totalRounds(6).build();
+    assertThat(running.resumedFromRound).isEqualTo(3);
+    assertThat(running.rounds).extracting(r -> r.round).containsExactly(1, 2, 3, 4, 5);
+    assertThat(condition(running, "Running").reason).isEqualTo("Resumed");
+    assertThat(condition(running, "Running").status).isEqualTo("True");
+
+    sim.setStatus(running);
+    FlowerSimulationStatus done = new StatusBuilder(sim, new Observation(
+        SimulationPhase.Succeeded, ConditionReason.Succeeded, "all 6 rounds completed"),
+        "2026-01-01T00:01:00Z").history(resumed).totalRounds(6).build();
+    assertThat(done.resumedFromRound).isEqualTo(3);
+
+    assertThat(new StatusBuilder(sim(1), RUNNING, "2026-01-01T00:00:00Z").history(rounds(2))
+        .build().resumedFromRound).isNull();
+  }
+
+  @Test
   void lastTransitionTimeAndStartTimeStayWhileNothingFlips() {
     FlowerSimulation sim = sim(1);
     sim.setStatus(new StatusBuilder(sim, RUNNING, "2026-01-01T00:00:00Z").history(rounds(1))

@@ -22,8 +22,8 @@ public final class HistoryConfigMap {
 
   /**
    * history.json of the attempt before a restart (a suspended, preempted or lost Ray cluster
-   * starts the Ray job again): kept, not overwritten, since there is no model checkpoint to
-   * continue from.
+   * starts the Ray job again) that began at round 1 again: kept, not overwritten, since there was
+   * no checkpoint to continue from.
    */
   public static final String PREVIOUS_ATTEMPT_KEY = "previous-attempt.json";
 
@@ -34,6 +34,13 @@ public final class HistoryConfigMap {
    * server's object size limit however many rounds a run has.
    */
   public static final String SUMMARY_KEY = "summary.json";
+
+  /**
+   * While the run continues after a checkpoint (spec.checkpoint.persistentVolumeClaim) and once
+   * it ended: the round of that checkpoint, a decimal number; the run went on with the next
+   * round, and history.json holds every round once. Absent for a run that began at round 1.
+   */
+  public static final String RESUMED_FROM_ROUND_KEY = "resumed-from-round";
 
   private HistoryConfigMap() {}
 

@@ -15,6 +15,13 @@ public final class RuntimeEnvironment {
   /** Client engine backend: ray (in the cluster) or local (tests, one JVM). */
   public static final String BACKEND = "FLOWERSIM_BACKEND";
 
+  /**
+   * With spec.checkpoint.persistentVolumeClaim: the directory on the mounted claim that is this
+   * simulation's, as flowersim run's --out DIR: checkpoints/ and history.json (every round). The
+   * runtime creates it, continues after the newest checkpoint there, and writes new ones.
+   */
+  public static final String CHECKPOINT_DIR = "FLOWERSIM_CHECKPOINT_DIR";
+
   /** Ray's own variable: the cluster to join, auto inside a Ray pod. */
   public static final String RAY_ADDRESS = "RAY_ADDRESS";
 

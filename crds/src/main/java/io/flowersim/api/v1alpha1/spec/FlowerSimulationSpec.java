@@ -101,23 +101,25 @@ public class FlowerSimulationSpec {
   @JsonPropertyDescription("PriorityClass for the Ray job's pods and its Kueue workload (cluster only).")
   public String priorityClassName;
 
-  @JsonPropertyDescription("Suspends the simulation: the Ray cluster is torn down. Resuming starts "
-      + "the run again from round 1 (there is no checkpoint yet); the earlier attempt's history "
-      + "is kept in the history ConfigMap as previous-attempt.json (cluster only).")
+  @JsonPropertyDescription("Suspends the simulation: the Ray cluster is torn down. Resuming "
+      + "continues after the newest checkpoint with spec.checkpoint.persistentVolumeClaim; "
+      + "without one it starts the run again from round 1, and the earlier attempt's history is "
+      + "kept in the history ConfigMap as previous-attempt.json (cluster only).")
   public Boolean suspend;
 
   @Min(0)
   @Max(MAX_HISTORY_LIMIT)
   @JsonPropertyDescription("Rounds kept in status.rounds (the newest), 0 to 100; the history "
       + "ConfigMap keeps as many (at least the newest one, fewer if they exceed 400 KiB) and says "
-      + "in summary.json how many rounds there were. Default 50.")
+      + "in summary.json how many rounds there were; with spec.checkpoint.persistentVolumeClaim "
+      + "every round is in history.json on the claim. Default 50.")
   public Integer historyLimit;
 
   @JsonPropertyDescription("Checkpoints after completed rounds: global parameters, strategy "
       + "state, sampling position, client state and history. flowersim run writes them under "
       + "--out DIR/checkpoints (every round without this field) and continues from the newest with "
-      + "--resume. Not yet in the cluster, where a restarted run begins again at round 1 (see "
-      + "suspend).")
+      + "--resume. In the cluster they need persistentVolumeClaim; a run that starts again "
+      + "there continues after the newest one by itself.")
   public CheckpointSpec checkpoint;
 
   public CheckpointSpec checkpointOrDefault() {

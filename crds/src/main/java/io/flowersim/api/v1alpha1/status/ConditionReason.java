@@ -25,8 +25,13 @@ public enum ConditionReason {
   ClusterProvisioning,
   /** The runtime runs. */
   Running,
-  /** The runtime runs again from round 1 after an earlier attempt (its message says why). */
+  /**
+   * The runtime runs again from round 1 after an earlier attempt, with no checkpoint (its message
+   * says why).
+   */
   Restarted,
+  /** The runtime runs on after an earlier attempt's newest checkpoint (status.resumedFromRound). */
+  Resumed,
   /** The RayJob is suspended by spec.suspend. */
   Suspended,
   /** All rounds completed. */

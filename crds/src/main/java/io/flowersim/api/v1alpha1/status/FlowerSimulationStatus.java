@@ -9,8 +9,8 @@ import java.util.List;
 /** Observed state of a simulation; the operator is its only writer. */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 @JsonPropertyOrder({"observedGeneration", "conditions", "phase", "currentRound", "totalRounds",
-    "loss", "accuracy", "rounds", "historyConfigMap", "rayJobName", "rayClusterName", "startTime",
-    "completionTime", "message"})
+    "resumedFromRound", "loss", "accuracy", "rounds", "historyConfigMap", "rayJobName",
+    "rayClusterName", "startTime", "completionTime", "message"})
 public class FlowerSimulationStatus {
 
   @JsonPropertyDescription("The metadata.generation this status was computed for.")
@@ -27,6 +27,11 @@ public class FlowerSimulationStatus {
 
   @JsonPropertyDescription("Rounds the simulation runs (spec.rounds).")
   public Integer totalRounds;
+
+  @JsonPropertyDescription("The round whose checkpoint the run continued from when it started "
+      + "again (spec.checkpoint.persistentVolumeClaim): it went on with the next round, and "
+      + "rounds holds each round once. Absent for a run that began at round 1.")
+  public Integer resumedFromRound;
 
   @JsonPropertyDescription("Loss after the last completed round (centralized if evaluated, else "
       + "distributed).")

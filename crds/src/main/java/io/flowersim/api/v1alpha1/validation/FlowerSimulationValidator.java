@@ -120,6 +120,9 @@ public final class FlowerSimulationValidator {
     }
     if (spec.checkpoint != null) {
       atLeast("spec.checkpoint.everyRounds", spec.checkpoint.everyRounds, 1);
+      if (spec.checkpoint.persistentVolumeClaim != null) {
+        checkClaim("spec.checkpoint.persistentVolumeClaim", spec.checkpoint.persistentVolumeClaim);
+      }
     }
     if (atLeast("spec.historyLimit", spec.historyLimit, 0)
         && spec.historyLimit > FlowerSimulationSpec.MAX_HISTORY_LIMIT) {
@@ -387,12 +390,8 @@ public final class FlowerSimulationValidator {
   private static final Pattern CLAIM_NAME = Pattern.compile(DataSpec.CLAIM_NAME_PATTERN);
 
   private void checkData(String path, DataSpec data) {
-    if (required(path + ".persistentVolumeClaim", data.persistentVolumeClaim)
-        && notBlank(path + ".persistentVolumeClaim.claimName", data.persistentVolumeClaim.claimName)
-        && !CLAIM_NAME.matcher(data.persistentVolumeClaim.claimName).matches()) {
-      error(path + ".persistentVolumeClaim.claimName", "must be a PersistentVolumeClaim name "
-          + "(lowercase letters, digits, '-' and '.'), got "
-          + quote(data.persistentVolumeClaim.claimName));
+    if (required(path + ".persistentVolumeClaim", data.persistentVolumeClaim)) {
+      checkClaim(path + ".persistentVolumeClaim", data.persistentVolumeClaim);
     }
     String mount = data.mountPathOrDefault();
     if (!MOUNT_PATH.matcher(mount).matches() || mount.contains("/../") || mount.endsWith("/..")
@@ -407,6 +406,14 @@ public final class FlowerSimulationValidator {
             + quote(mount) + " (e.g. /data)");
         return;
       }
+    }
+  }
+
+  private void checkClaim(String path, DataSpec.ClaimReference claim) {
+    if (notBlank(path + ".claimName", claim.claimName)
+        && !CLAIM_NAME.matcher(claim.claimName).matches()) {
+      error(path + ".claimName", "must be a PersistentVolumeClaim name (lowercase letters, "
+          + "digits, '-' and '.'), got " + quote(claim.claimName));
     }
   }
 

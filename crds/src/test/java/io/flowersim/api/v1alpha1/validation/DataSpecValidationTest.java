@@ -40,6 +40,20 @@ class DataSpecValidationTest {
         .extracting(ValidationError::field).containsExactly("spec.data.persistentVolumeClaim.claimName");
   }
 
+  @Test
+  void aCheckpointClaimMustBeAClaimName() {
+    FlowerSimulation sim = TestFlowerSimulations.full();
+    sim.getSpec().checkpoint = new io.flowersim.api.v1alpha1.spec.CheckpointSpec();
+    sim.getSpec().checkpoint.persistentVolumeClaim = new DataSpec.ClaimReference();
+    sim.getSpec().checkpoint.persistentVolumeClaim.claimName = "fsim-checkpoints";
+    assertThat(FlowerSimulationValidator.validate(sim)).isEmpty();
+    sim.getSpec().checkpoint.persistentVolumeClaim.claimName = "Checkpoints_A";
+    assertThat(FlowerSimulationValidator.validate(sim)).singleElement().satisfies(e -> {
+      assertThat(e.field()).isEqualTo("spec.checkpoint.persistentVolumeClaim.claimName");
+      assertThat(e.message()).contains("Checkpoints_A");
+    });
+  }
+
   @ParameterizedTest
   @ValueSource(strings = {"data", "/", "/data/../etc", "/data:ro", "/data/./x"})
   void aMountPathMustBeAbsoluteAndPlain(String path) {
