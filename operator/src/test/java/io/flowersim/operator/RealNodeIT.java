@@ -12,12 +12,15 @@ import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.flowersim.api.v1alpha1.FlowerSimulation;
+import io.flowersim.api.v1alpha1.spec.CheckpointSpec;
 import io.flowersim.api.v1alpha1.spec.ClusterSpec;
+import io.flowersim.api.v1alpha1.spec.DataSpec;
 import io.flowersim.api.v1alpha1.status.Condition;
 import io.flowersim.api.v1alpha1.status.ConditionReason;
 import io.flowersim.api.v1alpha1.status.FlowerSimulationStatus;
 import io.flowersim.api.v1alpha1.status.SimulationPhase;
 import io.flowersim.operator.dependent.ManagedLabels;
+import io.flowersim.operator.dependent.RayJobTemplate;
 import io.flowersim.testing.ExternalSystem;
 import java.io.IOException;
 import java.io.InputStream;
@@ -29,6 +32,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.TimeUnit;
+import java.util.stream.IntStream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
@@ -41,8 +45,9 @@ import org.junit.jupiter.api.TestMethodOrder;
  * images of scripts/images.sh: the operator installed by its Helm chart with the chart's
  * defaults runs as a pod; KubeRay starts real Ray head and worker pods from the runtime image;
  * the runtime runs as the Ray job, its clients as Ray Java actors on the workers, and writes
- * every round. Also what a user sees when a cluster cannot come up, and the GPU example as
- * shipped behind Kueue with examples/cluster-setup (its GPU pools are KWOK's).
+ * every round. Also what a user sees when a cluster cannot come up, the GPU example as shipped
+ * behind Kueue with examples/cluster-setup (its GPU pools are KWOK's), and a run that loses its
+ * head pod continuing after its checkpoint on the claim of examples/cluster-setup.
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class RealNodeIT {
@@ -241,6 +246,90 @@ class RealNodeIT {
       });
     } finally {
       client.resources(FlowerSimulation.class).inNamespace(namespace).withName(name).delete();
+    }
+  }
+
+  @Test
+  @Order(6)
+  void aQuickstartWhoseHeadPodIsDeletedContinuesAfterItsCheckpointWithEveryRoundOnce()
+      throws Exception {
+    // The claim of examples/cluster-setup/40-checkpoints.yml is this machine's directory (the
+    // real node's): made for the image's user as the file says, this run's own part emptied.
+    Path claimDir = Path.of("/var/lib/flowersim-checkpoints");
+    FlowerSimulation sim = KubeApiServer.loadExample(client, "examples/cluster-quickstart.yaml");
+    String name = "quickstart-resume";
+    String namespace = "default";
+    sim.getMetadata().setName(name);
+    sim.getMetadata().setNamespace(namespace);
+    Path own = claimDir.resolve(namespace).resolve(name);
+    prepareClaimDirectory(claimDir, own);
+    setup.addAll(apply("examples/cluster-setup/40-checkpoints.yml"));
+    // Enough rounds that the head pod goes in the middle of the run.
+    int rounds = 60;
+    sim.getSpec().rounds = rounds;
+    sim.getSpec().checkpoint = new CheckpointSpec();
+    sim.getSpec().checkpoint.persistentVolumeClaim = new DataSpec.ClaimReference();
+    sim.getSpec().checkpoint.persistentVolumeClaim.claimName = "fsim-checkpoints";
+    client.resources(FlowerSimulation.class).inNamespace(namespace).withName(name).delete();
+    await().atMost(Duration.ofSeconds(60)).until(() -> client.resources(FlowerSimulation.class)
+        .inNamespace(namespace).withName(name).get() == null);
+    try {
+      long applied = System.nanoTime();
+      client.resource(sim).create();
+      await().atMost(RUN).pollInterval(Duration.ofMillis(200))
+          .until(() -> status(namespace, name), s -> s != null && s.currentRound != null
+              && s.currentRound >= 3);
+      Pod head = client.pods().inNamespace(namespace).withLabel(ManagedLabels.SIMULATION, name)
+          .withLabel("ray.io/node-type", "head").list().getItems().get(0);
+      int lostAt = status(namespace, name).currentRound;
+      client.pods().inNamespace(namespace).withName(head.getMetadata().getName()).delete();
+      long deleted = System.nanoTime();
+      FlowerSimulationStatus done = awaitEnd(namespace, name);
+      System.out.printf("[INFO] RealNodeIT: head pod deleted after round %d (%.1f s after "
+          + "apply); resumed after round %s; Succeeded %.1f s after the deletion%n", lostAt,
+          (deleted - applied) / 1e9, done.resumedFromRound, (System.nanoTime() - deleted) / 1e9);
+
+      assertThat(done.phase).as(done.message).isEqualTo(SimulationPhase.Succeeded);
+      assertThat(lostAt).as("the head went before the run ended").isLessThan(rounds);
+      assertThat(done.resumedFromRound).isNotNull().isBetween(1, rounds - 1);
+      assertThat(done.currentRound).isEqualTo(rounds);
+      assertThat(done.rounds).extracting(r -> r.round).containsExactlyElementsOf(
+          IntStream.rangeClosed(rounds - done.rounds.size() + 1, rounds).boxed().toList());
+      // Every round once, in the history the runtime kept on the claim.
+      JsonNode kept = JSON.readTree(own.resolve("history.json").toFile()).get("rounds");
+      List<Integer> numbers = new ArrayList<>();
+      kept.forEach(r -> numbers.add(r.get("round").asInt()));
+      assertThat(numbers).containsExactlyElementsOf(
+          IntStream.rangeClosed(1, rounds).boxed().toList());
+      assertThat(eventsOn(namespace, name)).anyMatch(e -> "Normal".equals(e.getType())
+          && "Resumed".equals(e.getReason()));
+      Pod newHead = client.pods().inNamespace(namespace).withLabel(ManagedLabels.SIMULATION, name)
+          .withLabel("ray.io/node-type", "head").list().getItems().stream().findFirst()
+          .orElse(null);
+      if (newHead != null) {
+        assertThat(newHead.getMetadata().getName()).isNotEqualTo(head.getMetadata().getName());
+      }
+    } finally {
+      client.resource(sim).delete();
+    }
+  }
+
+  /** The claim's directory, the image's user's (uid 1000), without an earlier run's part. */
+  static void prepareClaimDirectory(Path claimDir, Path own) throws IOException {
+    try {
+      Files.createDirectories(claimDir);
+      Files.setAttribute(claimDir, "unix:uid", (int) RayJobTemplate.RUNTIME_UID);
+      Files.setAttribute(claimDir, "unix:gid", (int) RayJobTemplate.RUNTIME_UID);
+    } catch (IOException | UnsupportedOperationException e) {
+      ExternalSystem.unavailable("the checkpoint test on the real node", "cannot make "
+          + claimDir + " for uid " + RayJobTemplate.RUNTIME_UID + ": " + e);
+    }
+    if (Files.exists(own)) {
+      try (var files = Files.walk(own)) {
+        for (Path p : files.sorted(java.util.Comparator.reverseOrder()).toList()) {
+          Files.delete(p);
+        }
+      }
     }
   }
 

@@ -82,12 +82,14 @@ public final class PhaseObserver {
         return suspended(job, admission);
       case RayJobStatus.DEPLOYMENT_RUNNING:
         return running(history);
-      case RayJobStatus.DEPLOYMENT_RETRYING:
-        // The earlier attempt's rounds are still recorded, but nothing runs until the new cluster.
-        return retrying(job);
       default:
-        // Initializing, Waiting, Retrying and values of later KubeRay releases: the cluster is on
-        // its way. Rounds already recorded mean the runtime runs even if KubeRay has not said so.
+        // Retrying, New, Initializing, Waiting and values of later KubeRay releases: the cluster
+        // is on its way. After a failed attempt the recorded rounds are that attempt's, and
+        // nothing runs until KubeRay's new cluster does.
+        if (RayJobStatus.DEPLOYMENT_RETRYING.equals(deployment) || retried(status)) {
+          return retrying(job, deployment);
+        }
+        // Rounds already recorded mean the runtime runs even if KubeRay has not said so.
         if (runtimeRuns(history)) {
           return running(history);
         }
@@ -115,8 +117,13 @@ public final class PhaseObserver {
         + history.message());
   }
 
-  /** KubeRay tears the failed attempt's cluster down to start the Ray job on a new one. */
-  private static Observation retrying(RayJob job) {
+  /** Whether KubeRay counted a failed attempt of the Ray job (spec.backoffLimit). */
+  private static boolean retried(RayJobStatus status) {
+    return status.failed != null && status.failed > 0;
+  }
+
+  /** KubeRay replaces the failed attempt's cluster to start the Ray job on a new one. */
+  private static Observation retrying(RayJob job, String deployment) {
     RayJobStatus status = job.getStatus();
     StringBuilder message = new StringBuilder("the Ray job failed");
     if (status.failed != null) {
@@ -129,7 +136,8 @@ public final class PhaseObserver {
     if (status.message != null && !status.message.isBlank()) {
       message.append(": ").append(status.message);
     }
-    message.append("; KubeRay starts it again on a new Ray cluster");
+    message.append("; KubeRay starts it again on a new Ray cluster (").append(deployment)
+        .append(')');
     return new Observation(SimulationPhase.Provisioning, ConditionReason.ClusterProvisioning,
         message.toString());
   }

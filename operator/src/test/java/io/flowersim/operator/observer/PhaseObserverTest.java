@@ -127,7 +127,15 @@ class PhaseObserverTest {
     assertThat(r.phase()).isEqualTo(SimulationPhase.Provisioning);
     assertThat(r.reason()).isEqualTo("ClusterProvisioning");
     assertThat(r.message()).isEqualTo("the Ray job failed (attempt 1 of 4): Job submission has "
-        + "failed.; KubeRay starts it again on a new Ray cluster");
+        + "failed.; KubeRay starts it again on a new Ray cluster (Retrying)");
+    // Until the new cluster runs the job, whatever the failed attempt recorded.
+    RayJob initializing = job("Initializing", null);
+    initializing.getStatus().failed = 1;
+    assertThat(PhaseObserver.observe(initializing, rounds(3, RunState.RUNNING), 5).phase())
+        .isEqualTo(SimulationPhase.Provisioning);
+    RayJob running = job("Running", "RUNNING");
+    running.getStatus().failed = 1;
+    assertThat(PhaseObserver.observe(running, resumed, 5).reason()).isEqualTo("Resumed");
   }
 
   @Test
