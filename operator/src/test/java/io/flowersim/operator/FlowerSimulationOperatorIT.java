@@ -458,6 +458,44 @@ class FlowerSimulationOperatorIT {
   }
 
   @Test
+  void aSuspendedRunWithACheckpointClaimContinuesAfterItsCheckpointWhenResumed(
+      @TempDir Path claim) throws Exception {
+    FlowerSimulation sim = smallSynthetic(4);
+    sim.getSpec().checkpoint = new CheckpointSpec();
+    sim.getSpec().checkpoint.everyRounds = 2;
+    sim.getSpec().checkpoint.persistentVolumeClaim = new DataSpec.ClaimReference();
+    sim.getSpec().checkpoint.persistentVolumeClaim.claimName = "fsim-checkpoints";
+    String name = create(sim).getMetadata().getName();
+    RayJob job = await().atMost(WAIT).until(() -> rayJob(name), j -> j != null);
+    setRayJobStatus(name, "Running", "RUNNING", null);
+    Map<String, String> env = headEnvironment(job);
+    env.put(RuntimeEnvironment.CHECKPOINT_DIR, claim.toString());
+
+    try (KubernetesClient runtime = asRuntime(name)) {
+      // Suspended in round 3, after the checkpoint of round 2: KubeRay tears the cluster down.
+      assertThatThrownBy(() -> Main.run(env, runtime, stopIn(3, () -> {
+        throw new HeadLost(3);
+      }))).isInstanceOf(HeadLost.class);
+      patchSpec(name, "{\"spec\":{\"suspend\":true}}");
+      await().atMost(WAIT).until(() -> rayJob(name).getSpec().suspend);
+      setRayJobStatus(name, "Suspended", null, null);
+      FlowerSimulationStatus suspended = awaitStatus(name,
+          s -> s.phase == SimulationPhase.Suspended);
+      assertThat(suspended.currentRound).isEqualTo(3);
+
+      patchSpec(name, "{\"spec\":{\"suspend\":false}}");
+      await().atMost(WAIT).until(() -> !rayJob(name).getSpec().suspend);
+      setRayJobStatus(name, "Running", "RUNNING", null);
+      assertThat(Main.run(env, runtime)).isEqualTo(ExitCode.OK);
+    }
+    FlowerSimulationStatus done = awaitStatus(name, s -> s.phase == SimulationPhase.Succeeded);
+    assertThat(done.resumedFromRound).isEqualTo(2);
+    assertThat(done.rounds).extracting(r -> r.round).containsExactly(1, 2, 3, 4);
+    assertThat(condition(done, "Validated").status).isEqualTo("True");
+    await().atMost(WAIT).until(() -> events(name).contains("Normal/Resumed"));
+  }
+
+  @Test
   void theRuntimesServiceAccountMayWriteOnlyItsOwnConfigMap() {
     String name = create(smallSynthetic(1)).getMetadata().getName();
     await().atMost(WAIT).until(() -> rayJob(name), j -> j != null);
