@@ -1,21 +1,22 @@
 #!/usr/bin/env bash
 # flowersim's container images, built without a Docker engine.
 #
-#   scripts/images.sh build [--no-maven]   # flowersim/runtime:<version>, flowersim/operator:<version>
+#   scripts/images.sh build [--no-maven]   # flowersim/runtime, flowersim/operator, flowersim/flower-numpy
+#                                          # (each :<version>)
 #   scripts/images.sh import               # into the real node's containerd (start --full)
 #   scripts/images.sh list                 # what is built, and what the node has
 #   scripts/images.sh clean                # removes the images, their layers and the base
 #
-# `build` packages the jars (mvn package, unless --no-maven), then builds images/runtime and
-# images/operator with buildah (runc as its OCI runtime: crun cannot run on this machine's hybrid
-# cgroups), the same Dockerfiles a user builds with `docker build`. Their default base,
-# debian:bookworm-slim, cannot be pulled here: it is made once with mmdebstrap (Debian's
-# packages) and tagged with the name a registry serves it under. Layers are cached (buildah
-# --layers), with the base, in buildah's own storage under
-# ${XDG_CACHE_HOME:-$HOME/.cache}/flowersim/images; a warm build redoes only the layers whose
-# jars changed. If the real node runs (scripts/kube-control-plane.sh start --full), the images
-# are imported into its containerd; its start imports them too. Pods find them by name, with no
-# pull (the images are present, imagePullPolicy IfNotPresent).
+# `build` packages the jars (mvn package, unless --no-maven), then builds images/runtime,
+# images/operator and the example Flower App's image (examples/flower-numpy) with buildah (runc as
+# its OCI runtime: crun cannot run on this machine's hybrid cgroups), the same Dockerfiles a user
+# builds with `docker build`. Their default base, debian:bookworm-slim, cannot be pulled here: it is
+# made once with mmdebstrap (Debian's packages) and tagged with the name a registry serves it under.
+# Layers are cached (buildah --layers), with the base, in buildah's own storage under
+# ${XDG_CACHE_HOME:-$HOME/.cache}/flowersim/images; a warm build redoes only the layers whose jars
+# changed. If the real node runs (scripts/kube-control-plane.sh start --full), the images are
+# imported into its containerd; its start imports them too. Pods find them by name, with no pull
+# (the images are present, imagePullPolicy IfNotPresent).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -36,8 +37,12 @@ version() {
 }
 VERSION=$(version)
 [ -n "$VERSION" ] || die "no project version in pom.xml"
+# name, Dockerfile, build context (default: the repository). The last is a user's kind of image:
+# a Flower App on top of the runtime (examples/flower-numpy/Dockerfile), built from the app's
+# directory as a user builds theirs.
 IMAGES=("docker.io/flowersim/runtime:$VERSION images/runtime/Dockerfile"
-        "docker.io/flowersim/operator:$VERSION images/operator/Dockerfile")
+        "docker.io/flowersim/operator:$VERSION images/operator/Dockerfile"
+        "docker.io/flowersim/flower-numpy:$VERSION examples/flower-numpy/Dockerfile examples/flower-numpy")
 
 bah() { buildah --root "$STORAGE" --runroot "$RUNROOT" --storage-driver overlay "$@"; }
 
@@ -87,15 +92,16 @@ build() {
   need buildah runc
   $maven && jars
   base
-  local entry name file t0 ca=()
+  local entry name file context t0 ca=()
   # pip inside the build trusts what the host trusts (a proxy's CA, say), for that step only.
   [ -s /etc/ssl/certs/ca-certificates.crt ] && ca=(-v /etc/ssl/certs/ca-certificates.crt:/run/host-ca.crt:ro)
   for entry in "${IMAGES[@]}"; do
-    read -r name file <<<"$entry"
+    read -r name file context <<<"$entry"
     t0=$SECONDS
     log "building $name from $file"
     bah bud --quiet --layers --runtime "$(command -v runc)" --network host --pull=never \
-      "${ca[@]}" -f "$file" -t "$name" . >/dev/null || die "building $name failed"
+      "${ca[@]}" --build-arg "RUNTIME=docker.io/flowersim/runtime:$VERSION" \
+      -f "$file" -t "$name" "${context:-.}" >/dev/null || die "building $name failed"
     log "built $name in $((SECONDS - t0)) s ($(size "$name"))"
   done
   if [ -S "$NODE_STATE/containerd.sock" ]; then import; fi
@@ -105,12 +111,16 @@ size() { bah images --format '{{.Size}}' "$1" 2>/dev/null | head -n1; }
 
 # Each image as an OCI archive (kept while its image ID is the same), then ctr import.
 import() {
-  local sock=$NODE_STATE/containerd.sock entry name id archive t0
+  local sock=$NODE_STATE/containerd.sock entry name id archive t0 imported=0
   [ -S "$sock" ] || die "no real node runs (scripts/kube-control-plane.sh start --full)"
   for entry in "${IMAGES[@]}"; do
     read -r name _ <<<"$entry"
-    id=$(bah inspect --type image --format '{{.FromImageID}}' "$name" 2>/dev/null) \
-      || die "$name is not built (scripts/images.sh build)"
+    # What is built goes in: a cache made before an image was added to the list lacks it.
+    if ! id=$(bah inspect --type image --format '{{.FromImageID}}' "$name" 2>/dev/null); then
+      log "$name is not built, not imported (scripts/images.sh build)"
+      continue
+    fi
+    imported=$((imported + 1))
     if [ "$(ctr -a "$sock" -n k8s.io images ls -q "name==$name" 2>/dev/null)" = "$name" ] \
         && [ "$(cat "$NODE_STATE/imported-${name//[\/:]/_}" 2>/dev/null)" = "$id" ]; then
       continue
@@ -128,6 +138,7 @@ import() {
     echo "$id" >"$NODE_STATE/imported-${name//[\/:]/_}"
     log "imported $name into the real node in $((SECONDS - t0)) s"
   done
+  [ "$imported" -gt 0 ] || die "no image is built (scripts/images.sh build)"
 }
 
 list() {
