@@ -147,6 +147,17 @@ class BadInputTest {
                     + "{type: shard, shardsPerClient: 4}"),
             "spec.clients.partitioning.shardsPerClient: the task (spec.taskConfig.classes) has "
                 + "only 3 labels, so at most 3, got 4"),
+        Arguments.of("more pathological labels per client than classes", VALID.replace(tc,
+                "{classes: \"3\"}").replace("resources: {cpus: 1}", "resources: {cpus: 1}\n"
+                + "    partitioning: {type: pathological, classesPerClient: 4}"),
+            "spec.clients.partitioning.classesPerClient: the task (spec.taskConfig.classes) has "
+                + "only 3 labels, so at most 3, got 4"),
+        Arguments.of("Scaffold on a task whose clients take no control variates",
+            VALID.replace(tc, "{}").replace("task: synthetic", "task: fashion-mnist-mlp")
+                .replace("name: FedAvg", "name: Scaffold"),
+            "spec.strategy.name: Scaffold needs a task whose clients train with control "
+                + "variates (ControlVariateClient, e.g. synthetic); task fashion-mnist-mlp does "
+                + "not"),
         Arguments.of("data larger than one array", VALID.replace(tc,
                 "{samplesPerClient: \"2000000000\", dimensions: \"20\"}"),
             "spec.taskConfig.samplesPerClient: a client's examples (samplesPerClient x "
