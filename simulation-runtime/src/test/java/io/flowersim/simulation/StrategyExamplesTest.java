@@ -18,8 +18,8 @@ import java.util.List;
 import org.junit.jupiter.api.Test;
 
 /**
- * Runs the examples of QFedAvg, SCAFFOLD and client-side adaptive DP end to end on the local
- * backend: each learns, and each shows its strategy's own part in the round records.
+ * Runs the examples of QFedAvg, SCAFFOLD, client-side adaptive DP and natural-id writers end to
+ * end on the local backend: each learns, and each shows its own part in the round records.
  */
 class StrategyExamplesTest {
 
@@ -68,6 +68,17 @@ class StrategyExamplesTest {
     FlowerSimulation resource = example("scaffold-dirichlet.yaml");
 
     History history = run(resource);
+
+    learns(history, 10, 0.8);
+  }
+
+  /**
+   * Writers of their own style and size (natural-id; SyntheticTaskTest checks both) still learn
+   * one model.
+   */
+  @Test
+  void naturalIdWritersLearn() throws Exception {
+    History history = run(example("natural-id-writers.yaml"));
 
     learns(history, 10, 0.8);
   }
