@@ -11,16 +11,22 @@ import io.flowersim.client.EvaluateResult;
 import io.flowersim.client.FitResult;
 import io.flowersim.client.Parameters;
 import io.flowersim.client.RoundResults;
+import io.flowersim.client.UpdateSum;
 import io.flowersim.engine.ClientScheduler;
 import io.flowersim.engine.EngineResources;
+import io.flowersim.engine.remote.PythonCalls;
+import io.flowersim.engine.remote.PythonWire;
+import io.flowersim.engine.remote.Wire;
 import io.flowersim.flowerapp.FlowerApp;
 import io.flowersim.flowerapp.PythonEnvironment;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.SplittableRandom;
 import java.util.stream.IntStream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -96,6 +102,51 @@ class PythonWorkerPoolTest {
     assertThat(third.loss()).isCloseTo(6 * model.copyOf("w")[0] + 2, within(1e-4));
     assertThat(third.numExamples()).isEqualTo(5);
     assertThat(third.metrics()).containsOnlyKeys("eval_loss");
+  }
+
+  /**
+   * A batch the worker sums (as a Ray Python actor does for the FedAvg family) gives the bits that
+   * Java's UpdateSum makes of the same clients' updates: same weights, order and rounding.
+   */
+  @Test
+  void aSummedBatchGivesTheBitsOfTheJavaSumOfItsUpdates() throws Exception {
+    FlowerApp app = new FlowerApp(APPS.resolve("message_api").toAbsolutePath(), null, Map.of(),
+        "message_app.client_app:initial_arrays");
+    PythonEnvironment python = PythonEnvironment.find();
+    Map<String, String> env = new HashMap<>(python.environment());
+    WorkerProcess worker = WorkerProcess.start(python.command("serve"), env,
+        app.hello(CLIENTS, null));
+    try {
+      worker.awaitReady();
+      SplittableRandom random = new SplittableRandom(5);
+      float[] w = new float[1000];
+      for (int i = 0; i < w.length; i++) {
+        w[i] = (float) random.nextDouble(-3, 3);
+      }
+      Parameters model = Parameters.builder().add("w", new int[] {50, 20}, w)
+          .add("steps", new int[] {1}, new float[] {0}).build();
+      byte[] shipped = new PythonCalls().model(model);
+      List<Wire.Call> calls = everyClient(1).stream()
+          .map(i -> new Wire.Call(1, true, i.clientId(), i.config().asMap(), Map.of())).toList();
+      Wire.BatchReply each = PythonWire.reply(worker.call(shipped,
+          PythonWire.call(PythonWire.Operation.FIT, 1, calls, false)), "local", new HashMap<>(),
+          calls);
+      Wire.BatchReply summed = PythonWire.reply(worker.call(shipped,
+          PythonWire.call(PythonWire.Operation.FIT, 1, calls, true)), "local", new HashMap<>(),
+          calls);
+      UpdateSum java = new UpdateSum(model);
+      for (Wire.Reply r : each.replies()) {
+        assertThat(r.failed()).as(r.errorTrace()).isFalse();
+        java.add(r.values(), r.numExamples());
+      }
+      assertThat(summed.replies()).allSatisfy(r -> assertThat(r.values()).isNull());
+      assertThat(summed.meanExamples()).isEqualTo(java.examples()).isEqualTo(10 + 11 + 12 + 13);
+      assertThat(summed.meanValues()).containsExactly(java.mean().values());
+      // Not a trivial mean: the clients' updates differ (w + 1 + partition, weighted 10 + p).
+      assertThat(summed.meanValues()[0]).isNotEqualTo(each.replies().get(0).values()[0]);
+    } finally {
+      worker.kill();
+    }
   }
 
   @Test
