@@ -265,7 +265,7 @@ class RealNodeIT {
     prepareClaimDirectory(claimDir, own);
     setup.addAll(apply("examples/cluster-setup/40-checkpoints.yml"));
     // Enough rounds that the head pod goes in the middle of the run.
-    int rounds = 60;
+    int rounds = 100;
     sim.getSpec().rounds = rounds;
     sim.getSpec().checkpoint = new CheckpointSpec();
     sim.getSpec().checkpoint.persistentVolumeClaim = new DataSpec.ClaimReference();
