@@ -19,6 +19,15 @@ app.kubernetes.io/managed-by: {{ .Release.Service }}
 helm.sh/chart: {{ printf "%s-%s" .Chart.Name .Chart.Version }}
 {{- end -}}
 
+{{/* A map of labels as the operator's settings take them: k=v,k=v (sorted by key). */}}
+{{- define "flowersim.labelList" -}}
+{{- $items := list -}}
+{{- range $k, $v := . -}}
+{{- $items = append $items (printf "%s=%s" $k $v) -}}
+{{- end -}}
+{{- join "," $items -}}
+{{- end -}}
+
 {{- define "flowersim.serviceAccountName" -}}
 {{- if .Values.serviceAccount.create -}}
 {{- default (include "flowersim.fullname" .) .Values.serviceAccount.name -}}
@@ -29,7 +38,8 @@ helm.sh/chart: {{ printf "%s-%s" .Chart.Name .Chart.Version }}
 
 {{/*
 What the operator may do, and nothing more: read FlowerSimulations and patch their status;
-create and patch what it owns (garbage collection deletes it with the owner, so no delete);
+create and patch what it owns (RayJobs, ConfigMaps, the runtime's RBAC, a NetworkPolicy per
+simulation; garbage collection deletes it with the owner, so no delete);
 grant the runtime get/patch on its own ConfigMap (RBAC lets it grant only what it holds);
 record Events and read those on its RayJobs and RayClusters, list the pods of its Ray
 clusters (why a cluster does not come up); read Kueue's Workloads (admission of queued RayJobs). Kept equal to
@@ -50,6 +60,9 @@ manifests/operator/rbac.yaml (a test compares them).
   verbs: ["get", "list", "watch", "create", "patch"]
 - apiGroups: ["rbac.authorization.k8s.io"]
   resources: ["roles", "rolebindings"]
+  verbs: ["get", "list", "watch", "create", "patch"]
+- apiGroups: ["networking.k8s.io"]
+  resources: ["networkpolicies"]
   verbs: ["get", "list", "watch", "create", "patch"]
 - apiGroups: [""]
   resources: ["events"]

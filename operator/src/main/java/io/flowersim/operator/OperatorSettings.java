@@ -15,9 +15,12 @@ import java.util.Map;
  *     activeDeadlineSeconds
  * @param runtimeCommand the Ray job's entrypoint: starts io.flowersim.runtime.Main in the image
  * @param namespaces namespaces to watch; empty means all
+ * @param controllers the controllers' pods that a simulation's NetworkPolicy lets reach its Ray
+ *     pods
  */
 public record OperatorSettings(String runtimeImage, int ttlSecondsAfterFinished,
-    int provisioningSeconds, String runtimeCommand, List<String> namespaces) {
+    int provisioningSeconds, String runtimeCommand, List<String> namespaces,
+    ControllerPods controllers) {
 
   public static final String DEFAULT_RUNTIME_IMAGE = "flowersim/runtime:0.1.0";
   public static final int DEFAULT_TTL_SECONDS_AFTER_FINISHED = 300;
@@ -28,13 +31,21 @@ public record OperatorSettings(String runtimeImage, int ttlSecondsAfterFinished,
    */
   public static final String DEFAULT_RUNTIME_COMMAND = "/opt/flowersim/bin/flowersim-runtime";
 
+  /** With the default controller pods (those of manifests/operator/ and KubeRay's installs). */
+  public OperatorSettings(String runtimeImage, int ttlSecondsAfterFinished,
+      int provisioningSeconds, String runtimeCommand, List<String> namespaces) {
+    this(runtimeImage, ttlSecondsAfterFinished, provisioningSeconds, runtimeCommand, namespaces,
+        ControllerPods.defaults());
+  }
+
   public static OperatorSettings defaults() {
     return fromEnvironment(Map.of());
   }
 
   /**
    * FLOWERSIM_RUNTIME_IMAGE, FLOWERSIM_TTL_SECONDS_AFTER_FINISHED, FLOWERSIM_PROVISIONING_SECONDS,
-   * FLOWERSIM_RUNTIME_COMMAND, FLOWERSIM_WATCH_NAMESPACES (comma-separated).
+   * FLOWERSIM_RUNTIME_COMMAND, FLOWERSIM_WATCH_NAMESPACES (comma-separated), and those of
+   * {@link ControllerPods#fromEnvironment}.
    */
   public static OperatorSettings fromEnvironment(Map<String, String> env) {
     return new OperatorSettings(
@@ -43,7 +54,8 @@ public record OperatorSettings(String runtimeImage, int ttlSecondsAfterFinished,
         number(env, "FLOWERSIM_PROVISIONING_SECONDS", DEFAULT_PROVISIONING_SECONDS),
         env.getOrDefault("FLOWERSIM_RUNTIME_COMMAND", DEFAULT_RUNTIME_COMMAND),
         Arrays.stream(env.getOrDefault("FLOWERSIM_WATCH_NAMESPACES", "").split(","))
-            .map(String::strip).filter(s -> !s.isEmpty()).toList());
+            .map(String::strip).filter(s -> !s.isEmpty()).toList(),
+        ControllerPods.fromEnvironment(env));
   }
 
   private static int number(Map<String, String> env, String name, int fallback) {

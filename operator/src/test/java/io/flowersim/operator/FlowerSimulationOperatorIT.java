@@ -13,8 +13,12 @@ import io.fabric8.kubernetes.api.model.Event;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.NamespaceBuilder;
 import io.fabric8.kubernetes.api.model.OwnerReference;
+import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.api.model.PodBuilder;
+import io.fabric8.kubernetes.api.model.PodTemplateSpec;
 import io.fabric8.kubernetes.api.model.Quantity;
 import io.fabric8.kubernetes.api.model.ServiceAccount;
+import io.fabric8.kubernetes.api.model.networking.v1.NetworkPolicy;
 import io.fabric8.kubernetes.api.model.rbac.Role;
 import io.fabric8.kubernetes.api.model.rbac.RoleBinding;
 import io.fabric8.kubernetes.client.KubernetesClient;
@@ -38,6 +42,7 @@ import io.flowersim.api.v1alpha1.status.Condition;
 import io.flowersim.api.v1alpha1.status.FlowerSimulationStatus;
 import io.flowersim.api.v1alpha1.status.RoundRecord;
 import io.flowersim.api.v1alpha1.status.SimulationPhase;
+import io.flowersim.operator.dependent.ManagedLabels;
 import io.flowersim.operator.dependent.RayJobTemplate;
 import io.flowersim.runtime.Main;
 import io.flowersim.server.History;
@@ -48,6 +53,7 @@ import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -215,6 +221,64 @@ class FlowerSimulationOperatorIT {
       assertThat(c.status).as(c.reason + ": " + c.message).isEqualTo("True");
       assertThat(c.observedGeneration).isEqualTo(created.getMetadata().getGeneration());
     });
+  }
+
+  @Test
+  void aNetworkPolicyAdmitsToTheRayPodsOnlyTheSimulationsPodsAndTheControllers() {
+    FlowerSimulation created = create(TestFlowerSimulations.full());
+    String name = created.getMetadata().getName();
+    RayJob job = await().atMost(WAIT).until(() -> rayJob(name), j -> j != null);
+    NetworkPolicy policy = client.network().v1().networkPolicies().inNamespace(namespace)
+        .withName(name + "-ray").get();
+    assertOwnedBy(policy, created);
+    assertThat(policy.getSpec().getPolicyTypes()).containsExactly("Ingress");
+    assertThat(policy.getSpec().getEgress()).isNullOrEmpty();
+    ControllerPods controllers = ControllerPods.defaults();
+    assertThat(policy.getSpec().getIngress()).singleElement().satisfies(rule -> {
+      assertThat(rule.getPorts()).isNullOrEmpty();
+      assertThat(rule.getFrom()).hasSize(3);
+      assertThat(rule.getFrom().get(0).getNamespaceSelector()).isNull();
+      assertThat(rule.getFrom().get(0).getPodSelector())
+          .isEqualTo(policy.getSpec().getPodSelector());
+      for (int i = 1; i < 3; i++) {
+        ControllerPods.Pods pods = i == 1 ? controllers.kubeRay() : controllers.flowersim();
+        assertThat(rule.getFrom().get(i).getNamespaceSelector().getMatchLabels())
+            .isEqualTo(Map.of("kubernetes.io/metadata.name", pods.namespace()));
+        assertThat(rule.getFrom().get(i).getPodSelector().getMatchLabels())
+            .isEqualTo(pods.labels());
+      }
+    });
+
+    // The API server's own selection: the pods KubeRay would make from the RayJob (head,
+    // workers, submitter) are selected, a pod of another simulation or of no simulation is not.
+    // Bound to a node that does not exist, so that nothing runs them.
+    List<PodTemplateSpec> templates = new ArrayList<>();
+    templates.add(job.getSpec().rayClusterSpec.headGroupSpec.template);
+    job.getSpec().rayClusterSpec.workerGroupSpecs.forEach(w -> templates.add(w.template));
+    templates.add(job.getSpec().submitterPodTemplate);
+    for (int i = 0; i < templates.size(); i++) {
+      createPod("ray-" + i, templates.get(i).getMetadata().getLabels(),
+          templates.get(i).getSpec().getServiceAccountName());
+    }
+    createPod("other-simulation", Map.of(ManagedLabels.SIMULATION, "other"), null);
+    createPod("unrelated", Map.of("app", "unrelated"), null);
+    assertThat(client.pods().inNamespace(namespace)
+        .withLabelSelector(policy.getSpec().getPodSelector()).list().getItems())
+        .extracting(p -> p.getMetadata().getName())
+        .containsExactlyInAnyOrderElementsOf(
+            IntStream.range(0, templates.size()).mapToObj(i -> "ray-" + i).toList());
+  }
+
+  /** A pod that never runs: bound to a node that does not exist. */
+  void createPod(String name, Map<String, String> labels, String serviceAccount) {
+    Pod pod = new PodBuilder().withNewMetadata().withName(name).withLabels(labels).endMetadata()
+        .withNewSpec().withNodeName("flowersim-it-no-such-node")
+        .withServiceAccountName(serviceAccount).withAutomountServiceAccountToken(false)
+        .addNewContainer().withName("c").withImage("example.org/none:0").endContainer()
+        .endSpec().build();
+    // The namespace's default ServiceAccount appears shortly after the namespace.
+    await().atMost(WAIT).ignoreExceptions().until(() ->
+        client.pods().inNamespace(namespace).resource(pod).create() != null);
   }
 
   @Test
@@ -607,6 +671,8 @@ class FlowerSimulationOperatorIT {
         .isNull();
     assertThat(client.serviceAccounts().inNamespace(namespace).withName(name + "-runtime").get())
         .isNull();
+    assertThat(client.network().v1().networkPolicies().inNamespace(namespace)
+        .withName(name + "-ray").get()).isNull();
   }
 
   @Test
@@ -649,6 +715,8 @@ class FlowerSimulationOperatorIT {
           .isNull();
       assertThat(client.rbac().roleBindings().inNamespace(namespace).withName(name + "-runtime")
           .get()).isNull();
+      assertThat(client.network().v1().networkPolicies().inNamespace(namespace)
+          .withName(name + "-ray").get()).isNull();
     });
   }
 

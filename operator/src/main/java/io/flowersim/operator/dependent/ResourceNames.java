@@ -14,7 +14,7 @@ import java.util.HexFormat;
  */
 public final class ResourceNames {
 
-  /** ConfigMaps, ServiceAccounts, Roles: DNS-1123 subdomains. */
+  /** ConfigMaps, ServiceAccounts, Roles, NetworkPolicies: DNS-1123 subdomains. */
   static final int OBJECT_NAME_MAX_LENGTH = 253;
 
   private static final int HASH_LENGTH = 8;
@@ -52,6 +52,11 @@ public final class ResourceNames {
   /** ServiceAccount, Role and RoleBinding of the runtime, {@code <name>-runtime}. */
   public String runtime() {
     return withSuffix("-runtime");
+  }
+
+  /** The NetworkPolicy around the simulation's Ray pods, {@code <name>-ray}. */
+  public String networkPolicy() {
+    return withSuffix("-ray");
   }
 
   private String withSuffix(String suffix) {

@@ -15,6 +15,7 @@ import io.flowersim.operator.dependent.HistoryConfigMapDependentResource;
 import io.flowersim.operator.dependent.ManagedLabels;
 import io.flowersim.operator.dependent.RayJobDependentResource;
 import io.flowersim.operator.dependent.RayJobTemplate;
+import io.flowersim.operator.dependent.RayNetworkPolicyDependentResource;
 import io.flowersim.operator.dependent.RuntimeRoleBindingDependentResource;
 import io.flowersim.operator.dependent.RuntimeRoleDependentResource;
 import io.flowersim.operator.dependent.RuntimeServiceAccountDependentResource;
@@ -45,8 +46,8 @@ import java.util.Objects;
 import java.util.Optional;
 
 /**
- * Reconciles a FlowerSimulation. The workflow makes the dependents (history ConfigMap and the
- * runtime's RBAC first, then the RayJob); this class then observes the RayJob and the history,
+ * Reconciles a FlowerSimulation. The workflow makes the dependents (history ConfigMap, the
+ * runtime's RBAC and the NetworkPolicy around the Ray pods first, then the RayJob); this class then observes the RayJob and the history,
  * and writes the status, the only writer of it, in one patch, and only when it changed. Where
  * Kueue is installed it also watches Kueue's Workloads, for the admission of queued RayJobs.
  */
@@ -62,8 +63,10 @@ import java.util.Optional;
     @Dependent(name = "runtime-rolebinding", type = RuntimeRoleBindingDependentResource.class,
         dependsOn = {"runtime-serviceaccount", "runtime-role"},
         reconcilePrecondition = SpecAcceptedCondition.class),
+    @Dependent(name = "network-policy", type = RayNetworkPolicyDependentResource.class,
+        reconcilePrecondition = SpecAcceptedCondition.class),
     @Dependent(name = "rayjob", type = RayJobDependentResource.class,
-        dependsOn = {"history", "runtime-rolebinding"},
+        dependsOn = {"history", "runtime-rolebinding", "network-policy"},
         reconcilePrecondition = SpecAcceptedCondition.class)})
 public class FlowerSimulationReconciler
     implements Reconciler<FlowerSimulation>, ContextInitializer<FlowerSimulation> {
