@@ -2,6 +2,7 @@ package io.flowersim.operator;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.fabric8.kubernetes.api.model.EnvVar;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.NamespaceBuilder;
 
@@ -19,7 +20,9 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import java.util.stream.Collectors;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
@@ -107,6 +110,17 @@ class ChartIT {
       assertThat(e.getName()).isEqualTo("FLOWERSIM_WATCH_NAMESPACES");
       assertThat(e.getValue()).isEmpty();
     });
+    // The NetworkPolicies admit the operator's own pods: its namespace and pod labels, as the
+    // operator reads them.
+    Map<String, String> env = container.getEnv().stream()
+        .collect(Collectors.toMap(EnvVar::getName, e -> e.getValue() == null ? "" : e.getValue()));
+    OperatorSettings settings = OperatorSettings.fromEnvironment(env);
+    assertThat(settings.controllers().flowersim().namespace()).isEqualTo("flowersim-system");
+    assertThat(d.getSpec().getTemplate().getMetadata().getLabels())
+        .containsAllEntriesOf(settings.controllers().flowersim().labels());
+    assertThat(settings.controllers().flowersim().labels())
+        .containsEntry("app.kubernetes.io/instance", "flowersim");
+    assertThat(settings.controllers().kubeRay()).isEqualTo(ControllerPods.defaults().kubeRay());
   }
 
   @Test
@@ -142,5 +156,13 @@ class ChartIT {
           .map(o -> ((ClusterRole) o).getRules()).findFirst().orElseThrow();
     }
     assertThat(chart).isEqualTo(manifest);
+    // Namespaced, the same rules in each Role; the operator never reads Secrets (OperatorRbacTest
+    // checks the manifest's rules against what the operator uses).
+    List<Role> roles = render("watchNamespaces={chart-team-a,chart-team-b}").stream()
+        .filter(Role.class::isInstance).map(Role.class::cast).toList();
+    assertThat(roles).hasSize(2).allSatisfy(role -> assertThat(role.getRules())
+        .isEqualTo(manifest));
+    assertThat(manifest).allSatisfy(rule -> assertThat(rule.getResources())
+        .doesNotContain("secrets", "*"));
   }
 }

@@ -69,5 +69,10 @@ class ManifestsIT {
     assertThat(container.getLivenessProbe().getHttpGet().getPath()).isEqualTo("/healthz");
     assertThat(container.getReadinessProbe().getHttpGet().getPath()).isEqualTo("/readyz");
     assertThat(pod.getServiceAccountName()).isEqualTo(KubeApiServer.OPERATOR_SERVICE_ACCOUNT);
+    // Where the simulations' NetworkPolicies look for the operator by default.
+    ControllerPods.Pods operator = ControllerPods.defaults().flowersim();
+    assertThat(deployment.getMetadata().getNamespace()).isEqualTo(operator.namespace());
+    assertThat(deployment.getSpec().getTemplate().getMetadata().getLabels())
+        .containsAllEntriesOf(operator.labels());
   }
 }
