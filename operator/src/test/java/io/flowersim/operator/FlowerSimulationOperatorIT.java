@@ -249,19 +249,28 @@ class FlowerSimulationOperatorIT {
       }
     });
 
-    // The API server's own selection: the pods KubeRay would make from the RayJob (head,
+    // The API server's own selection: the pods KubeRay makes from the RayJob's templates (head,
     // workers, submitter) are selected, a pod of another simulation or of no simulation is not.
-    // Bound to a node that does not exist, so that nothing runs them.
+    // Pod Security admission, enforcing restricted here, admits the templates as they are.
+    client.namespaces().withName(namespace).edit(n -> {
+      n.getMetadata().getLabels().put("pod-security.kubernetes.io/enforce", "restricted");
+      return n;
+    });
     List<PodTemplateSpec> templates = new ArrayList<>();
     templates.add(job.getSpec().rayClusterSpec.headGroupSpec.template);
     job.getSpec().rayClusterSpec.workerGroupSpecs.forEach(w -> templates.add(w.template));
     templates.add(job.getSpec().submitterPodTemplate);
     for (int i = 0; i < templates.size(); i++) {
-      createPod("ray-" + i, templates.get(i).getMetadata().getLabels(),
-          templates.get(i).getSpec().getServiceAccountName());
+      createPod(new PodBuilder().withMetadata(templates.get(i).getMetadata())
+          .withSpec(templates.get(i).getSpec()).editMetadata().withName("ray-" + i).endMetadata()
+          .build());
     }
-    createPod("other-simulation", Map.of(ManagedLabels.SIMULATION, "other"), null);
-    createPod("unrelated", Map.of("app", "unrelated"), null);
+    Pod template = new PodBuilder().withMetadata(templates.get(0).getMetadata())
+        .withSpec(templates.get(0).getSpec()).build();
+    createPod(new PodBuilder(template).editMetadata().withName("other-simulation")
+        .withLabels(Map.of(ManagedLabels.SIMULATION, "other")).endMetadata().build());
+    createPod(new PodBuilder(template).editMetadata().withName("unrelated")
+        .withLabels(Map.of("app", "unrelated")).endMetadata().build());
     assertThat(client.pods().inNamespace(namespace)
         .withLabelSelector(policy.getSpec().getPodSelector()).list().getItems())
         .extracting(p -> p.getMetadata().getName())
@@ -269,16 +278,18 @@ class FlowerSimulationOperatorIT {
             IntStream.range(0, templates.size()).mapToObj(i -> "ray-" + i).toList());
   }
 
-  /** A pod that never runs: bound to a node that does not exist. */
-  void createPod(String name, Map<String, String> labels, String serviceAccount) {
-    Pod pod = new PodBuilder().withNewMetadata().withName(name).withLabels(labels).endMetadata()
-        .withNewSpec().withNodeName("flowersim-it-no-such-node")
-        .withServiceAccountName(serviceAccount).withAutomountServiceAccountToken(false)
-        .addNewContainer().withName("c").withImage("example.org/none:0").endContainer()
-        .endSpec().build();
-    // The namespace's default ServiceAccount appears shortly after the namespace.
-    await().atMost(WAIT).ignoreExceptions().until(() ->
-        client.pods().inNamespace(namespace).resource(pod).create() != null);
+  /**
+   * The pod, never run: bound to a node that does not exist; without the PriorityClass, which
+   * this cluster need not have.
+   */
+  void createPod(Pod pod) {
+    // The namespace's default ServiceAccount, which pods without one get, comes shortly after it.
+    await().atMost(WAIT).until(() ->
+        client.serviceAccounts().inNamespace(namespace).withName("default").get() != null);
+    pod.getSpec().setNodeName("flowersim-it-no-such-node");
+    pod.getSpec().setPriorityClassName(null);
+    pod.getMetadata().setNamespace(namespace);
+    client.pods().inNamespace(namespace).resource(pod).create();
   }
 
   @Test
