@@ -121,6 +121,11 @@ class RealNodeIT {
   @Order(2)
   void theClusterQuickstartRunsOnRealPodsAndEndsWithTheLocalRunsAccuracy() throws Exception {
     String namespace = KubeApiServer.newNamespace(client, "fsim-real");
+    // Pod Security admission refuses any pod of the run that breaks the restricted profile.
+    client.namespaces().withName(namespace).edit(n -> {
+      n.getMetadata().getLabels().put("pod-security.kubernetes.io/enforce", "restricted");
+      return n;
+    });
     try {
       FlowerSimulation sim = KubeApiServer.loadExample(client, "examples/cluster-quickstart.yaml");
       String name = sim.getMetadata().getName();
@@ -159,6 +164,9 @@ class RealNodeIT {
         assertThat(p.getSpec().getSecurityContext().getRunAsNonRoot()).isTrue();
         assertThat(p.getSpec().getSecurityContext().getSeccompProfile().getType())
             .isEqualTo("RuntimeDefault");
+        // On a read-only root filesystem: Ray and the JVM wrote only to the /tmp emptyDir.
+        assertThat(p.getSpec().getContainers().get(0).getSecurityContext()
+            .getReadOnlyRootFilesystem()).isTrue();
       });
       assertThat(head.getSpec().getContainers().get(0).getImage()).isEqualTo(
           "flowersim/runtime:0.1.0");
@@ -223,7 +231,7 @@ class RealNodeIT {
   @Order(5)
   void theGpuPoolsExampleAsShippedIsAdmittedByKueueAndRunsOnItsPools() {
     for (String file : List.of("00-namespaces.yml", "10-priority-classes.yml",
-        "20-kueue.yml")) {
+        "20-kueue.yml", "50-placement-policy.yml")) {
       setup.addAll(0, apply("examples/cluster-setup/" + file));
     }
     FlowerSimulation sim = KubeApiServer.loadExample(client, "examples/gpu-pools.yaml");

@@ -45,6 +45,7 @@ public final class RayJobTemplate {
   public static final String SUBMITTER_CONTAINER = "ray-job-submitter";
   public static final String DATA_VOLUME = "data";
   public static final String CHECKPOINT_VOLUME = "checkpoints";
+  public static final String TMP_VOLUME = "tmp";
   /** The runtime image's user (ray, as in Ray's own images). */
   public static final long RUNTIME_UID = 1000;
   public static final String GPU_RESOURCE = "nvidia.com/gpu";
@@ -103,18 +104,19 @@ public final class RayJobTemplate {
   private static PodTemplateSpec submitter(FlowerSimulation sim, ClusterSpec cluster,
       String image) {
     HeadGroupSpec head = cluster.head;
-    return template(sim, restricted(new PodSpecBuilder(), false)
+    PodSpecBuilder pod = restricted(new PodSpecBuilder(), false)
         .withRestartPolicy("Never")
         .withPriorityClassName(sim.getSpec().priorityClassName)
         .withNodeSelector(head == null || head.nodeSelector.isEmpty() ? null : head.nodeSelector)
-        .withTolerations(head == null || head.tolerations.isEmpty() ? null : head.tolerations)
-        .withContainers(restricted(new ContainerBuilder()).withName(SUBMITTER_CONTAINER)
-            .withImage(image).withResources(new ResourceRequirementsBuilder()
-                .addToRequests("cpu", new Quantity("100m"))
-                .addToRequests("memory", new Quantity("256Mi"))
-                .addToLimits("cpu", new Quantity("1"))
-                .addToLimits("memory", new Quantity("1Gi")).build())
-            .build()));
+        .withTolerations(head == null || head.tolerations.isEmpty() ? null : head.tolerations);
+    ContainerBuilder container = restricted(new ContainerBuilder()).withName(SUBMITTER_CONTAINER)
+        .withImage(image).withResources(new ResourceRequirementsBuilder()
+            .addToRequests("cpu", new Quantity("100m"))
+            .addToRequests("memory", new Quantity("256Mi"))
+            .addToLimits("cpu", new Quantity("1"))
+            .addToLimits("memory", new Quantity("1Gi")).build());
+    writableTmp(pod, container);
+    return template(sim, pod.withContainers(container.build()));
   }
 
   /**
@@ -128,10 +130,24 @@ public final class RayJobTemplate {
         .endSeccompProfile().endSecurityContext();
   }
 
-  /** No privilege escalation, no capabilities (restricted). */
+  /**
+   * No privilege escalation, no capabilities (restricted), and a read-only root filesystem: what
+   * Ray writes goes to {@link #writableTmp}.
+   */
   static ContainerBuilder restricted(ContainerBuilder container) {
     return container.withNewSecurityContext().withAllowPrivilegeEscalation(false)
+        .withReadOnlyRootFilesystem(true)
         .withNewCapabilities().withDrop("ALL").endCapabilities().endSecurityContext();
+  }
+
+  /**
+   * /tmp as an emptyDir, the one writable path: Ray's temp dir (/tmp/ray: sessions, logs,
+   * sockets, spilled objects) and the JVM's. No size limit: spilled objects can be large, and the
+   * writable layer it replaces had none either.
+   */
+  static void writableTmp(PodSpecBuilder pod, ContainerBuilder container) {
+    pod.addNewVolume().withName(TMP_VOLUME).withNewEmptyDir().endEmptyDir().endVolume();
+    container.addNewVolumeMount().withName(TMP_VOLUME).withMountPath("/tmp").endVolumeMount();
   }
 
   /** spec.data: the claim, read-only, in every Ray pod. */
@@ -190,7 +206,9 @@ public final class RayJobTemplate {
   private RayHeadGroupSpec head(FlowerSimulation sim, ClusterSpec cluster, String image,
       ResourceNames names) {
     RayHeadGroupSpec head = new RayHeadGroupSpec();
-    // The job is submitted through the dashboard, which must listen beyond loopback.
+    // The job is submitted through the dashboard, and KubeRay's operator follows it there: it
+    // must listen on the pod's network (its IP or 0.0.0.0 alike: the pod has no other), and the
+    // simulation's NetworkPolicy decides who may connect.
     head.rayStartParams.put("dashboard-host", "0.0.0.0");
     if (!cluster.workerGroups.isEmpty()) {
       // Clients go to the workers; the head keeps its CPUs for the server and Ray's own services.
@@ -224,6 +242,7 @@ public final class RayJobTemplate {
     ContainerBuilder container = restricted(new ContainerBuilder()).withName(HEAD_CONTAINER)
         .withImage(image)
         .withResources(resources.build());
+    writableTmp(pod, container);
     mountData(pod, container, sim.getSpec().data);
     mountCheckpoints(sim, pod, container, env);
     container.withEnv(env);
@@ -261,6 +280,7 @@ public final class RayJobTemplate {
     ContainerBuilder container = restricted(new ContainerBuilder()).withName(WORKER_CONTAINER)
         .withImage(image)
         .withResources(resources.build());
+    writableTmp(pod, container);
     mountData(pod, container, sim.getSpec().data);
     worker.template = template(sim, pod.withContainers(container.build()));
     return worker;

@@ -29,6 +29,11 @@ class RayJobTemplateTest {
         rc.workerGroupSpecs.stream().map(w -> w.template)).toList();
   }
 
+  /** The writable /tmp every pod has, beside the volumes a test is about. */
+  static boolean isTmp(String volume) {
+    return RayJobTemplate.TMP_VOLUME.equals(volume);
+  }
+
   @Test
   void theDataClaimIsMountedReadOnlyIntoTheHeadAndEveryWorker() {
     FlowerSimulation sim = TestFlowerSimulations.full();
@@ -41,24 +46,29 @@ class RayJobTemplateTest {
     assertThat(rayPods(job)).hasSize(1 + sim.getSpec().cluster.workerGroups.size())
         .allSatisfy(t -> {
           PodSpec pod = t.getSpec();
-          assertThat(pod.getVolumes()).singleElement().satisfies(v -> {
+          assertThat(pod.getVolumes())
+              .filteredOn(v -> !RayJobTemplate.TMP_VOLUME.equals(v.getName()))
+              .singleElement().satisfies(v -> {
             assertThat(v.getName()).isEqualTo(RayJobTemplate.DATA_VOLUME);
             assertThat(v.getPersistentVolumeClaim().getClaimName()).isEqualTo("fashion-mnist");
             assertThat(v.getPersistentVolumeClaim().getReadOnly()).isTrue();
           });
-          assertThat(pod.getContainers().get(0).getVolumeMounts()).singleElement()
+          assertThat(pod.getContainers().get(0).getVolumeMounts())
+              .filteredOn(m -> !RayJobTemplate.TMP_VOLUME.equals(m.getName())).singleElement()
               .satisfies(m -> {
                 assertThat(m.getMountPath()).isEqualTo("/datasets");
                 assertThat(m.getReadOnly()).isTrue();
               });
         });
-    assertThat(job.getSpec().submitterPodTemplate.getSpec().getVolumes()).isNullOrEmpty();
+    assertThat(job.getSpec().submitterPodTemplate.getSpec().getVolumes())
+        .extracting(v -> v.getName()).containsExactly(RayJobTemplate.TMP_VOLUME);
   }
 
   @Test
-  void withoutDataNoVolumeIsAdded() {
-    assertThat(rayPods(build(TestFlowerSimulations.full())))
-        .allSatisfy(t -> assertThat(t.getSpec().getVolumes()).isNullOrEmpty());
+  void withoutDataNoVolumeButTmpIsAdded() {
+    assertThat(rayPods(build(TestFlowerSimulations.full()))).allSatisfy(t ->
+        assertThat(t.getSpec().getVolumes()).extracting(v -> v.getName())
+            .containsExactly(RayJobTemplate.TMP_VOLUME));
   }
 
   @Test
@@ -71,14 +81,16 @@ class RayJobTemplateTest {
 
     assertThat(job.getSpec().backoffLimit).isEqualTo(CheckpointSpec.RAY_JOB_RETRIES);
     PodSpec head = job.getSpec().rayClusterSpec.headGroupSpec.template.getSpec();
-    assertThat(head.getVolumes()).singleElement().satisfies(v -> {
+    assertThat(head.getVolumes()).filteredOn(v -> !isTmp(v.getName())).singleElement()
+        .satisfies(v -> {
       assertThat(v.getName()).isEqualTo(RayJobTemplate.CHECKPOINT_VOLUME);
       assertThat(v.getPersistentVolumeClaim().getClaimName()).isEqualTo("fsim-checkpoints");
       assertThat(v.getPersistentVolumeClaim().getReadOnly()).isNotEqualTo(Boolean.TRUE);
     });
     assertThat(head.getSecurityContext().getFsGroup()).isEqualTo(RayJobTemplate.RUNTIME_UID);
     Container runtime = head.getContainers().get(0);
-    assertThat(runtime.getVolumeMounts()).singleElement().satisfies(m -> {
+    assertThat(runtime.getVolumeMounts()).filteredOn(m -> !isTmp(m.getName())).singleElement()
+        .satisfies(m -> {
       assertThat(m.getMountPath()).isEqualTo("/var/lib/flowersim/checkpoints");
       assertThat(m.getReadOnly()).isNotEqualTo(Boolean.TRUE);
       assertThat(m.getSubPath()).isNull();
@@ -89,15 +101,16 @@ class RayJobTemplateTest {
             "/var/lib/flowersim/checkpoints/" + namespace + "/" + sim.getMetadata().getName()));
     // Only the runtime on the head writes checkpoints; workers and the submitter never see them.
     assertThat(job.getSpec().rayClusterSpec.workerGroupSpecs).allSatisfy(w ->
-        assertThat(w.template.getSpec().getVolumes()).isNullOrEmpty());
-    assertThat(job.getSpec().submitterPodTemplate.getSpec().getVolumes()).isNullOrEmpty();
+        assertThat(w.template.getSpec().getVolumes()).allMatch(v -> isTmp(v.getName())));
+    assertThat(job.getSpec().submitterPodTemplate.getSpec().getVolumes())
+        .allMatch(v -> isTmp(v.getName()));
 
     // Without a claim (everyRounds alone is for flowersim run) a failed Ray job stays failed.
     sim.getSpec().checkpoint.persistentVolumeClaim = null;
     RayJob without = build(sim);
     assertThat(without.getSpec().backoffLimit).isNull();
     PodSpec plainHead = without.getSpec().rayClusterSpec.headGroupSpec.template.getSpec();
-    assertThat(plainHead.getVolumes()).isNullOrEmpty();
+    assertThat(plainHead.getVolumes()).allMatch(v -> isTmp(v.getName()));
     assertThat(plainHead.getSecurityContext().getFsGroup()).isNull();
     assertThat(plainHead.getContainers().get(0).getEnv())
         .noneMatch(e -> e.getName().equals("FLOWERSIM_CHECKPOINT_DIR"));
@@ -143,7 +156,7 @@ class RayJobTemplateTest {
   }
 
   @Test
-  void everyPodIsRestrictedAndOnlyTheHeadHasAServiceAccountToken() {
+  void everyPodIsRestrictedReadOnlyButTmpAndOnlyTheHeadHasAServiceAccountToken() {
     RayJob job = build(TestFlowerSimulations.full());
     List<PodTemplateSpec> all = new java.util.ArrayList<>(rayPods(job));
     all.add(job.getSpec().submitterPodTemplate);
@@ -155,6 +168,15 @@ class RayJobTemplateTest {
       var container = t.getSpec().getContainers().get(0).getSecurityContext();
       assertThat(container.getAllowPrivilegeEscalation()).isFalse();
       assertThat(container.getCapabilities().getDrop()).containsExactly("ALL");
+      // A read-only root; /tmp (Ray's temp dir, the JVM's) is the one writable path.
+      assertThat(container.getReadOnlyRootFilesystem()).isTrue();
+      assertThat(t.getSpec().getVolumes()).filteredOn(v -> "tmp".equals(v.getName()))
+          .singleElement().satisfies(v -> assertThat(v.getEmptyDir()).isNotNull());
+      assertThat(t.getSpec().getContainers().get(0).getVolumeMounts())
+          .filteredOn(m -> "tmp".equals(m.getName())).singleElement().satisfies(m -> {
+            assertThat(m.getMountPath()).isEqualTo("/tmp");
+            assertThat(m.getReadOnly()).isNotEqualTo(Boolean.TRUE);
+          });
     });
     PodTemplateSpec head = job.getSpec().rayClusterSpec.headGroupSpec.template;
     assertThat(head.getSpec().getAutomountServiceAccountToken()).isNull();
