@@ -288,7 +288,7 @@ public final class RayJobTemplate {
 
   private static PodTemplateSpec template(FlowerSimulation sim, PodSpecBuilder pod) {
     Map<String, String> labels = new LinkedHashMap<>(ManagedLabels.labels());
-    labels.put(ManagedLabels.SIMULATION, sim.getMetadata().getName());
+    labels.put(ManagedLabels.SIMULATION, new ResourceNames(sim).podLabel());
     return new PodTemplateSpecBuilder().withNewMetadata().withLabels(labels)
         .endMetadata().withSpec(pod.build()).build();
   }

@@ -39,7 +39,8 @@ public class RayNetworkPolicyDependentResource
 
   static NetworkPolicy build(FlowerSimulation sim, ControllerPods controllers) {
     LabelSelector simulationPods = new LabelSelectorBuilder()
-        .withMatchLabels(Map.of(ManagedLabels.SIMULATION, sim.getMetadata().getName())).build();
+        .withMatchLabels(Map.of(ManagedLabels.SIMULATION, new ResourceNames(sim).podLabel()))
+        .build();
     return new NetworkPolicyBuilder()
         .withMetadata(ManagedLabels.metadata(new ResourceNames(sim).networkPolicy(), sim))
         .withNewSpec()

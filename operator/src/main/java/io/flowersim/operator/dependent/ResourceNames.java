@@ -18,6 +18,7 @@ public final class ResourceNames {
   static final int OBJECT_NAME_MAX_LENGTH = 253;
 
   private static final int HASH_LENGTH = 8;
+  static final int LABEL_VALUE_MAX_LENGTH = 63;
 
   private final String simulation;
 
@@ -42,6 +43,17 @@ public final class ResourceNames {
       return label;
     }
     return shortened(label, "", RayJob.NAME_MAX_LENGTH);
+  }
+
+  /**
+   * The value of {@link ManagedLabels#SIMULATION} on the simulation's pods: its name, cut with a
+   * hash past a label value's {@value #LABEL_VALUE_MAX_LENGTH} characters (a name may have 253).
+   */
+  public String podLabel() {
+    if (simulation.length() <= LABEL_VALUE_MAX_LENGTH) {
+      return simulation;
+    }
+    return shortened(simulation, "", LABEL_VALUE_MAX_LENGTH);
   }
 
   /** The history ConfigMap, {@code <name>-history}. */

@@ -30,6 +30,16 @@ class ResourceNamesTest {
   }
 
   @Test
+  void thePodLabelIsTheNameUpToALabelValuesLengthAndACutWithAHashBeyond() {
+    assertThat(new ResourceNames("team.run-1").podLabel()).isEqualTo("team.run-1");
+    String longest = "a".repeat(250) + ".b.c";
+    String label = new ResourceNames(longest).podLabel();
+    assertThat(label).hasSize(ResourceNames.LABEL_VALUE_MAX_LENGTH)
+        .matches("[a-z0-9]([-a-z0-9.]*[a-z0-9])?").startsWith("a".repeat(54) + "-");
+    assertThat(label).isNotEqualTo(new ResourceNames("a".repeat(250) + ".b.d").podLabel());
+  }
+
+  @Test
   void dotsAndALeadingDigitMakeAValidLabelThatDiffersFromTheDashedName() {
     String dotted = new ResourceNames("9.team.run").rayJob();
     assertThat(dotted).matches(DNS_1035_LABEL).startsWith("fs-9-team-run-");
