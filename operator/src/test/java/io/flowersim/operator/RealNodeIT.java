@@ -341,6 +341,44 @@ class RealNodeIT {
     }
   }
 
+  /**
+   * A Flower App in its own image (examples/flower-numpy/Dockerfile: FROM the runtime image, plus
+   * the app): its ClientApp runs as Ray Python actors on the two real workers, and the rounds are
+   * those of the same app run locally in the pool of Python workers.
+   */
+  @Test
+  @Order(7)
+  void aFlowerAppInItsOwnImageRunsAsPythonActorsAndRecordsTheLocalRounds() throws Exception {
+    String image = "docker.io/flowersim/flower-numpy:0.1.0";
+    if (realNode.getStatus().getImages().stream()
+        .noneMatch(i -> i.getNames() != null && i.getNames().contains(image))) {
+      ExternalSystem.unavailable("the Flower App cluster test", "the real node has no image "
+          + image + " (scripts/images.sh build)");
+    }
+    String namespace = KubeApiServer.newNamespace(client, "fsim-flower");
+    try {
+      FlowerSimulation sim = KubeApiServer.loadExample(client,
+          "examples/cluster-flower-numpy.yaml");
+      String name = sim.getMetadata().getName();
+      client.resources(FlowerSimulation.class).inNamespace(namespace).resource(sim).create();
+      FlowerSimulationStatus done = awaitEnd(namespace, name);
+      assertThat(done.phase).as(done.message).isEqualTo(SimulationPhase.Succeeded);
+      assertThat(done.rounds).hasSize(5);
+      assertThat(done.rounds).allSatisfy(r -> {
+        assertThat(r.fitClients).isEqualTo(10);
+        assertThat(r.fitFailures).isZero();
+      });
+      assertThat(done.rounds.get(0).fitClientsByNode).hasSize(2);
+      JsonNode local = localFinalRound("examples/flower-numpy.yaml");
+      // The actors sum their clients' updates, the local pool does not: float rounding apart,
+      // the same model (RayFlowerAppIT holds the two to 1e-6 round by round).
+      assertThat(done.rounds.get(4).distributedLoss).isCloseTo(
+          local.get("distributedLoss").asDouble(), org.assertj.core.data.Offset.offset(1e-5));
+    } finally {
+      client.namespaces().withName(namespace).delete();
+    }
+  }
+
   // ---- helpers ----------------------------------------------------------------------------------
 
   /** A head on the real node and nothing else: enough for KubeRay to try a pod. */
