@@ -20,9 +20,7 @@ import java.util.Map;
  * norm. A result without the norm bit fails the round's aggregation, naming the client.
  */
 public final class DifferentialPrivacyClientSideAdaptiveClipping
-    extends DifferentialPrivacyWrapper {
-
-  private final AdaptiveClippingNorm clipping;
+    extends AdaptiveClippingWrapper {
 
   /**
    * @param clippedCountStddev null for the default, numSampledClients / 20 (0 without noise)
@@ -30,14 +28,8 @@ public final class DifferentialPrivacyClientSideAdaptiveClipping
   public DifferentialPrivacyClientSideAdaptiveClipping(Strategy strategy, double noiseMultiplier,
       int numSampledClients, double initialClippingNorm, double targetClippedQuantile,
       double clipNormLearningRate, Double clippedCountStddev, long seed) {
-    super(strategy, noiseMultiplier, numSampledClients, seed);
-    this.clipping = new AdaptiveClippingNorm(noiseMultiplier, numSampledClients,
-        initialClippingNorm, targetClippedQuantile, clipNormLearningRate, clippedCountStddev);
-  }
-
-  /** The norm the next round's clients clip to. */
-  public double clippingNorm() {
-    return clipping.norm();
+    super(strategy, noiseMultiplier, numSampledClients, initialClippingNorm,
+        targetClippedQuantile, clipNormLearningRate, clippedCountStddev, seed);
   }
 
   @Override
@@ -66,32 +58,15 @@ public final class DifferentialPrivacyClientSideAdaptiveClipping
     double clippedTo = clipping.norm();
     FitAggregate aggregate = strategy.aggregateFit(round, results);
     double fraction = clipping.update(unclipped, results.results().size(), random());
-    FitAggregate noisy = noised(aggregate, clipping.updatesNoiseMultiplier(), clipping.norm(),
-        clippedTo);
+    FitAggregate noisy = noisedAtNewNorm(aggregate, fraction, clippedTo);
+    // The mean of the norm bits would tell the count before its noise.
     Map<String, Double> metrics = new HashMap<>(noisy.metrics());
     metrics.remove(ConfigKeys.NORM_BIT);
-    metrics.put(DifferentialPrivacyServerSideAdaptiveClipping.UNCLIPPED_FRACTION, fraction);
     return new FitAggregate(noisy.parameters(), metrics);
-  }
-
-  @Override
-  protected StrategyState saveOwnState(StrategyState state) {
-    return state.put("clippingNorm", clipping.norm());
-  }
-
-  @Override
-  protected void restoreOwnState(StrategyState state) {
-    clipping.restore(state.doubleValue("clippingNorm"));
   }
 
   @Override
   public boolean aggregatesMeanOfUpdates() {
     return strategy.aggregatesMeanOfUpdates();
-  }
-
-  @Override
-  public String toString() {
-    return "DifferentialPrivacyClientSideAdaptiveClipping(" + clipping + ", numSampledClients="
-        + numSampledClients + ") of " + strategy;
   }
 }

@@ -5,9 +5,7 @@ import io.flowersim.client.FitResult;
 import io.flowersim.client.Parameters;
 import io.flowersim.client.RoundResults;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
 
 /**
  * Flower's DifferentialPrivacyServerSideAdaptiveClipping (Andrew et al.): as server-side fixed
@@ -18,12 +16,10 @@ import java.util.Map;
  * step used, besides the noise and the norm the round clipped to.
  */
 public final class DifferentialPrivacyServerSideAdaptiveClipping
-    extends DifferentialPrivacyWrapper {
+    extends AdaptiveClippingWrapper {
 
   /** The fit metric of the noised fraction of unclipped updates. */
   public static final String UNCLIPPED_FRACTION = "dp_unclipped_fraction";
-
-  private final AdaptiveClippingNorm clipping;
 
   /**
    * @param clippedCountStddev null for the default, numSampledClients / 20 (0 without noise)
@@ -31,14 +27,8 @@ public final class DifferentialPrivacyServerSideAdaptiveClipping
   public DifferentialPrivacyServerSideAdaptiveClipping(Strategy strategy, double noiseMultiplier,
       int numSampledClients, double initialClippingNorm, double targetClippedQuantile,
       double clipNormLearningRate, Double clippedCountStddev, long seed) {
-    super(strategy, noiseMultiplier, numSampledClients, seed);
-    this.clipping = new AdaptiveClippingNorm(noiseMultiplier, numSampledClients,
-        initialClippingNorm, targetClippedQuantile, clipNormLearningRate, clippedCountStddev);
-  }
-
-  /** The norm the next round's updates are clipped to. */
-  public double clippingNorm() {
-    return clipping.norm();
+    super(strategy, noiseMultiplier, numSampledClients, initialClippingNorm,
+        targetClippedQuantile, clipNormLearningRate, clippedCountStddev, seed);
   }
 
   @Override
@@ -59,32 +49,12 @@ public final class DifferentialPrivacyServerSideAdaptiveClipping
     double fraction = clipping.update(unclipped, clipped.size(), random());
     FitAggregate aggregate = strategy.aggregateFit(round,
         new RoundResults<>(clipped, results.failures()));
-    FitAggregate noisy = noised(aggregate, clipping.updatesNoiseMultiplier(), clipping.norm(),
-        clippedTo);
-    Map<String, Double> metrics = new HashMap<>(noisy.metrics());
-    metrics.put(UNCLIPPED_FRACTION, fraction);
-    return new FitAggregate(noisy.parameters(), metrics);
-  }
-
-  @Override
-  protected StrategyState saveOwnState(StrategyState state) {
-    return state.put("clippingNorm", clipping.norm());
-  }
-
-  @Override
-  protected void restoreOwnState(StrategyState state) {
-    clipping.restore(state.doubleValue("clippingNorm"));
+    return noisedAtNewNorm(aggregate, fraction, clippedTo);
   }
 
   /** Clips each update before the wrapped strategy sees it, so it needs every one. */
   @Override
   public boolean aggregatesMeanOfUpdates() {
     return false;
-  }
-
-  @Override
-  public String toString() {
-    return "DifferentialPrivacyServerSideAdaptiveClipping(" + clipping + ", numSampledClients="
-        + numSampledClients + ") of " + strategy;
   }
 }
