@@ -6,10 +6,8 @@ import io.flowersim.engine.Batch;
 import io.flowersim.engine.Batching;
 import io.flowersim.engine.EngineBackend;
 import io.flowersim.engine.WorkerLostException;
-import io.flowersim.engine.remote.Placement;
 import io.flowersim.engine.remote.PythonCalls;
 import io.flowersim.engine.remote.PythonWire;
-import io.flowersim.engine.remote.RemoteWorkers;
 import io.flowersim.engine.remote.Wire;
 import io.flowersim.flowerapp.FlowerApp;
 import io.ray.api.ObjectRef;
@@ -38,7 +36,7 @@ import org.slf4j.LoggerFactory;
  * family, sends back their example-weighted mean instead of every update. Batches, sums,
  * timeouts and replacement are the scheduler's; the clients' state stays in the driver.
  */
-public final class PythonActors extends RemoteWorkers<PyActorHandle, ObjectRef<byte[]>> {
+public final class PythonActors extends ActorWorkers<PyActorHandle> {
 
   private static final Logger LOG = LoggerFactory.getLogger(PythonActors.class);
 
@@ -65,7 +63,7 @@ public final class PythonActors extends RemoteWorkers<PyActorHandle, ObjectRef<b
   private volatile String kind = "";
 
   private PythonActors(Options options, int poolSize, String clusterSummary) {
-    super(RayActors.BATCHING, true);
+    super(RayActors.BATCHING);
     this.options = options;
     this.clusterSummary = clusterSummary;
     this.hello = options.app().hello(options.numClients(),
@@ -180,32 +178,6 @@ public final class PythonActors extends RemoteWorkers<PyActorHandle, ObjectRef<b
     } catch (RuntimeException e) {
       throw new IllegalStateException("client " + clientId + " could not give the initial model: "
           + e.getMessage(), e);
-    }
-  }
-
-  @Override
-  protected void kill(PyActorHandle actor) {
-    try {
-      actor.kill(true);
-    } catch (RuntimeException e) {
-      LOG.debug("killing actor: {}", e.toString());
-    }
-  }
-
-  /** The newest client calls (at most 10,000), with node and process. */
-  List<Placement> placements() {
-    return placementLog();
-  }
-
-  /** Actors replaced so far (crashed or timed out). */
-  int replacedActors() {
-    return replacements();
-  }
-
-  @Override
-  public void close() {
-    if (markClosed()) {
-      handles().forEach(this::kill);
     }
   }
 }

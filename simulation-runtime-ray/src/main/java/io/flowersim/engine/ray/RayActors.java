@@ -8,8 +8,6 @@ import io.flowersim.engine.EngineBackend;
 import io.flowersim.engine.InsufficientResourcesException;
 import io.flowersim.engine.RayAddress;
 import io.flowersim.engine.WorkerLostException;
-import io.flowersim.engine.remote.Placement;
-import io.flowersim.engine.remote.RemoteWorkers;
 import io.flowersim.engine.remote.Wire;
 import io.flowersim.flowerapp.PythonEnvironment;
 import io.flowersim.task.TaskSettings;
@@ -42,7 +40,7 @@ import org.slf4j.LoggerFactory;
  * the actors' placement and the object refs (the round's model is put in the object store once and
  * passed by reference); batches, sums, timeouts and replacement are the scheduler's.
  */
-public final class RayActors extends RemoteWorkers<ActorHandle<ClientActor>, ObjectRef<byte[]>> {
+public final class RayActors extends ActorWorkers<ActorHandle<ClientActor>> {
 
   private static final Logger LOG = LoggerFactory.getLogger(RayActors.class);
 
@@ -118,7 +116,7 @@ public final class RayActors extends RemoteWorkers<ActorHandle<ClientActor>, Obj
   static final Batching BATCHING = Batching.sharesPerWorker(1);
 
   private RayActors(Options options, int poolSize, String clusterSummary) {
-    super(BATCHING, true);
+    super(BATCHING);
     this.options = options;
     this.clusterSummary = clusterSummary;
     this.settingsBytes = Wire.settings(options.settings());
@@ -324,32 +322,6 @@ public final class RayActors extends RemoteWorkers<ActorHandle<ClientActor>, Obj
           batch.clients().stream().map(i -> i.clientId()).toList());
       throw new WorkerLostException("the Ray actor (worker process) running this client died: "
           + e.getMessage(), e);
-    }
-  }
-
-  @Override
-  protected void kill(ActorHandle<ClientActor> actor) {
-    try {
-      actor.kill(true);
-    } catch (RuntimeException e) {
-      LOG.debug("killing actor: {}", e.toString());
-    }
-  }
-
-  /** The newest client calls (at most 10,000), with node and process. */
-  List<Placement> placements() {
-    return placementLog();
-  }
-
-  /** Actors replaced so far (crashed or timed out). */
-  int replacedActors() {
-    return replacements();
-  }
-
-  @Override
-  public void close() {
-    if (markClosed()) {
-      handles().forEach(this::kill);
     }
   }
 }
