@@ -36,18 +36,9 @@ final class SyntheticData {
     this.seed = seed;
     this.partitioning = partitioning;
     SplittableRandom random = new SplittableRandom(seed);
-    means = new float[classes][dimensions];
+    means = new float[classes][];
     for (int c = 0; c < classes; c++) {
-      double norm = 0;
-      double[] v = new double[dimensions];
-      for (int d = 0; d < dimensions; d++) {
-        v[d] = RandomVariates.gaussian(random);
-        norm += v[d] * v[d];
-      }
-      norm = Math.sqrt(norm);
-      for (int d = 0; d < dimensions; d++) {
-        means[c][d] = (float) (separation * v[d] / norm);
-      }
+      means[c] = randomDirection(random, dimensions, separation);
     }
   }
 
@@ -134,7 +125,12 @@ final class SyntheticData {
         || noise == 0) {
       return style;
     }
-    SplittableRandom random = new SplittableRandom(mix(mix(seed, writer), 0x57171e));
+    return randomDirection(new SplittableRandom(mix(mix(seed, writer), 0x57171e)), dimensions,
+        noise);
+  }
+
+  /** A vector of {@code length} in a direction uniform on the sphere (normalized Gaussians). */
+  private static float[] randomDirection(SplittableRandom random, int dimensions, double length) {
     double norm = 0;
     double[] v = new double[dimensions];
     for (int d = 0; d < dimensions; d++) {
@@ -142,10 +138,11 @@ final class SyntheticData {
       norm += v[d] * v[d];
     }
     norm = Math.sqrt(norm);
+    float[] direction = new float[dimensions];
     for (int d = 0; d < dimensions; d++) {
-      style[d] = (float) (noise * v[d] / norm);
+      direction[d] = (float) (length * v[d] / norm);
     }
-    return style;
+    return direction;
   }
 
   /** natural-id: how many training examples writer {@code writer} has, uniform in [n/2, 3n/2]. */
