@@ -164,9 +164,16 @@ public final class Main {
       return finish(writer, history, RunState.FAILED, e.getMessage(), ExitCode.RUN_FAILED);
     } catch (RuntimeException e) {
       LOG.error("{}: the simulation failed", name, e);
-      return finish(writer, history, RunState.FAILED,
-          "round " + (history.rounds().size() + 1) + " failed: " + e.getMessage(),
-          ExitCode.RUN_FAILED);
+      String failure = "round " + (history.rounds().size() + 1) + " failed: " + e.getMessage();
+      if (checkpoints != null) {
+        // A head pod going away breaks the round like this too: with a checkpoint KubeRay starts
+        // the job again on a new cluster (spec.backoffLimit), so this attempt ends, not the run;
+        // when no attempt is left, KubeRay fails the RayJob and the operator the simulation.
+        return finish(writer, history, RunState.RUNNING, failure + "; this attempt ended, and a "
+            + "retry continues after the newest checkpoint in " + checkpoints.describe(),
+            ExitCode.RUN_FAILED);
+      }
+      return finish(writer, history, RunState.FAILED, failure, ExitCode.RUN_FAILED);
     }
     return finish(writer, history, RunState.SUCCEEDED,
         "all " + spec.rounds + " rounds completed", ExitCode.OK);

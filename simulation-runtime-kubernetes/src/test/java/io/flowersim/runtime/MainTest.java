@@ -171,6 +171,42 @@ class MainTest {
     assertThat(claim.resolve("checkpoints/round-0000000005.ckpt")).exists();
   }
 
+  /** What a head pod going away does to a round in flight: the Ray calls break. */
+  static ServerListener brokenIn(int round) {
+    return new ServerListener() {
+      @Override
+      public void roundFinished(RoundRecord record, History history) {
+        if (record.round == round) {
+          throw new IllegalStateException("Broken pipe");
+        }
+      }
+    };
+  }
+
+  @Test
+  void aBrokenAttemptWithACheckpointLeavesTheRunToKubeRaysRetryAndWithoutOneFailsIt(
+      @TempDir Path dir) throws Exception {
+    String sim = simulation("quick", 5, 4);
+    Path claim = dir.resolve("team-a/quick");
+    assertThat(Main.run(env(sim, claim), client, brokenIn(3))).isEqualTo(ExitCode.RUN_FAILED);
+    assertThat(data()).containsEntry(HistoryConfigMap.STATE_KEY, "running")
+        .hasEntrySatisfying(HistoryConfigMap.MESSAGE_KEY, m -> assertThat(m)
+            .startsWith("round 4 failed: Broken pipe; this attempt ended")
+            .contains(claim.toString()));
+    // KubeRay's next attempt continues after the newest checkpoint (round 3 broke before its
+    // own) and ends the run.
+    assertThat(Main.run(env(sim, claim), client)).isEqualTo(ExitCode.OK);
+    assertThat(data()).containsEntry(HistoryConfigMap.STATE_KEY, "succeeded")
+        .containsEntry(HistoryConfigMap.RESUMED_FROM_ROUND_KEY, "2");
+    assertThat(historyInConfigMap().rounds).extracting(r -> r.round)
+        .containsExactly(1, 2, 3, 4, 5);
+
+    emptyConfigMap();
+    assertThat(Main.run(env(sim), client, brokenIn(3))).isEqualTo(ExitCode.RUN_FAILED);
+    assertThat(data()).containsEntry(HistoryConfigMap.STATE_KEY, "failed")
+        .containsEntry(HistoryConfigMap.MESSAGE_KEY, "round 4 failed: Broken pipe");
+  }
+
   @Test
   void aCheckpointOfAnotherSpecFailsTheRunNamingTheFieldAndRunsNothing(@TempDir Path dir)
       throws Exception {

@@ -71,8 +71,13 @@ public final class PhaseObserver {
         return new Observation(SimulationPhase.Failed, ConditionReason.RayJobFailed,
             orDefault(rayMessage, "the Ray job ended with status " + jobStatus));
       case RayJobStatus.DEPLOYMENT_FAILED:
+        // With a checkpoint the runtime leaves the run running when an attempt breaks, for
+        // KubeRay to retry; once KubeRay gives up, what broke the last attempt is its message.
+        String failed = orDefault(rayMessage, "KubeRay reports the RayJob failed");
         return new Observation(SimulationPhase.Failed, ConditionReason.RayJobFailed,
-            orDefault(rayMessage, "KubeRay reports the RayJob failed"));
+            history.state() == RunState.RUNNING && history.message() != null
+                && !history.message().isBlank() ? failed + "; the runtime: " + history.message()
+                : failed);
       case RayJobStatus.DEPLOYMENT_SUSPENDED:
       case RayJobStatus.DEPLOYMENT_SUSPENDING:
         if (ManagedLabels.queued(job) && !suspendedSpec(job)) {

@@ -90,6 +90,22 @@ class PhaseObserverTest {
   }
 
   @Test
+  void whenKubeRayGivesUpRetryingTheLastAttemptsFailureIsInTheMessage() {
+    HistoryReading one = rounds(4, RunState.RUNNING);
+    HistoryReading broken = new HistoryReading(one.rounds(), RunState.RUNNING,
+        "round 5 failed: Broken pipe; this attempt ended", null);
+    RayJob failed = job("Failed", null);
+    failed.getStatus().message = "Job submission has failed.";
+    Observation o = PhaseObserver.observe(failed, broken, 10);
+    assertThat(o.phase()).isEqualTo(SimulationPhase.Failed);
+    assertThat(o.reason()).isEqualTo("RayJobFailed");
+    assertThat(o.message()).isEqualTo("Job submission has failed.; the runtime: round 5 failed: "
+        + "Broken pipe; this attempt ended");
+    assertThat(PhaseObserver.observe(failed, HistoryReading.NONE, 10).message())
+        .isEqualTo("Job submission has failed.");
+  }
+
+  @Test
   void aRunThatStartedAgainSaysSoWhileItRuns() {
     HistoryReading one = rounds(1, RunState.RUNNING);
     HistoryReading restarted = new HistoryReading(one.rounds(), RunState.RUNNING,
