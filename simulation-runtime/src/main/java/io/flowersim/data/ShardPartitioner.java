@@ -8,8 +8,9 @@ import java.util.Optional;
 import java.util.SplittableRandom;
 
 /**
- * Pathological non-IID split (McMahan et al.; flwr-datasets' PathologicalPartitioner): every
- * partition holds exactly {@code labelsPerPartition} distinct labels. Labels are dealt to the
+ * The shard split of McMahan et al. ({@code type: shard}; flwr-datasets' own rules are
+ * {@link PathologicalPartitioner}'s): every partition holds exactly {@code labelsPerPartition}
+ * distinct labels. Labels are dealt to the
  * partitions round-robin over a seeded permutation, so each label goes to about the same number of
  * partitions; each label's examples, sorted by label and shuffled within it, are then cut into
  * contiguous shards, one per partition that holds the label. Partitions cover every example
@@ -87,8 +88,8 @@ public final class ShardPartitioner implements Partitioner {
       int[] idx = byLabel[c].clone();
       Shuffle.shuffle(idx, random);
       if (h.isEmpty()) {
-        // clients * k < labels: this label belongs to no partition (as in flwr-datasets'
-        // PathologicalPartitioner); its examples are left out so that "exactly k" holds
+        // clients * k < labels: this label belongs to no partition (as flwr-datasets does);
+        // its examples are left out so that "exactly k" holds
         continue;
       }
       if (idx.length < h.size()) {
