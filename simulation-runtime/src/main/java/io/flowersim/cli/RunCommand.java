@@ -120,6 +120,11 @@ final class RunCommand implements Callable<Integer> {
           + " (they take effect with kubectl apply)");
     }
     UnenforcedFields.of(sim.getSpec()).forEach(terminal::warn);
+    if (backend.equals(EngineBackend.LOCAL) && sim.getSpec().clients.groups != null
+        && sim.getSpec().clients.groups.stream().anyMatch(g -> g.workerGroup != null)) {
+      terminal.warn("the local backend runs every client group on this machine: "
+          + "spec.clients.groups[].workerGroup takes effect in the cluster and with --backend ray");
+    }
     String name = sim.getMetadata().getName();
     Path dir = out != null ? out : Path.of("flowersim-out", name);
     CheckpointStore checkpoints = new CheckpointStore(dir.resolve(CHECKPOINTS));

@@ -1,6 +1,7 @@
 package io.flowersim.engine;
 
 import io.flowersim.api.v1alpha1.spec.ClientResources;
+import java.util.List;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -47,5 +48,66 @@ public final class ClientConcurrency {
           EngineResources.format(engine.cpus()), MAX_CLIENTS_PER_CPU, bound);
     }
     return (int) Math.max(1, Math.min(Math.min(byResources, bound), Integer.MAX_VALUE));
+  }
+
+  /**
+   * How many clients of each group run at once when the groups share {@code engine}: each group's
+   * slots in proportion to its client count, as far as the resources go, so that each group runs
+   * about the same share of its clients at once and no group waits on another at the end of a
+   * round; every group gets at least one, and none more than it would get alone or has clients.
+   *
+   * @throws InsufficientResourcesException naming the group whose client does not fit alone, or
+   *     spec.clients.groups when one client of every group at once does not fit
+   */
+  public static int[] slots(EngineResources engine, List<ClientGroups.Group> groups) {
+    int n = groups.size();
+    int[] alone = new int[n];
+    double minCpus = 0;
+    double minGpus = 0;
+    for (int g = 0; g < n; g++) {
+      ClientGroups.Group group = groups.get(g);
+      try {
+        alone[g] = Math.min(slots(engine, group.resources()), group.count());
+      } catch (InsufficientResourcesException e) {
+        String field = e.field().replace("spec.clients.resources",
+            "spec.clients.groups[" + group.index() + "].resources");
+        throw new InsufficientResourcesException(field, "group " + group.name() + ": "
+            + e.getMessage().substring(e.field().length() + 2));
+      }
+      minCpus += group.resources().cpusOrDefault();
+      minGpus += group.resources().gpusOrDefault();
+    }
+    if (n == 1) {
+      return alone;
+    }
+    if (minCpus > engine.cpus() + EPSILON || minGpus > engine.gpus() + EPSILON) {
+      throw new InsufficientResourcesException("spec.clients.groups", "one client of every "
+          + "group at once needs " + EngineResources.format(minCpus) + " CPUs and "
+          + EngineResources.format(minGpus) + " GPUs but the engine has only " + engine
+          + " (raise --cpus/--gpus or lower the groups' resources)");
+    }
+    int[] slots = new int[n];
+    java.util.Arrays.fill(slots, 1);
+    double cpus = engine.cpus() - minCpus;
+    double gpus = engine.gpus() - minGpus;
+    while (true) {
+      int next = -1;
+      for (int g = 0; g < n; g++) {
+        ClientResources r = groups.get(g).resources();
+        boolean fits = slots[g] < alone[g] && r.cpusOrDefault() <= cpus + EPSILON
+            && r.gpusOrDefault() <= gpus + EPSILON;
+        // The group running the smallest share of its clients at once goes first.
+        if (fits && (next < 0 || (double) slots[g] / groups.get(g).count()
+            < (double) slots[next] / groups.get(next).count())) {
+          next = g;
+        }
+      }
+      if (next < 0) {
+        return slots;
+      }
+      slots[next]++;
+      cpus -= groups.get(next).resources().cpusOrDefault();
+      gpus -= groups.get(next).resources().gpusOrDefault();
+    }
   }
 }

@@ -51,9 +51,43 @@ public interface EngineBackend {
    * @param workerInitHook a {@link WorkerInitHook} class run once in every worker ("" for none)
    * @param flowerApp spec.flowerApp, whose ClientApp the workers run instead of a task (then
    *     {@code taskName} is null); null for a task
+   * @param workerGroup the worker group whose nodes alone run these clients (a client group's
+   *     spec.clients.groups[].workerGroup); null for any node
+   * @param maxClientsAtOnce at most this many workers (a client group's share); 0 for as many as
+   *     the resources hold, up to the client count
+   * @param states where the clients' state is kept (shared by the client groups' engines); null
+   *     for a store of the engine's own
    */
   record Request(String taskName, TaskSettings settings, ClientResources perClient,
-      String address, String workerInitHook, FlowerApp flowerApp) {}
+      String address, String workerInitHook, FlowerApp flowerApp, String workerGroup,
+      int maxClientsAtOnce, ClientStateStore states) {
+
+    /** A request for every client of the simulation, on any node. */
+    public Request(String taskName, TaskSettings settings, ClientResources perClient,
+        String address, String workerInitHook, FlowerApp flowerApp) {
+      this(taskName, settings, perClient, address, workerInitHook, flowerApp, null, 0, null);
+    }
+
+    /** The same request for one client group's clients. */
+    public Request forGroup(ClientResources groupResources, String group, int maxAtOnce,
+        ClientStateStore shared) {
+      return new Request(taskName, settings, groupResources, address, workerInitHook, flowerApp,
+          group, maxAtOnce, shared);
+    }
+
+    /** The most workers worth starting. */
+    public int maxWorkers() {
+      return maxClientsAtOnce > 0 ? maxClientsAtOnce : settings.numClients();
+    }
+  }
+
+  /**
+   * What the nodes that would run clients of {@code workerGroup} (null: any node) have in all,
+   * connecting to {@code address} first: the client groups that share them split it.
+   */
+  default EngineResources resources(String address, String workerGroup) {
+    throw new UnsupportedOperationException("backend " + name() + " cannot run client groups");
+  }
 
   /** The backend called {@code name}, or an exception that says which backends exist. */
   static EngineBackend find(String name, ClassLoader loader) {

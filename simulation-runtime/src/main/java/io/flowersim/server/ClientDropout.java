@@ -3,6 +3,7 @@ package io.flowersim.server;
 import io.flowersim.client.ClientFailure;
 import io.flowersim.client.ClientInstruction;
 import io.flowersim.client.ClientOperation;
+import io.flowersim.engine.ClientGroups;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.SplittableRandom;
@@ -24,6 +25,9 @@ public final class ClientDropout {
 
   private final double rate;
   private final long seed;
+  private final ClientGroups groups;
+  private final double[] groupRates;
+  private final String describeRates;
 
   /**
    * @param rate the probability, in [0, 1), that a sampled client does not report
@@ -35,19 +39,47 @@ public final class ClientDropout {
     }
     this.rate = rate;
     this.seed = seed;
+    this.groups = null;
+    this.groupRates = null;
+    this.describeRates = "clients.dropoutRate " + rate;
   }
 
+  private ClientDropout(ClientGroups groups, long seed) {
+    this.groups = groups;
+    this.seed = seed;
+    this.groupRates = groups.groups().stream().mapToDouble(ClientGroups.Group::dropoutRate)
+        .toArray();
+    this.describeRates = groups.groups().stream()
+        .map(g -> g.name() + " " + g.dropoutRate())
+        .collect(java.util.stream.Collectors.joining(", ", "clients.groups' dropoutRate: ", ""));
+    this.rate = java.util.Arrays.stream(groupRates).max().orElse(0);
+  }
+
+  /**
+   * Each client drops out at its group's rate (spec.clients.groups[].dropoutRate, default
+   * spec.clients.dropoutRate); a client draws the same number in either case, so a group with the
+   * simulation's rate drops the clients it would drop without groups.
+   */
+  public static ClientDropout of(ClientGroups groups, long seed) {
+    if (!groups.declared()) {
+      return new ClientDropout(groups.groups().get(0).dropoutRate(), seed);
+    }
+    return new ClientDropout(groups, seed);
+  }
+
+  /** The highest rate of any client. */
   public double rate() {
     return rate;
   }
 
   /** Whether {@code clientId} drops out of {@code operation} in {@code round}. */
   public boolean dropsOut(int round, ClientOperation operation, int clientId) {
-    if (rate == 0.0) {
+    double its = groups == null ? rate : groupRates[groups.indexOf(clientId)];
+    if (its == 0.0) {
       return false;
     }
     long key = mix(mix(mix(seed ^ 0x5DEECE66DL, round), operation.ordinal()), clientId);
-    return new SplittableRandom(key).nextDouble() < rate;
+    return new SplittableRandom(key).nextDouble() < its;
   }
 
   /** The instructions split into those that report and the failures of those that drop out. */
@@ -85,6 +117,6 @@ public final class ClientDropout {
 
   @Override
   public String toString() {
-    return "ClientDropout(rate=" + rate + ")";
+    return describeRates;
   }
 }

@@ -12,6 +12,7 @@ import io.flowersim.client.FitResult;
 import io.flowersim.client.Parameters;
 import io.flowersim.client.RoundResults;
 import io.flowersim.engine.ClientEngine;
+import io.flowersim.engine.ClientGroups;
 import io.flowersim.engine.ClientListener;
 import io.flowersim.strategy.ClientManager;
 import io.flowersim.strategy.EvaluateAggregate;
@@ -44,6 +45,7 @@ public final class Server {
   private final Duration roundTimeout;
   private final ClientDropout dropout;
   private final OnDivergence onDivergence;
+  private final ClientGroups groups;
 
   /** A server whose sampled clients always report (spec.clients.dropoutRate 0). */
   public Server(ClientEngine engine, Strategy strategy, ClientManager clients,
@@ -60,6 +62,17 @@ public final class Server {
   /** As above; {@code onDivergence} says whether a round with a NaN or infinite loss ends the run. */
   public Server(ClientEngine engine, Strategy strategy, ClientManager clients,
       Duration roundTimeout, ClientDropout dropout, OnDivergence onDivergence) {
+    this(engine, strategy, clients, roundTimeout, dropout, onDivergence, null);
+  }
+
+  /**
+   * As above; with declared {@code groups} (spec.clients.groups) every round record counts each
+   * group's sampled, succeeded and failed clients.
+   */
+  public Server(ClientEngine engine, Strategy strategy, ClientManager clients,
+      Duration roundTimeout, ClientDropout dropout, OnDivergence onDivergence,
+      ClientGroups groups) {
+    this.groups = groups != null && groups.declared() ? groups : null;
     this.onDivergence = onDivergence;
     this.engine = engine;
     this.strategy = strategy;
@@ -108,6 +121,9 @@ public final class Server {
       long started = System.nanoTime();
       RoundRecord record = new RoundRecord();
       record.round = round;
+      if (groups != null) {
+        groups.groups().forEach(g -> record.groups.add(new RoundRecord.GroupRound(g.name())));
+      }
       parameters = fitRound(round, parameters, record, listener);
       Optional<EvaluateResult> centralized = strategy.evaluate(round, parameters);
       centralized.ifPresent(c -> {
@@ -146,6 +162,7 @@ public final class Server {
     results.results().stream().filter(r -> r.node() != null).forEach(r -> record.fitClientsByNode
         .computeIfAbsent(r.node(), n -> new java.util.ArrayList<>()).add(r.clientId()));
     record.fitFailures = results.failures().size();
+    countByGroup(record, results, true);
     refuseFailures(round, ClientOperation.FIT, results);
     FitAggregate aggregate;
     try {
@@ -172,10 +189,37 @@ public final class Server {
             roundTimeout, done));
     record.evaluateClients = results.results().size();
     record.evaluateFailures = results.failures().size();
+    countByGroup(record, results, false);
     refuseFailures(round, ClientOperation.EVALUATE, results);
     EvaluateAggregate aggregate = strategy.aggregateEvaluate(round, results);
     record.distributedLoss = aggregate.loss().orElse(null);
     record.distributedMetrics.putAll(aggregate.metrics());
+  }
+
+  private void countByGroup(RoundRecord record, RoundResults<?> results, boolean fit) {
+    if (groups == null) {
+      return;
+    }
+    for (ClientResult<?> r : results.results()) {
+      RoundRecord.GroupRound g = record.groups.get(groups.indexOf(r.clientId()));
+      if (fit) {
+        g.fitClients++;
+        g.fitSampled++;
+      } else {
+        g.evaluateClients++;
+        g.evaluateSampled++;
+      }
+    }
+    for (ClientFailure f : results.failures()) {
+      RoundRecord.GroupRound g = record.groups.get(groups.indexOf(f.clientId()));
+      if (fit) {
+        g.fitFailures++;
+        g.fitSampled++;
+      } else {
+        g.evaluateFailures++;
+        g.evaluateSampled++;
+      }
+    }
   }
 
   /** One engine call (fit or evaluate) for the clients that report. */
@@ -203,8 +247,8 @@ public final class Server {
     if (split.dropped().isEmpty()) {
       return inClientOrder(ran);
     }
-    LOG.info("round {}, {}: {} of {} sampled clients dropped out (clients.dropoutRate {})", round,
-        operation.label(), split.dropped().size(), instructions.size(), dropout.rate());
+    LOG.info("round {}, {}: {} of {} sampled clients dropped out ({})", round,
+        operation.label(), split.dropped().size(), instructions.size(), dropout);
     split.dropped().forEach(listener::clientFailed);
     List<ClientFailure> failures = new ArrayList<>(ran.failures());
     failures.addAll(split.dropped());

@@ -11,12 +11,14 @@ import io.flowersim.client.Config;
 import io.flowersim.client.Parameters;
 import io.flowersim.engine.ClientConcurrency;
 import io.flowersim.engine.ClientEngine;
+import io.flowersim.engine.ClientGroups;
 import io.flowersim.engine.ClientProcesses;
 import io.flowersim.engine.ClientRunner;
 import io.flowersim.engine.ClientScheduler;
 import io.flowersim.engine.ClientStateStore;
 import io.flowersim.engine.EngineBackend;
 import io.flowersim.engine.EngineResources;
+import io.flowersim.engine.GroupedEngine;
 import io.flowersim.engine.IntraOpThreads;
 import io.flowersim.engine.LocalThreads;
 import io.flowersim.engine.WorkerInitHook;
@@ -38,7 +40,11 @@ import io.flowersim.task.TaskConfigException;
 import io.flowersim.task.TaskRegistry;
 import io.flowersim.task.TaskSettings;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.SplittableRandom;
 import java.util.function.Supplier;
@@ -124,7 +130,7 @@ public final class Simulation implements AutoCloseable {
     FlowerSimulationSpec spec = resource.getSpec();
     TaskSettings settings = settings(spec);
     checkTask(resource, tasks);
-    ClientEngine remote = backend.create(new EngineBackend.Request(spec.task, settings,
+    ClientEngine remote = remote(backend, spec, new EngineBackend.Request(spec.task, settings,
         spec.clients.resourcesOrDefault(), address, workerInitHook, null));
     return assemble(resource, tasks, settings, started(remote));
   }
@@ -166,14 +172,38 @@ public final class Simulation implements AutoCloseable {
     ClientResources perClient = spec.clients.resourcesOrDefault();
     ClientEngine engine;
     if (backend.equals(EngineBackend.LOCAL)) {
-      int slots = ClientConcurrency.slots(resources, perClient);
-      PythonWorkerPool pool = PythonWorkerPool.launch(PythonEnvironment.find(), app,
-          spec.clients.count, resources, slots, perClient);
-      pool.awaitReady(WORKER_SETUP_TIMEOUT);
-      engine = new ClientScheduler(pool);
+      ClientGroups groups = ClientGroups.of(spec.clients);
+      PythonEnvironment python = PythonEnvironment.find();
+      if (!groups.declared()) {
+        PythonWorkerPool pool = PythonWorkerPool.launch(python, app, spec.clients.count,
+            resources, ClientConcurrency.slots(resources, perClient), perClient);
+        pool.awaitReady(WORKER_SETUP_TIMEOUT);
+        engine = new ClientScheduler(pool);
+      } else {
+        int[] slots = ClientConcurrency.slots(resources, groups.groups());
+        ClientStateStore states = new ClientStateStore();
+        List<PythonWorkerPool> pools = new ArrayList<>();
+        try {
+          for (ClientGroups.Group group : groups.groups()) {
+            PythonWorkerPool pool = PythonWorkerPool.launch(python, app, spec.clients.count,
+                resources, slots[group.index()], group.resources());
+            pool.keepClientStatesIn(states);
+            pools.add(pool);
+          }
+          List<ClientEngine> engines = new ArrayList<>();
+          for (PythonWorkerPool pool : pools) {
+            pool.awaitReady(WORKER_SETUP_TIMEOUT);
+            engines.add(new ClientScheduler(pool));
+          }
+          engine = new GroupedEngine(groups, engines, states, true);
+        } catch (RuntimeException | Error e) {
+          pools.forEach(PythonWorkerPool::close);
+          throw e;
+        }
+      }
     } else {
-      engine = EngineBackend.find(backend, Simulation.class.getClassLoader())
-          .create(new EngineBackend.Request(null, settings(spec), perClient, address, "", app));
+      engine = remote(EngineBackend.find(backend, Simulation.class.getClassLoader()), spec,
+          new EngineBackend.Request(null, settings(spec), perClient, address, "", app));
     }
     try {
       Strategy strategy = StrategyFactory.create(spec.strategyOrDefault(),
@@ -202,6 +232,10 @@ public final class Simulation implements AutoCloseable {
       TaskSettings settings) throws Exception {
     FlowerSimulationSpec spec = resource.getSpec();
     int slots = check(resource, tasks, resources);
+    ClientGroups groups = ClientGroups.of(spec.clients);
+    if (groups.declared()) {
+      return localGroups(resource, tasks, resources, processes, workerInitHook, settings, groups);
+    }
     boolean threadSafe = tasks.create(spec.task).clientsRunConcurrentlyInOneProcess();
     double cpus = spec.clients.resourcesOrDefault().cpusOrDefault();
     if (!threadSafe && slots > 1 && processes == ClientProcesses.POOL) {
@@ -237,6 +271,110 @@ public final class Simulation implements AutoCloseable {
     };
   }
 
+  /**
+   * The local engine of client groups: per group threads (or worker JVMs) of its resources, the
+   * machine's resources split among the groups ({@link ClientConcurrency#slots(EngineResources,
+   * List)}). Clients that cannot train on parallel threads of one JVM and run in it take turns,
+   * group after group.
+   */
+  private static EngineStart localGroups(FlowerSimulation resource, TaskRegistry tasks,
+      EngineResources resources, ClientProcesses processes, String workerInitHook,
+      TaskSettings settings, ClientGroups groups) throws Exception {
+    FlowerSimulationSpec spec = resource.getSpec();
+    int[] slots = ClientConcurrency.slots(resources, groups.groups());
+    boolean threadSafe = tasks.create(spec.task).clientsRunConcurrentlyInOneProcess();
+    ClientStateStore states = new ClientStateStore();
+    if (!threadSafe && processes == ClientProcesses.POOL) {
+      List<WorkerPool> pools = new ArrayList<>();
+      try {
+        for (ClientGroups.Group group : groups.groups()) {
+          WorkerPool pool = WorkerPool.launch(new WorkerLauncher(spec.task, settings,
+              workerInitHook, group.resources().cpusOrDefault()), resources, slots[group.index()]);
+          pool.keepClientStatesIn(states);
+          pools.add(pool);
+        }
+      } catch (RuntimeException | Error e) {
+        pools.forEach(WorkerPool::close);
+        throw e;
+      }
+      return new EngineStart() {
+        @Override
+        public ClientEngine ready(FederatedTask task) {
+          List<ClientEngine> engines = new ArrayList<>();
+          for (WorkerPool pool : pools) {
+            pool.awaitReady(WORKER_SETUP_TIMEOUT);
+            engines.add(new ClientScheduler(pool));
+          }
+          return new GroupedEngine(groups, engines, states, true);
+        }
+
+        @Override
+        public void abandon() {
+          pools.forEach(WorkerPool::close);
+        }
+      };
+    }
+    WorkerInitHook.run(workerInitHook, Simulation.class.getClassLoader());
+    if (!threadSafe) {
+      // Intra-op threads are the process's: the groups take turns, each at most this many.
+      IntraOpThreads.applyInThisProcess(IntraOpThreads.forCpus(groups.groups().stream()
+          .mapToDouble(g -> g.resources().cpusOrDefault()).max().orElse(1)));
+    }
+    return new EngineStart() {
+      @Override
+      public ClientEngine ready(FederatedTask task) {
+        ClientRunner runner = new ClientRunner(task, settings, states);
+        List<ClientEngine> engines = new ArrayList<>();
+        for (ClientGroups.Group group : groups.groups()) {
+          engines.add(LocalThreads.engine(runner, resources, slots[group.index()]));
+        }
+        return new GroupedEngine(groups, engines, states, threadSafe);
+      }
+
+      @Override
+      public void abandon() {}
+    };
+  }
+
+  /**
+   * A backend of its own module's engine: one for every client, or, with client groups, one per
+   * group, each on its worker group's nodes (or all nodes), groups that share nodes splitting them
+   * as the local engine's groups split this machine.
+   */
+  private static ClientEngine remote(EngineBackend backend, FlowerSimulationSpec spec,
+      EngineBackend.Request request) throws Exception {
+    ClientGroups groups = ClientGroups.of(spec.clients);
+    if (!groups.declared()) {
+      return backend.create(request);
+    }
+    Map<String, List<ClientGroups.Group>> byNodes = new LinkedHashMap<>();
+    for (ClientGroups.Group group : groups.groups()) {
+      byNodes.computeIfAbsent(Objects.toString(group.workerGroup(), ""), k -> new ArrayList<>())
+          .add(group);
+    }
+    int[] slots = new int[groups.size()];
+    for (Map.Entry<String, List<ClientGroups.Group>> nodes : byNodes.entrySet()) {
+      String workerGroup = nodes.getKey().isEmpty() ? null : nodes.getKey();
+      int[] share = ClientConcurrency.slots(backend.resources(request.address(), workerGroup),
+          nodes.getValue());
+      for (int i = 0; i < share.length; i++) {
+        slots[nodes.getValue().get(i).index()] = share[i];
+      }
+    }
+    ClientStateStore states = new ClientStateStore();
+    List<ClientEngine> engines = new ArrayList<>();
+    try {
+      for (ClientGroups.Group group : groups.groups()) {
+        engines.add(backend.create(request.forGroup(group.resources(), group.workerGroup(),
+            slots[group.index()], states)));
+      }
+    } catch (Exception | Error e) {
+      engines.forEach(ClientEngine::close);
+      throw e;
+    }
+    return new GroupedEngine(groups, engines, states, true);
+  }
+
   private static EngineStart started(ClientEngine engine) {
     return new EngineStart() {
       @Override
@@ -263,6 +401,10 @@ public final class Simulation implements AutoCloseable {
   public static int check(FlowerSimulation resource, TaskRegistry tasks,
       EngineResources resources) {
     checkTask(resource, tasks);
+    ClientGroups groups = ClientGroups.of(resource.getSpec().clients);
+    if (groups.declared()) {
+      return java.util.Arrays.stream(ClientConcurrency.slots(resources, groups.groups())).sum();
+    }
     return ClientConcurrency.slots(resources, resource.getSpec().clients.resourcesOrDefault());
   }
 
@@ -322,8 +464,8 @@ public final class Simulation implements AutoCloseable {
     ClientManager clients = new ClientManager(spec.clients.count, spec.seedOrDefault());
     Server server = new Server(engine, strategy, clients,
         Duration.ofSeconds(spec.roundTimeoutSecondsOrDefault()),
-        new ClientDropout(spec.clients.dropoutRateOrDefault(), spec.seedOrDefault()),
-        spec.onDivergenceOrDefault());
+        ClientDropout.of(ClientGroups.of(spec.clients), spec.seedOrDefault()),
+        spec.onDivergenceOrDefault(), ClientGroups.of(spec.clients));
     ServerListener listening = checkpoints == null ? listener
         : ServerListener.all(listener, new Checkpointer(checkpoints, spec,
             spec.checkpointOrDefault().everyRoundsOrDefault(), strategy, clients,

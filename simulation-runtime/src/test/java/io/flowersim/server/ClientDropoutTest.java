@@ -97,4 +97,32 @@ class ClientDropoutTest {
     assertThatThrownBy(() -> new ClientDropout(-0.1, 1)).hasMessageContaining("[0, 1)");
     assertThatThrownBy(() -> new ClientDropout(Double.NaN, 1)).hasMessageContaining("[0, 1)");
   }
+
+  /**
+   * With groups a client drops out at its group's rate, drawing the number it draws without
+   * groups: a group of the simulation's rate drops exactly the clients it would drop anyway.
+   */
+  @Test
+  void eachGroupsClientsDropOutAtTheGroupsRate() {
+    io.flowersim.api.v1alpha1.spec.ClientsSpec spec = io.flowersim.engine.ClientGroupsTest
+        .clients(1000, io.flowersim.engine.ClientGroupsTest.group("always", 500, 1, 0.0),
+            io.flowersim.engine.ClientGroupsTest.group("flaky", 500, 1, 0.3));
+    ClientDropout grouped = ClientDropout.of(io.flowersim.engine.ClientGroups.of(spec), 42);
+    ClientDropout plain = new ClientDropout(0.3, 42);
+    int flakyDropped = 0;
+    for (int round = 1; round <= 10; round++) {
+      for (int id = 0; id < 1000; id++) {
+        boolean drops = grouped.dropsOut(round, ClientOperation.FIT, id);
+        if (id < 500) {
+          assertThat(drops).as("client %d of group always", id).isFalse();
+        } else {
+          assertThat(drops).isEqualTo(plain.dropsOut(round, ClientOperation.FIT, id));
+          flakyDropped += drops ? 1 : 0;
+        }
+      }
+    }
+    // 5000 draws at 0.3: standard error 0.65%
+    assertThat(flakyDropped / 5000.0).isCloseTo(0.3, within(0.03));
+    assertThat(grouped.toString()).isEqualTo("clients.groups' dropoutRate: always 0.0, flaky 0.3");
+  }
 }

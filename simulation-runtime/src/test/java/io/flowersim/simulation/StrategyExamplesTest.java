@@ -122,4 +122,41 @@ class StrategyExamplesTest {
     assertThat(records.get(14).distributedMetrics.get("fit_dp_clipping_norm"))
         .isNotEqualTo(records.get(0).distributedMetrics.get("fit_dp_clipping_norm"));
   }
+
+  /**
+   * examples/client-groups.yaml: every round records each group's clients, which add up to the
+   * round's; the phones (30 % drop out) fail, the laptops (always there) never do, and the model
+   * learns from both.
+   */
+  @Test
+  void clientGroupsLearnAndEachGroupIsCountedInEveryRound() throws Exception {
+    History history = run(example("client-groups.yaml"));
+
+    List<RoundRecord> records = history.rounds();
+    assertThat(records).hasSize(10);
+    int phoneFailures = 0;
+    int phonesSampled = 0;
+    int laptopsSampled = 0;
+    for (RoundRecord r : records) {
+      assertThat(r.groups).extracting(g -> g.name).containsExactly("phones", "laptops");
+      RoundRecord.GroupRound phones = r.groups.get(0);
+      RoundRecord.GroupRound laptops = r.groups.get(1);
+      assertThat(phones.fitClients + laptops.fitClients).isEqualTo(r.fitClients);
+      assertThat(phones.fitFailures + laptops.fitFailures).isEqualTo(r.fitFailures);
+      assertThat(phones.evaluateClients + laptops.evaluateClients).isEqualTo(r.evaluateClients);
+      assertThat(phones.fitSampled + laptops.fitSampled).isEqualTo(20);
+      assertThat(phones.fitSampled).isEqualTo(phones.fitClients + phones.fitFailures);
+      assertThat(laptops.fitFailures).isZero();
+      assertThat(laptops.evaluateFailures).isZero();
+      phoneFailures += phones.fitFailures;
+      phonesSampled += phones.fitSampled;
+      laptopsSampled += laptops.fitSampled;
+    }
+    // 10 rounds of 20 sampled from 80 phones and 20 laptops
+    assertThat(phonesSampled).isBetween(130, 190);
+    assertThat(laptopsSampled).isEqualTo(200 - phonesSampled);
+    assertThat((double) phoneFailures / phonesSampled).isBetween(0.15, 0.45);
+    assertThat(records.get(9).centralizedLoss).isLessThan(history.initial.centralizedLoss);
+    assertThat(records.get(9).centralizedMetrics.get("accuracy")).isGreaterThan(0.85);
+  }
 }

@@ -23,6 +23,8 @@ import io.flowersim.api.v1alpha1.spec.ClusterSpec;
 import io.flowersim.api.v1alpha1.spec.DataSpec;
 import io.flowersim.api.v1alpha1.spec.FlowerSimulationSpec;
 import io.flowersim.api.v1alpha1.spec.HeadGroupSpec;
+import io.flowersim.api.v1alpha1.handover.WorkerGroupResource;
+import io.flowersim.api.v1alpha1.spec.ClientGroupSpec;
 import io.flowersim.api.v1alpha1.spec.WorkerGroupSpec;
 import io.flowersim.operator.OperatorSettings;
 import java.io.IOException;
@@ -273,6 +275,11 @@ public final class RayJobTemplate {
       resources.addToLimits(GPU_RESOURCE, new Quantity(Integer.toString(gpus)));
     }
     worker.rayStartParams.put("num-gpus", Integer.toString(gpus));
+    if (pinsClientGroups(sim, group.name)) {
+      // ray start takes the custom resources as JSON; KubeRay hands the value to a shell.
+      worker.rayStartParams.put("resources", "'{\"" + WorkerGroupResource.of(group.name) + "\": "
+          + WorkerGroupResource.CAPACITY + "}'");
+    }
     PodSpecBuilder pod = restricted(new PodSpecBuilder(), false)
         .withPriorityClassName(sim.getSpec().priorityClassName)
         .withNodeSelector(group.nodeSelector.isEmpty() ? null : group.nodeSelector)
@@ -284,6 +291,14 @@ public final class RayJobTemplate {
     mountData(pod, container, sim.getSpec().data);
     worker.template = template(sim, pod.withContainers(container.build()));
     return worker;
+  }
+
+  /** Whether a client group runs only on worker group {@code name} (spec.clients.groups). */
+  static boolean pinsClientGroups(FlowerSimulation sim, String name) {
+    List<ClientGroupSpec> groups = sim.getSpec().clients == null ? null
+        : sim.getSpec().clients.groups;
+    return groups != null && groups.stream().anyMatch(g -> g != null
+        && name.equals(g.workerGroup));
   }
 
   private static PodTemplateSpec template(FlowerSimulation sim, PodSpecBuilder pod) {

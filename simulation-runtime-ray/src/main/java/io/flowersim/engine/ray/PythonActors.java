@@ -4,6 +4,7 @@ import io.flowersim.api.v1alpha1.spec.ClientResources;
 import io.flowersim.client.Parameters;
 import io.flowersim.engine.Batch;
 import io.flowersim.engine.Batching;
+import io.flowersim.engine.ClientStateStore;
 import io.flowersim.engine.EngineBackend;
 import io.flowersim.engine.WorkerLostException;
 import io.flowersim.engine.remote.PythonCalls;
@@ -48,11 +49,11 @@ public final class PythonActors extends ActorWorkers<PyActorHandle> {
 
   /** How the engine connects, what each actor imports and reserves. */
   public record Options(String address, String codeSearchPath, FlowerApp app, int numClients,
-      ClientResources perClient) {
+      ClientResources perClient, String workerGroup, int maxActors, ClientStateStore states) {
 
     public static Options from(EngineBackend.Request r) {
       return new Options(r.address(), RayActors.codeSearchPath(), r.flowerApp(),
-          r.settings().numClients(), r.perClient());
+          r.settings().numClients(), r.perClient(), r.workerGroup(), r.maxWorkers(), r.states());
     }
   }
 
@@ -78,9 +79,12 @@ public final class PythonActors extends ActorWorkers<PyActorHandle> {
    */
   static PythonActors connect(Options options) {
     RayActors.init(options.address(), options.codeSearchPath(), RayActors.JDK17_OPENS);
-    RayActors.Sizing sizing = RayActors.Sizing.of(options.perClient(), options.address(),
-        options.numClients());
+    RayActors.Sizing sizing = RayActors.Sizing.of(options.perClient(), options.workerGroup(),
+        options.address(), options.maxActors());
     PythonActors engine = new PythonActors(options, sizing.actors(), sizing.summary());
+    if (options.states() != null) {
+      engine.keepClientStatesIn(options.states());
+    }
     try {
       engine.awaitActors(Duration.ofSeconds(180));
     } catch (RuntimeException e) {
@@ -93,7 +97,7 @@ public final class PythonActors extends ActorWorkers<PyActorHandle> {
   @Override
   protected PyActorHandle start() {
     var creator = Ray.actor(ACTOR, hello);
-    RayActors.request(options.perClient()).forEach(creator::setResource);
+    RayActors.request(options.perClient(), options.workerGroup()).forEach(creator::setResource);
     creator.setMaxRestarts(0);
     return creator.remote();
   }

@@ -1,10 +1,13 @@
 package io.flowersim.engine.ray;
 
 import io.flowersim.api.v1alpha1.spec.ClientResources;
+import io.flowersim.api.v1alpha1.handover.WorkerGroupResource;
 import io.flowersim.client.Parameters;
 import io.flowersim.engine.Batch;
 import io.flowersim.engine.Batching;
+import io.flowersim.engine.ClientStateStore;
 import io.flowersim.engine.EngineBackend;
+import io.flowersim.engine.EngineResources;
 import io.flowersim.engine.InsufficientResourcesException;
 import io.flowersim.engine.RayAddress;
 import io.flowersim.engine.WorkerLostException;
@@ -61,11 +64,12 @@ public final class RayActors extends ActorWorkers<ActorHandle<ClientActor>> {
   /** How the engine connects and what each actor reserves. */
   public record Options(String address, String codeSearchPath, List<String> workerJvmOptions,
       String taskName, TaskSettings settings, ClientResources perClient, String initHook,
-      int maxActors) {
+      int maxActors, String workerGroup, ClientStateStore states) {
 
     public static Options from(EngineBackend.Request r) {
       return new Options(r.address(), RayActors.codeSearchPath(), JDK17_OPENS, r.taskName(),
-          r.settings(), r.perClient(), r.workerInitHook(), r.settings().numClients());
+          r.settings(), r.perClient(), r.workerInitHook(), r.maxWorkers(), r.workerGroup(),
+          r.states());
     }
   }
 
@@ -129,8 +133,12 @@ public final class RayActors extends ActorWorkers<ActorHandle<ClientActor>> {
    */
   static RayActors connect(Options options) {
     init(options.address(), options.codeSearchPath(), options.workerJvmOptions());
-    Sizing sizing = Sizing.of(options.perClient(), options.address(), options.maxActors());
+    Sizing sizing = Sizing.of(options.perClient(), options.workerGroup(), options.address(),
+        options.maxActors());
     RayActors engine = new RayActors(options, sizing.actors(), sizing.summary());
+    if (options.states() != null) {
+      engine.keepClientStatesIn(options.states());
+    }
     engine.awaitActors(Duration.ofSeconds(120));
     return engine;
   }
@@ -138,13 +146,37 @@ public final class RayActors extends ActorWorkers<ActorHandle<ClientActor>> {
   /** How many actors of one client's resources the alive nodes hold (at least 1, at most max). */
   record Sizing(int actors, String summary) {
 
-    static Sizing of(ClientResources perClient, String address, int max) {
-      List<NodeInfo> nodes = Ray.getRuntimeContext().getAllNodeInfo().stream()
-          .filter(n -> n.isAlive).toList();
-      int pool = Math.max(1, Math.min(poolSize(nodes, perClient, address), max));
-      return new Sizing(pool, nodes.size() + " node(s), " + total(nodes, "CPU") + " CPUs, "
-          + total(nodes, "GPU") + " GPUs");
+    static Sizing of(ClientResources perClient, String workerGroup, String address, int max) {
+      List<NodeInfo> nodes = nodes(workerGroup);
+      int pool = Math.max(1, Math.min(poolSize(nodes, request(perClient, workerGroup), address,
+          workerGroup), max));
+      return new Sizing(pool, nodes.size() + " node(s)"
+          + (workerGroup == null ? "" : " of worker group " + workerGroup) + ", "
+          + fmt(total(nodes, "CPU")) + " CPUs, " + fmt(total(nodes, "GPU")) + " GPUs");
     }
+  }
+
+  /** The alive nodes, those of {@code workerGroup} only when it is set. */
+  static List<NodeInfo> nodes(String workerGroup) {
+    return Ray.getRuntimeContext().getAllNodeInfo().stream()
+        .filter(n -> n.isAlive)
+        .filter(n -> workerGroup == null
+            || n.resources.getOrDefault(WorkerGroupResource.of(workerGroup), 0.0) > 0)
+        .toList();
+  }
+
+  /** What the nodes of {@code workerGroup} (null: all) have in CPUs and GPUs. */
+  static EngineResources resources(String address, String workerGroup) {
+    init(address, codeSearchPath(), JDK17_OPENS);
+    List<NodeInfo> nodes = nodes(workerGroup);
+    if (nodes.isEmpty()) {
+      throw new InsufficientResourcesException("spec.clients.groups", "the Ray cluster at "
+          + address + " has no alive node" + (workerGroup == null ? "" : " of worker group "
+          + workerGroup + " (no node has Ray resource " + WorkerGroupResource.of(workerGroup)
+          + ")"));
+    }
+    return new EngineResources(Math.max(total(nodes, "CPU"), ClientResources.MIN_SHARE),
+        total(nodes, "GPU"));
   }
 
   /**
@@ -212,13 +244,18 @@ public final class RayActors extends ActorWorkers<ActorHandle<ClientActor>> {
 
   /** Per node: how many clients its CPUs, GPUs and memory hold at once; summed over nodes. */
   static int poolSize(List<NodeInfo> nodes, ClientResources perClient, String address) {
-    Map<String, Double> need = request(perClient);
+    return poolSize(nodes, request(perClient, null), address, null);
+  }
+
+  private static int poolSize(List<NodeInfo> nodes, Map<String, Double> need, String address,
+      String workerGroup) {
     int total = 0;
     for (NodeInfo n : nodes) {
       total += fits(n.resources, need);
     }
     if (total == 0) {
       String each = need.entrySet().stream()
+          .filter(e -> List.of("CPU", "GPU", "memory").contains(e.getKey()))
           .map(e -> fmt(e.getKey().equals("memory") ? e.getValue() / (1 << 30) : e.getValue())
               + (e.getKey().equals("memory") ? " GiB memory" : " " + e.getKey() + "s"))
           .collect(Collectors.joining(", "));
@@ -229,10 +266,20 @@ public final class RayActors extends ActorWorkers<ActorHandle<ClientActor>> {
               + fmt(n.resources.getOrDefault("memory", 0.0) / (1 << 30)) + " GiB memory")
           .collect(Collectors.joining("; "));
       throw new InsufficientResourcesException("spec.clients.resources", "each client needs "
-          + each + " but no node of the Ray cluster at " + address + " has that ("
+          + each + " but no node " + (workerGroup == null ? "" : "of worker group " + workerGroup
+          + " ") + "of the Ray cluster at " + address + " has that ("
           + (nodes.isEmpty() ? "no alive node" : have) + ")");
     }
     return total;
+  }
+
+  /** What each actor reserves: a client's resources, and one unit of its worker group's. */
+  static Map<String, Double> request(ClientResources perClient, String workerGroup) {
+    Map<String, Double> need = request(perClient);
+    if (workerGroup != null) {
+      need.put(WorkerGroupResource.of(workerGroup), 1.0);
+    }
+    return need;
   }
 
   static Map<String, Double> request(ClientResources perClient) {
@@ -270,7 +317,7 @@ public final class RayActors extends ActorWorkers<ActorHandle<ClientActor>> {
   protected ActorHandle<ClientActor> start() {
     var creator = Ray.actor(ClientActor::new, options.taskName(), settingsBytes,
         options.initHook());
-    request(options.perClient()).forEach(creator::setResource);
+    request(options.perClient(), options.workerGroup()).forEach(creator::setResource);
     creator.setMaxRestarts(0);
     creator.setJvmOptions(options.workerJvmOptions());
     return creator.remote();

@@ -3,6 +3,7 @@ package io.flowersim.engine.ray;
 import io.flowersim.engine.ClientEngine;
 import io.flowersim.engine.ClientScheduler;
 import io.flowersim.engine.EngineBackend;
+import io.flowersim.engine.EngineResources;
 
 /**
  * --backend ray: found by the CLI through ServiceLoader. A task's clients run in Java actors, a
@@ -21,5 +22,10 @@ public final class RayBackend implements EngineBackend {
       return new ClientScheduler(PythonActors.connect(PythonActors.Options.from(request)));
     }
     return new ClientScheduler(RayActors.connect(RayActors.Options.from(request)));
+  }
+
+  @Override
+  public EngineResources resources(String address, String workerGroup) {
+    return RayActors.resources(address, workerGroup);
   }
 }

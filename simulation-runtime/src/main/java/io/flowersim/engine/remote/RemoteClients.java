@@ -20,7 +20,7 @@ import java.util.List;
  */
 final class RemoteClients {
 
-  private final ClientStateStore states = new ClientStateStore();
+  private volatile ClientStateStore states = new ClientStateStore();
   private final PlacementLog placements = new PlacementLog();
   private final boolean recordNodes;
 
@@ -80,6 +80,10 @@ final class RemoteClients {
 
   ClientStateStore states() {
     return states;
+  }
+
+  void keepStatesIn(ClientStateStore store) {
+    this.states = store;
   }
 
   /** The newest client calls (at most 10,000), with process and times. */

@@ -82,6 +82,14 @@ public abstract class RemoteWorkers<H, M> implements Workers<M> {
     return clients.states();
   }
 
+  /**
+   * Keeps the clients' state in {@code store} instead of a store of these workers' own, before the
+   * first batch: the engines of several client groups share one.
+   */
+  public final void keepClientStatesIn(ClientStateStore store) {
+    clients.keepStatesIn(store);
+  }
+
   @Override
   public final synchronized void replace(int worker) {
     Slot<H> slot = slots.get(worker);

@@ -5,6 +5,9 @@ import com.fasterxml.jackson.annotation.JsonPropertyDescription;
 import io.fabric8.generator.annotation.Max;
 import io.fabric8.generator.annotation.Min;
 import io.fabric8.generator.annotation.Required;
+import io.fabric8.generator.annotation.Size;
+import io.fabric8.generator.annotation.ValidationRule;
+import java.util.List;
 
 /** The client population of a simulation. */
 @JsonInclude(JsonInclude.Include.NON_NULL)
@@ -29,6 +32,19 @@ public class ClientsSpec {
       + "(fit or evaluate) without reporting; it counts as a failure of that round. Seeded by "
       + "spec.seed, so the same clients drop out every run. Default 0.")
   public Double dropoutRate;
+
+  /**
+   * Most client groups. The bound also keeps the API server's cost estimate of the uniqueness rule
+   * (quadratic in the list length) within its budget.
+   */
+  public static final int MAX_GROUPS = 32;
+
+  @Size(max = MAX_GROUPS)
+  @ValidationRule(value = "self.all(g, self.exists_one(h, h.name == g.name))",
+      message = "spec.clients.groups names must be unique")
+  @JsonPropertyDescription("Client groups with their own resources, drop-out rate and worker "
+      + "group (at most 32; their counts add up to count). Without groups every client is alike.")
+  public List<ClientGroupSpec> groups;
 
   public ClientResources resourcesOrDefault() {
     return resources == null ? new ClientResources() : resources;

@@ -3,6 +3,7 @@ package io.flowersim.api.v1alpha1.status;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonPropertyDescription;
 import com.fasterxml.jackson.annotation.JsonPropertyOrder;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -16,7 +17,7 @@ import java.util.Optional;
 @JsonInclude(JsonInclude.Include.NON_NULL)
 @JsonPropertyOrder({"round", "fitClients", "fitFailures", "evaluateClients", "evaluateFailures",
     "distributedLoss", "distributedMetrics", "centralizedLoss", "centralizedMetrics",
-    "durationSeconds", "fitClientsByNode", "nonFinite"})
+    "durationSeconds", "fitClientsByNode", "groups", "nonFinite"})
 public class RoundRecord {
 
   @JsonPropertyDescription("Round number, from 1.")
@@ -53,6 +54,66 @@ public class RoundRecord {
       + "on backends without nodes.")
   @JsonInclude(JsonInclude.Include.NON_EMPTY)
   public Map<String, List<Integer>> fitClientsByNode = new LinkedHashMap<>();
+
+  @JsonPropertyDescription("Per client group (spec.clients.groups), in their order: how many of "
+      + "its clients were sampled, succeeded and failed; empty without groups.")
+  @JsonInclude(JsonInclude.Include.NON_EMPTY)
+  public List<GroupRound> groups = new ArrayList<>();
+
+  /** One client group's part of a round. */
+  @JsonInclude(JsonInclude.Include.NON_NULL)
+  @JsonPropertyOrder({"name", "fitSampled", "fitClients", "fitFailures", "evaluateSampled",
+      "evaluateClients", "evaluateFailures"})
+  public static class GroupRound {
+
+    @JsonPropertyDescription("The group's name.")
+    public String name;
+
+    @JsonPropertyDescription("Its clients sampled for fit (fitClients + fitFailures).")
+    public int fitSampled;
+
+    @JsonPropertyDescription("Its clients that returned a fit result.")
+    public int fitClients;
+
+    @JsonPropertyDescription("Its sampled clients whose fit failed, timed out or dropped out.")
+    public int fitFailures;
+
+    @JsonPropertyDescription("Its clients sampled for evaluation.")
+    public int evaluateSampled;
+
+    @JsonPropertyDescription("Its clients that returned an evaluation.")
+    public int evaluateClients;
+
+    @JsonPropertyDescription("Its sampled clients whose evaluation failed, timed out or dropped "
+        + "out.")
+    public int evaluateFailures;
+
+    public GroupRound() {}
+
+    public GroupRound(String name) {
+      this.name = name;
+    }
+
+    @Override
+    public boolean equals(Object o) {
+      return o instanceof GroupRound g && Objects.equals(name, g.name)
+          && fitSampled == g.fitSampled && fitClients == g.fitClients
+          && fitFailures == g.fitFailures && evaluateSampled == g.evaluateSampled
+          && evaluateClients == g.evaluateClients && evaluateFailures == g.evaluateFailures;
+    }
+
+    @Override
+    public int hashCode() {
+      return Objects.hash(name, fitSampled, fitClients, fitFailures, evaluateSampled,
+          evaluateClients, evaluateFailures);
+    }
+
+    @Override
+    public String toString() {
+      return name + ": fit " + fitClients + "/" + fitSampled + ", evaluate " + evaluateClients
+          + "/" + evaluateSampled;
+    }
+  }
 
   @JsonPropertyDescription("Losses and metrics of the round that were NaN or infinite (a diverged "
       + "model): field to \"NaN\", \"Infinity\" or \"-Infinity\"; the field itself is left "
@@ -98,6 +159,7 @@ public class RoundRecord {
         && Objects.equals(centralizedMetrics, r.centralizedMetrics)
         && Double.compare(durationSeconds, r.durationSeconds) == 0
         && Objects.equals(fitClientsByNode, r.fitClientsByNode)
+        && Objects.equals(groups, r.groups)
         && Objects.equals(nonFinite, r.nonFinite);
   }
 
@@ -105,7 +167,7 @@ public class RoundRecord {
   public int hashCode() {
     return Objects.hash(round, fitClients, fitFailures, evaluateClients, evaluateFailures,
         distributedLoss, distributedMetrics, centralizedLoss, centralizedMetrics, durationSeconds,
-        fitClientsByNode, nonFinite);
+        fitClientsByNode, groups, nonFinite);
   }
 
   @Override

@@ -3,6 +3,7 @@ package io.flowersim.api.v1alpha1.validation;
 import io.fabric8.kubernetes.api.model.ObjectMeta;
 import io.fabric8.kubernetes.api.model.Quantity;
 import io.flowersim.api.v1alpha1.FlowerSimulation;
+import io.flowersim.api.v1alpha1.spec.ClientGroupSpec;
 import io.flowersim.api.v1alpha1.spec.ClientResources;
 import io.flowersim.api.v1alpha1.spec.ClientsSpec;
 import io.flowersim.api.v1alpha1.spec.ClusterSpec;
@@ -115,6 +116,9 @@ public final class FlowerSimulationValidator {
     if (spec.cluster != null) {
       checkCluster(spec.cluster);
     }
+    if (spec.clients != null && spec.clients.groups != null) {
+      checkGroupPlacement(spec.clients.groups, spec.cluster);
+    }
     if (spec.data != null) {
       checkData("spec.data", spec.data);
     }
@@ -197,6 +201,126 @@ public final class FlowerSimulationValidator {
           validClientCount(clients));
     }
     inRange("spec.clients.dropoutRate", clients.dropoutRate, 0, 1);
+    if (clients.groups != null) {
+      checkGroups(clients);
+    }
+  }
+
+  private void checkGroups(ClientsSpec clients) {
+    String path = "spec.clients.groups";
+    List<ClientGroupSpec> groups = clients.groups;
+    if (groups.isEmpty()) {
+      error(path, "must name at least one group, or be left out");
+      return;
+    }
+    if (groups.size() > ClientsSpec.MAX_GROUPS) {
+      error(path, "must have at most " + ClientsSpec.MAX_GROUPS + " groups, got " + groups.size());
+    }
+    Map<String, String> firstPathByName = new HashMap<>();
+    long total = 0;
+    boolean countsValid = true;
+    for (int i = 0; i < groups.size(); i++) {
+      String groupPath = path + "[" + i + "]";
+      ClientGroupSpec group = groups.get(i);
+      if (group == null) {
+        error(groupPath, "must be a client group, got null");
+        countsValid = false;
+        continue;
+      }
+      String which = groupPath + " (" + (group.name == null ? "unnamed" : quote(group.name)) + ")";
+      checkWorkerGroupName(groupPath + ".name", group.name);
+      if (group.name != null) {
+        String first = firstPathByName.putIfAbsent(group.name, groupPath);
+        if (first != null) {
+          error(groupPath + ".name", "must be unique among " + path + ", got " + quote(group.name)
+              + " again (first at " + first + ")");
+        }
+      }
+      if (required(groupPath + ".count", group.count)
+          && atLeast(groupPath + ".count", group.count, 1)) {
+        total += group.count;
+      } else {
+        countsValid = false;
+      }
+      if (group.resources != null) {
+        checkClientResources(groupPath + ".resources", group.resources);
+      }
+      inRange(groupPath + ".dropoutRate", group.dropoutRate, 0, 1);
+      if (group.workerGroup != null && !WORKER_GROUP_NAME.matcher(group.workerGroup).matches()) {
+        error(groupPath + ".workerGroup", which + ": must be the name of a worker group of "
+            + "spec.cluster.workerGroups, got " + quote(group.workerGroup));
+      }
+    }
+    if (countsValid && clients.count != null && clients.count >= 1 && total != clients.count) {
+      error(path, "the groups' counts must add up to spec.clients.count (" + clients.count
+          + "), got " + total + " (" + groups.stream().filter(g -> g != null)
+          .map(g -> g.name + " " + g.count).collect(java.util.stream.Collectors.joining(", "))
+          + ")");
+    }
+  }
+
+  /**
+   * Where the groups run in the cluster: a named worker group must exist and hold one client of
+   * the group; without names, some worker group must hold each group's client. A group without a
+   * worker group would run on any of them, also those named by other groups, so it is all or none.
+   */
+  private void checkGroupPlacement(List<ClientGroupSpec> groups, ClusterSpec cluster) {
+    List<WorkerGroupSpec> workers = cluster == null || cluster.workerGroups == null ? List.of()
+        : cluster.workerGroups.stream().filter(w -> w != null && w.name != null).toList();
+    long named = groups.stream().filter(g -> g != null && g.workerGroup != null).count();
+    for (int i = 0; i < groups.size(); i++) {
+      ClientGroupSpec group = groups.get(i);
+      if (group == null) {
+        continue;
+      }
+      String groupPath = "spec.clients.groups[" + i + "]";
+      String which = groupPath + " (" + (group.name == null ? "unnamed" : quote(group.name)) + ")";
+      if (group.workerGroup == null) {
+        if (named > 0) {
+          error(groupPath + ".workerGroup", which + ": must name a worker group, as other groups "
+              + "do (a group without one would run on any worker group, also theirs)");
+        } else if (!workers.isEmpty() && workers.stream().noneMatch(w -> holds(w, group))) {
+          error(groupPath + ".resources", which + ": no worker group of spec.cluster.workerGroups "
+              + "can hold one of its clients (" + describe(group.resources) + ")");
+        }
+        continue;
+      }
+      WorkerGroupSpec target = workers.stream().filter(w -> w.name.equals(group.workerGroup))
+          .findFirst().orElse(null);
+      if (target == null) {
+        error(groupPath + ".workerGroup", which + ": no worker group " + quote(group.workerGroup)
+            + " in spec.cluster.workerGroups (" + (workers.isEmpty() ? "none" : workers.stream()
+                .map(w -> w.name).collect(java.util.stream.Collectors.joining(", "))) + ")");
+      } else if (!holds(target, group)) {
+        error(groupPath + ".resources", which + ": worker group " + quote(target.name)
+            + " cannot hold one of its clients (" + describe(group.resources) + "; a pod of it has "
+            + (target.cpus == null ? "?" : number(target.cpus)) + " CPUs, "
+            + (target.gpus == null ? 0 : target.gpus) + " GPUs"
+            + (target.memory == null ? "" : ", " + target.memory) + ")");
+      }
+    }
+  }
+
+  /** Whether one pod of {@code workers} has the CPUs, GPUs and memory of one client of the group. */
+  private static boolean holds(WorkerGroupSpec workers, ClientGroupSpec group) {
+    ClientResources r = group.resources == null ? new ClientResources() : group.resources;
+    if (workers.cpus != null && r.cpusOrDefault() > workers.cpus + 1e-9) {
+      return false;
+    }
+    if (r.gpusOrDefault() > (workers.gpus == null ? 0 : workers.gpus) + 1e-9) {
+      return false;
+    }
+    return r.memory == null || workers.memory == null
+        || !isNonNegativeQuantity(r.memory, quantityText(r.memory))
+        || !isNonNegativeQuantity(workers.memory, quantityText(workers.memory))
+        || Quantity.getAmountInBytes(r.memory)
+            .compareTo(Quantity.getAmountInBytes(workers.memory)) <= 0;
+  }
+
+  private static String describe(ClientResources resources) {
+    ClientResources r = resources == null ? new ClientResources() : resources;
+    return number(r.cpusOrDefault()) + " CPUs, " + number(r.gpusOrDefault()) + " GPUs"
+        + (r.memory == null ? "" : ", " + r.memory + " memory");
   }
 
   private void checkClientResources(String path, ClientResources resources) {
@@ -583,12 +707,15 @@ public final class FlowerSimulationValidator {
     if (quantity == null) {
       return;
     }
-    String text = Objects.toString(quantity.getAmount(), "")
-        + Objects.toString(quantity.getFormat(), "");
+    String text = quantityText(quantity);
     if (!isNonNegativeQuantity(quantity, text)) {
       error(field, "must be a non-negative Kubernetes quantity such as 2Gi, 512Mi or 1.5G, got "
           + quote(text));
     }
+  }
+
+  private static String quantityText(Quantity quantity) {
+    return Objects.toString(quantity.getAmount(), "") + Objects.toString(quantity.getFormat(), "");
   }
 
   private static boolean isNonNegativeQuantity(Quantity quantity, String text) {
