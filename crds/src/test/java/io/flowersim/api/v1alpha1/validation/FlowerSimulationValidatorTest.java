@@ -17,6 +17,7 @@ import io.flowersim.api.v1alpha1.spec.HeadGroupSpec;
 import io.flowersim.api.v1alpha1.spec.PartitioningSpec;
 import io.flowersim.api.v1alpha1.spec.PartitioningType;
 import io.flowersim.api.v1alpha1.spec.StrategyName;
+import io.flowersim.api.v1alpha1.spec.ClientGroupSpec;
 import io.flowersim.api.v1alpha1.spec.StrategySpec;
 import io.flowersim.api.v1alpha1.spec.WorkerGroupSpec;
 import java.util.List;
@@ -806,6 +807,92 @@ class FlowerSimulationValidatorTest {
       strategy(sim).name = StrategyName.SCAFFOLD;
       assertOnlyError(sim, "spec.strategy.differentialPrivacy", "does not wrap Scaffold: its "
           + "control variates travel with the updates and would be clipped and noised with them");
+    }
+  }
+
+  @Nested
+  class ClientGroups {
+
+    private static ClientGroupSpec group(String name, int count, double cpus, String workerGroup) {
+      ClientGroupSpec g = new ClientGroupSpec();
+      g.name = name;
+      g.count = count;
+      g.resources = new io.flowersim.api.v1alpha1.spec.ClientResources();
+      g.resources.cpus = cpus;
+      g.workerGroup = workerGroup;
+      return g;
+    }
+
+    /** full(): 100 clients, worker groups gpu (8 CPUs, 1 GPU, 32Gi) and, here, cpu (2 CPUs). */
+    private static FlowerSimulation withGroups(ClientGroupSpec... groups) {
+      FlowerSimulation sim = full();
+      WorkerGroupSpec cpu = io.flowersim.api.v1alpha1.TestFlowerSimulations.workerGroup("cpu");
+      cpu.cpus = 2.0;
+      cpu.gpus = 0;
+      sim.getSpec().cluster.workerGroups.add(cpu);
+      sim.getSpec().clients.groups = new java.util.ArrayList<>(List.of(groups));
+      return sim;
+    }
+
+    @Test
+    void groupsOnTheirWorkerGroupsAreValid() {
+      assertValid(withGroups(group("phones", 80, 0.5, "cpu"), group("laptops", 20, 4, "gpu")));
+    }
+
+    @Test
+    void countsMustAddUpToTheClientCount() {
+      assertOnlyError(withGroups(group("phones", 80, 0.5, "cpu"), group("laptops", 30, 4, "gpu")),
+          "spec.clients.groups", "the groups' counts must add up to spec.clients.count (100), "
+              + "got 110 (phones 80, laptops 30)");
+    }
+
+    @Test
+    void namesAreUniqueAndNamedByIndex() {
+      assertOnlyError(withGroups(group("phones", 80, 0.5, "cpu"), group("phones", 20, 4, "gpu")),
+          "spec.clients.groups[1].name", "must be unique among spec.clients.groups, got "
+              + "\"phones\" again (first at spec.clients.groups[0])");
+    }
+
+    @Test
+    void anUnknownWorkerGroupIsNamedWithTheGroup() {
+      assertOnlyError(withGroups(group("phones", 80, 0.5, "cpu"), group("laptops", 20, 4, "h100")),
+          "spec.clients.groups[1].workerGroup", "spec.clients.groups[1] (\"laptops\"): no worker "
+              + "group \"h100\" in spec.cluster.workerGroups (gpu, cpu)");
+    }
+
+    @Test
+    void resourcesTheWorkerGroupCannotHoldAreRefused() {
+      assertOnlyError(withGroups(group("phones", 80, 4, "cpu"), group("laptops", 20, 4, "gpu")),
+          "spec.clients.groups[0].resources", "spec.clients.groups[0] (\"phones\"): worker group "
+              + "\"cpu\" cannot hold one of its clients (4 CPUs, 0 GPUs; a pod of it has 2 CPUs, "
+              + "0 GPUs, 32Gi)");
+    }
+
+    @Test
+    void withoutWorkerGroupsSomeWorkerGroupMustHoldEachGroup() {
+      assertValid(withGroups(group("phones", 80, 0.5, null), group("laptops", 20, 4, null)));
+      assertOnlyError(withGroups(group("phones", 80, 0.5, null), group("laptops", 20, 16, null)),
+          "spec.clients.groups[1].resources", "spec.clients.groups[1] (\"laptops\"): no worker "
+              + "group of spec.cluster.workerGroups can hold one of its clients (16 CPUs, 0 GPUs)");
+    }
+
+    @Test
+    void workerGroupsAreSetOnAllGroupsOrOnNone() {
+      assertOnlyError(withGroups(group("phones", 80, 0.5, null), group("laptops", 20, 4, "gpu")),
+          "spec.clients.groups[0].workerGroup", "spec.clients.groups[0] (\"phones\"): must name a "
+              + "worker group, as other groups do (a group without one would run on any worker "
+              + "group, also theirs)");
+    }
+
+    @Test
+    void aGroupsFieldsAreCheckedAsTheClientsOnes() {
+      ClientGroupSpec phones = group("phones", 80, 0.5, "cpu");
+      phones.dropoutRate = 1.0;
+      ClientGroupSpec laptops = group("Laptops", 20, 4, "gpu");
+      FlowerSimulation sim = withGroups(phones, laptops);
+      assertThat(FlowerSimulationValidator.validate(sim)).extracting(ValidationError::field)
+          .containsExactlyInAnyOrder("spec.clients.groups[0].dropoutRate",
+              "spec.clients.groups[1].name");
     }
   }
 
