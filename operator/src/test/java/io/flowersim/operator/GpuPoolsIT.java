@@ -16,6 +16,10 @@ import io.fabric8.kubernetes.client.dsl.base.PatchType;
 import io.fabric8.kubernetes.client.dsl.base.ResourceDefinitionContext;
 import io.flowersim.api.kuberay.RayJob;
 import io.flowersim.api.v1alpha1.FlowerSimulation;
+import io.flowersim.api.v1alpha1.handover.RuntimeEnvironment;
+import io.flowersim.api.v1alpha1.handover.WorkerGroupResource;
+import io.flowersim.api.v1alpha1.spec.ClientGroupSpec;
+import io.flowersim.api.v1alpha1.spec.ClientResources;
 import io.flowersim.api.v1alpha1.spec.WorkerGroupSpec;
 import io.flowersim.api.v1alpha1.status.FlowerSimulationStatus;
 import io.flowersim.api.v1alpha1.status.SimulationPhase;
@@ -201,6 +205,71 @@ class GpuPoolsIT {
       setSchedulable(gpuNodes, true);
       client.namespaces().withName(namespace).delete();
     }
+  }
+
+  /**
+   * Client groups pinned to the example's worker groups: the real KubeRay turns each worker
+   * group's custom resource into the ray start command of its pods, on that group's GPU pool
+   * only, so Ray can place a group's actors (which ask for one unit of it) there and nowhere else.
+   */
+  @Test
+  @Order(3)
+  void eachClientGroupIsPinnedToItsWorkerGroupByARayResourceOnThatPoolsPods() {
+    String namespace = KubeApiServer.newNamespace(client, "fsim-gpu");
+    FlowerSimulation sim = example();
+    sim.getSpec().clients.groups = List.of(clientGroup("laptops", 800, 1.0, 0.25, "h100"),
+        clientGroup("workstations", 200, 4.0, 0.5, "a100"));
+    String name = sim.getMetadata().getName();
+    int workers = sim.getSpec().cluster.workerGroups.stream().mapToInt(g -> g.replicas).sum();
+    try (FlowerSimulationOperator operator =
+        FlowerSimulationOperatorIT.startOperator(operatorClient, namespace)) {
+      client.resources(FlowerSimulation.class).inNamespace(namespace).resource(sim).create();
+      String cluster = awaitCluster(namespace, name);
+      List<Pod> pods = awaitRunningPods(namespace, cluster, 1 + workers);
+
+      Map<String, String> poolOf = Map.of("h100", "NVIDIA-H100-80GB-HBM3",
+          "a100", "NVIDIA-A100-SXM4-40GB");
+      for (Pod pod : pods) {
+        String command = String.join(" ", pod.getSpec().getContainers().get(0).getArgs() == null
+            ? List.of() : pod.getSpec().getContainers().get(0).getArgs())
+            + " " + String.join(" ", pod.getSpec().getContainers().get(0).getCommand());
+        String group = pod.getMetadata().getLabels().get("ray.io/group");
+        if ("head".equals(pod.getMetadata().getLabels().get("ray.io/node-type"))) {
+          assertThat(command).doesNotContain(WorkerGroupResource.of("h100"))
+              .doesNotContain(WorkerGroupResource.of("a100"));
+          continue;
+        }
+        String other = group.equals("h100") ? "a100" : "h100";
+        assertThat(command).as("ray start of " + pod.getMetadata().getName())
+            .contains("--resources='{\"" + WorkerGroupResource.of(group) + "\": "
+                + WorkerGroupResource.CAPACITY + "}'")
+            .doesNotContain(WorkerGroupResource.of(other));
+        assertThat(client.nodes().withName(pod.getSpec().getNodeName()).get().getMetadata()
+            .getLabels()).containsEntry(GPU_PRODUCT, poolOf.get(group));
+      }
+      // The runtime learns the groups' worker groups from the simulation it is given.
+      RayJob job = client.resources(RayJob.class).inNamespace(namespace).withName(name).get();
+      String simulationEnv = job.getSpec().rayClusterSpec.headGroupSpec.template.getSpec()
+          .getContainers().get(0).getEnv().stream()
+          .filter(e -> e.getName().equals(RuntimeEnvironment.SIMULATION)).findFirst()
+          .orElseThrow().getValue();
+      assertThat(simulationEnv).contains("\"workerGroup\":\"h100\"")
+          .contains("\"workerGroup\":\"a100\"");
+    } finally {
+      client.namespaces().withName(namespace).delete();
+    }
+  }
+
+  static ClientGroupSpec clientGroup(String name, int count, double cpus, double gpus,
+      String workerGroup) {
+    ClientGroupSpec g = new ClientGroupSpec();
+    g.name = name;
+    g.count = count;
+    g.resources = new ClientResources();
+    g.resources.cpus = cpus;
+    g.resources.gpus = gpus;
+    g.workerGroup = workerGroup;
+    return g;
   }
 
   /** Cordons or uncordons nodes, as kubectl cordon does. */

@@ -184,4 +184,28 @@ class RayJobTemplateTest {
     assertThat(all.subList(1, all.size())).allSatisfy(t ->
         assertThat(t.getSpec().getAutomountServiceAccountToken()).isFalse());
   }
+
+  /** Only the worker groups that client groups name get their Ray resource, each its own. */
+  @Test
+  void aWorkerGroupThatClientGroupsNameOffersItsOwnRayResource() {
+    FlowerSimulation sim = TestFlowerSimulations.full();
+    sim.getSpec().cluster.workerGroups.add(TestFlowerSimulations.workerGroup("spare"));
+    sim.getSpec().cluster.workerGroups.add(TestFlowerSimulations.workerGroup("cpu"));
+    io.flowersim.api.v1alpha1.spec.ClientGroupSpec phones =
+        new io.flowersim.api.v1alpha1.spec.ClientGroupSpec();
+    phones.name = "phones";
+    phones.count = 100;
+    phones.workerGroup = "cpu";
+    sim.getSpec().clients.groups = List.of(phones);
+
+    var workers = build(sim).getSpec().rayClusterSpec.workerGroupSpecs;
+
+    assertThat(workers).extracting(w -> w.groupName).containsExactly("gpu", "spare", "cpu");
+    assertThat(workers.get(2).rayStartParams)
+        .containsEntry("resources", "'{\"flowersim-worker-group-cpu\": 10000}'");
+    assertThat(workers.get(0).rayStartParams).doesNotContainKey("resources");
+    assertThat(workers.get(1).rayStartParams).doesNotContainKey("resources");
+    assertThat(build(TestFlowerSimulations.full()).getSpec().rayClusterSpec.workerGroupSpecs)
+        .allSatisfy(w -> assertThat(w.rayStartParams).doesNotContainKey("resources"));
+  }
 }
