@@ -41,6 +41,7 @@ import io.flowersim.task.TaskRegistry;
 import io.flowersim.task.TaskSettings;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -362,17 +363,23 @@ public final class Simulation implements AutoCloseable {
       }
     }
     ClientStateStore states = new ClientStateStore();
-    List<ClientEngine> engines = new ArrayList<>();
+    ClientEngine[] engines = new ClientEngine[groups.size()];
+    // The largest clients' workers first: started after smaller ones, they could find each node
+    // with a little left but none with room for one of them.
+    List<ClientGroups.Group> largestFirst = groups.groups().stream()
+        .sorted(Comparator.comparingDouble((ClientGroups.Group g) -> g.resources().gpusOrDefault())
+            .thenComparingDouble(g -> g.resources().cpusOrDefault()).reversed())
+        .toList();
     try {
-      for (ClientGroups.Group group : groups.groups()) {
-        engines.add(backend.create(request.forGroup(group.resources(), group.workerGroup(),
-            slots[group.index()], states)));
+      for (ClientGroups.Group group : largestFirst) {
+        engines[group.index()] = backend.create(request.forGroup(group.resources(),
+            group.workerGroup(), slots[group.index()], states));
       }
     } catch (Exception | Error e) {
-      engines.forEach(ClientEngine::close);
+      java.util.Arrays.stream(engines).filter(Objects::nonNull).forEach(ClientEngine::close);
       throw e;
     }
-    return new GroupedEngine(groups, engines, states, true);
+    return new GroupedEngine(groups, List.of(engines), states, true);
   }
 
   private static EngineStart started(ClientEngine engine) {

@@ -285,6 +285,63 @@ class RayActorsIT {
     }
   }
 
+  /**
+   * Client groups on Ray: each group's actors reserve its resources, the groups split the
+   * cluster's CPUs by their sizes (2 CPUs: 2 actors of half a CPU, 1 of a CPU), and each group's
+   * clients run as many at once as its actors.
+   */
+  @Test
+  void eachClientGroupRunsOnActorsOfItsResourcesAsManyAtOnceAsItsShare() throws Exception {
+    Assumptions.assumeTrue(Math.abs(RayActors.resources(address, null).cpus() - 2) < 1e-9,
+        "the split below is for scripts/ray-cluster.sh's 2 CPUs");
+    FlowerSimulation sim = yaml("""
+        apiVersion: flowersim.io/v1alpha1
+        kind: FlowerSimulation
+        metadata: {name: sleepy-groups}
+        spec:
+          task: ray-test-sleepy
+          taskConfig: {sleepMs: "300"}
+          rounds: 1
+          seed: 1
+          clients:
+            count: 16
+            groups:
+            - {name: small, count: 12, resources: {cpus: 0.5}}
+            - {name: large, count: 4, resources: {cpus: 1}}
+          strategy:
+            name: FedAvg
+            fractionFit: 1.0
+            fractionEvaluate: 1.0
+            minFitClients: 16
+            minEvaluateClients: 1
+            minAvailableClients: 16
+            acceptFailures: true
+        """);
+    TestingRayBackend backend = new TestingRayBackend();
+    History history;
+    try (Simulation s = onRay(sim, backend)) {
+      history = run(s, "groups");
+    }
+
+    // the larger clients' actors are started first, so that they find a node with room
+    assertThat(backend.pools).hasSize(2);
+    RayActors large = backend.pools.get(0);
+    RayActors small = backend.pools.get(1);
+    System.out.println("groups on Ray: small " + small.size() + " actors, overlap "
+        + Placement.maxOverlap(small.placements()) + "; large " + large.size() + ", overlap "
+        + Placement.maxOverlap(large.placements()));
+    assertThat(small.size()).isEqualTo(2);
+    assertThat(large.size()).isEqualTo(1);
+    assertThat(small.description()).contains("CPU 0.5");
+    assertThat(large.description()).contains("CPU 1");
+    assertThat(Placement.maxOverlap(small.placements())).isEqualTo(2);
+    assertThat(Placement.maxOverlap(large.placements())).isEqualTo(1);
+    RoundRecord round = history.rounds().get(0);
+    assertThat(round.fitFailures).isZero();
+    assertThat(round.groups).extracting(g -> g.name + " " + g.fitClients)
+        .containsExactly("small 12", "large 4");
+  }
+
   @Test
   void aKilledActorIsReplacedAndItsClientFails() throws Exception {
     Path marker = Files.createTempDirectory("flowersim-crash").resolve("crashed");

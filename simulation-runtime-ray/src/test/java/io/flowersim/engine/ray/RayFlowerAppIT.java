@@ -111,7 +111,7 @@ class RayFlowerAppIT {
     perClient.cpus = 0.5;
     return PythonActors.connect(new PythonActors.Options(RayActorsIT.address,
         RayActors.codeSearchPath(), new FlowerApp(APPS.resolve(app), null, runConfig,
-            "message_app.client_app:initial_arrays"), clients, perClient));
+            "message_app.client_app:initial_arrays"), clients, perClient, null, clients, null));
   }
 
   private static List<ClientInstruction> everyClient(int clients, int round) {

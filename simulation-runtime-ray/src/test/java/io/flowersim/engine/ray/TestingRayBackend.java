@@ -8,6 +8,8 @@ import io.flowersim.engine.EngineBackend;
 final class TestingRayBackend implements EngineBackend {
 
   RayActors actors;
+  /** Every pool it made, in order: one per client group. */
+  final java.util.List<RayActors> pools = new java.util.ArrayList<>();
 
   @Override
   public String name() {
@@ -17,6 +19,12 @@ final class TestingRayBackend implements EngineBackend {
   @Override
   public ClientEngine create(Request request) {
     actors = RayActors.connect(RayActors.Options.from(request));
+    pools.add(actors);
     return new ClientScheduler(actors);
+  }
+
+  @Override
+  public io.flowersim.engine.EngineResources resources(String address, String workerGroup) {
+    return RayActors.resources(address, workerGroup);
   }
 }
