@@ -42,7 +42,8 @@ public class ClientGroupSpec {
   @Pattern(WorkerGroupSpec.NAME_PATTERN)
   @Size(max = WorkerGroupSpec.NAME_MAX_LENGTH)
   @JsonPropertyDescription("In the cluster, the spec.cluster.workerGroups entry whose pods alone "
-      + "run this group's clients (set on all groups or on none). Ignored by flowersim run, where "
-      + "every group runs on this machine.")
+      + "run this group's clients (set on all groups or on none); with --backend ray the nodes "
+      + "that offer its Ray resource. flowersim run's local backend runs every group on this "
+      + "machine.")
   public String workerGroup;
 }
