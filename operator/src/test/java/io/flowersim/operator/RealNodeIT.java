@@ -261,26 +261,11 @@ class RealNodeIT {
   @Order(6)
   void aQuickstartWhoseHeadPodIsDeletedContinuesAfterItsCheckpointWithEveryRoundOnce()
       throws Exception {
-    // The claim of examples/cluster-setup/40-checkpoints.yml is this machine's directory (the
-    // real node's): made for the image's user as the file says, this run's own part emptied.
-    Path claimDir = Path.of("/var/lib/flowersim-checkpoints");
-    FlowerSimulation sim = KubeApiServer.loadExample(client, "examples/cluster-quickstart.yaml");
-    String name = "quickstart-resume";
-    String namespace = "default";
-    sim.getMetadata().setName(name);
-    sim.getMetadata().setNamespace(namespace);
-    Path own = claimDir.resolve(namespace).resolve(name);
-    prepareClaimDirectory(claimDir, own);
-    setup.addAll(apply("examples/cluster-setup/40-checkpoints.yml"));
-    // Enough rounds that the head pod goes in the middle of the run.
     int rounds = 100;
-    sim.getSpec().rounds = rounds;
-    sim.getSpec().checkpoint = new CheckpointSpec();
-    sim.getSpec().checkpoint.persistentVolumeClaim = new DataSpec.ClaimReference();
-    sim.getSpec().checkpoint.persistentVolumeClaim.claimName = "fsim-checkpoints";
-    client.resources(FlowerSimulation.class).inNamespace(namespace).withName(name).delete();
-    await().atMost(Duration.ofSeconds(60)).until(() -> client.resources(FlowerSimulation.class)
-        .inNamespace(namespace).withName(name).get() == null);
+    FlowerSimulation sim = checkpointedQuickstart("quickstart-resume", rounds);
+    String name = sim.getMetadata().getName();
+    String namespace = sim.getMetadata().getNamespace();
+    Path own = claimPart(namespace, name);
     try {
       long applied = System.nanoTime();
       client.resource(sim).create();
@@ -300,15 +285,7 @@ class RealNodeIT {
       assertThat(done.phase).as(done.message).isEqualTo(SimulationPhase.Succeeded);
       assertThat(lostAt).as("the head went before the run ended").isLessThan(rounds);
       assertThat(done.resumedFromRound).isNotNull().isBetween(1, rounds - 1);
-      assertThat(done.currentRound).isEqualTo(rounds);
-      assertThat(done.rounds).extracting(r -> r.round).containsExactlyElementsOf(
-          IntStream.rangeClosed(rounds - done.rounds.size() + 1, rounds).boxed().toList());
-      // Every round once, in the history the runtime kept on the claim.
-      JsonNode kept = JSON.readTree(own.resolve("history.json").toFile()).get("rounds");
-      List<Integer> numbers = new ArrayList<>();
-      kept.forEach(r -> numbers.add(r.get("round").asInt()));
-      assertThat(numbers).containsExactlyElementsOf(
-          IntStream.rangeClosed(1, rounds).boxed().toList());
+      assertEveryRoundOnce(done, own, rounds);
       assertThat(eventsOn(namespace, name)).anyMatch(e -> "Normal".equals(e.getType())
           && "Resumed".equals(e.getReason()));
       Pod newHead = client.pods().inNamespace(namespace).withLabel(ManagedLabels.SIMULATION, name)
@@ -317,6 +294,107 @@ class RealNodeIT {
       if (newHead != null) {
         assertThat(newHead.getMetadata().getName()).isNotEqualTo(head.getMetadata().getName());
       }
+    } finally {
+      client.resource(sim).delete();
+    }
+  }
+
+  /**
+   * examples/cluster-quickstart.yaml in namespace default with the checkpoint claim of
+   * examples/cluster-setup/40-checkpoints.yml, whose volume is this machine's directory (the real
+   * node's): made for the image's user as the file says, this run's own part emptied. With
+   * enough rounds that something can happen in the middle of the run.
+   */
+  static FlowerSimulation checkpointedQuickstart(String name, int rounds) throws IOException {
+    FlowerSimulation sim = KubeApiServer.loadExample(client, "examples/cluster-quickstart.yaml");
+    String namespace = "default";
+    sim.getMetadata().setName(name);
+    sim.getMetadata().setNamespace(namespace);
+    prepareClaimDirectory(CLAIM_DIR, claimPart(namespace, name));
+    setup.addAll(apply("examples/cluster-setup/40-checkpoints.yml"));
+    sim.getSpec().rounds = rounds;
+    sim.getSpec().checkpoint = new CheckpointSpec();
+    sim.getSpec().checkpoint.persistentVolumeClaim = new DataSpec.ClaimReference();
+    sim.getSpec().checkpoint.persistentVolumeClaim.claimName = "fsim-checkpoints";
+    client.resources(FlowerSimulation.class).inNamespace(namespace).withName(name).delete();
+    await().atMost(Duration.ofSeconds(60)).until(() -> client.resources(FlowerSimulation.class)
+        .inNamespace(namespace).withName(name).get() == null);
+    return sim;
+  }
+
+  static final Path CLAIM_DIR = Path.of("/var/lib/flowersim-checkpoints");
+
+  /** Where the runtime keeps this simulation's checkpoints and history on the claim. */
+  static Path claimPart(String namespace, String name) {
+    return CLAIM_DIR.resolve(namespace).resolve(name);
+  }
+
+  /**
+   * A resumed run as one that never stopped: status ends at the last round with its newest
+   * rounds contiguous, the history on the claim has every round once, and a Resumed Event.
+   */
+  static void assertEveryRoundOnce(FlowerSimulationStatus done, Path own, int rounds)
+      throws IOException {
+    assertThat(done.currentRound).isEqualTo(rounds);
+    assertThat(done.rounds).extracting(r -> r.round).containsExactlyElementsOf(
+        IntStream.rangeClosed(rounds - done.rounds.size() + 1, rounds).boxed().toList());
+    JsonNode kept = JSON.readTree(own.resolve("history.json").toFile()).get("rounds");
+    List<Integer> numbers = new ArrayList<>();
+    kept.forEach(r -> numbers.add(r.get("round").asInt()));
+    assertThat(numbers).containsExactlyElementsOf(
+        IntStream.rangeClosed(1, rounds).boxed().toList());
+  }
+
+  /**
+   * spec.suspend in the middle of a checkpointed run: KubeRay takes the Ray cluster down, the
+   * simulation is Suspended; unsuspended, a new cluster's runtime continues after the newest
+   * checkpoint and the run ends as one that never stopped.
+   */
+  @Test
+  @Order(8)
+  void aSuspendedAndResumedQuickstartContinuesAfterItsCheckpointWithEveryRoundOnce()
+      throws Exception {
+    int rounds = 100;
+    FlowerSimulation sim = checkpointedQuickstart("quickstart-suspend", rounds);
+    String name = sim.getMetadata().getName();
+    String namespace = sim.getMetadata().getNamespace();
+    try {
+      long applied = System.nanoTime();
+      client.resource(sim).create();
+      await().atMost(RUN).pollInterval(Duration.ofMillis(200))
+          .until(() -> status(namespace, name), s -> s != null && s.currentRound != null
+              && s.currentRound >= 3);
+      client.resources(FlowerSimulation.class).inNamespace(namespace).withName(name)
+          .edit(s -> {
+            s.getSpec().suspend = true;
+            return s;
+          });
+      long suspending = System.nanoTime();
+      FlowerSimulationStatus suspended = await().atMost(RUN).pollInterval(Duration.ofMillis(500))
+          .until(() -> status(namespace, name), s -> s.phase == SimulationPhase.Suspended);
+      await().atMost(RUN).until(() -> client.pods().inNamespace(namespace)
+          .withLabel(ManagedLabels.SIMULATION, name).withLabel("ray.io/node-type", "head")
+          .list().getItems().isEmpty());
+      int before = suspended.currentRound == null ? 0 : suspended.currentRound;
+      double suspendSeconds = (System.nanoTime() - suspending) / 1e9;
+      client.resources(FlowerSimulation.class).inNamespace(namespace).withName(name)
+          .edit(s -> {
+            s.getSpec().suspend = false;
+            return s;
+          });
+      long resuming = System.nanoTime();
+      FlowerSimulationStatus done = awaitEnd(namespace, name);
+      System.out.printf("[INFO] RealNodeIT: suspended after round %d (%.1f s after apply; "
+          + "Suspended and the head gone in %.1f s); resumed after round %s; Succeeded %.1f s "
+          + "after unsuspending%n", before, (suspending - applied) / 1e9, suspendSeconds,
+          done.resumedFromRound, (System.nanoTime() - resuming) / 1e9);
+
+      assertThat(done.phase).as(done.message).isEqualTo(SimulationPhase.Succeeded);
+      assertThat(before).as("suspended before the run ended").isBetween(3, rounds - 1);
+      assertThat(done.resumedFromRound).isNotNull().isBetween(before, rounds - 1);
+      assertEveryRoundOnce(done, claimPart(namespace, name), rounds);
+      assertThat(eventsOn(namespace, name)).anyMatch(e -> "Normal".equals(e.getType())
+          && "Resumed".equals(e.getReason()));
     } finally {
       client.resource(sim).delete();
     }
@@ -382,6 +460,55 @@ class RealNodeIT {
   // ---- helpers ----------------------------------------------------------------------------------
 
   /** A head on the real node and nothing else: enough for KubeRay to try a pod. */
+  /**
+   * examples/client-groups.yaml on real pods, sized for this node: each group's Ray actors run on
+   * its worker group's pod only (the phones' actors would fit on either pod), and every round
+   * counts both groups.
+   */
+  @Test
+  @Order(20)
+  void clientGroupsRunEachOnTheirOwnWorkerGroupsPod() throws Exception {
+    String namespace = KubeApiServer.newNamespace(client, "fsim-real");
+    try {
+      FlowerSimulation sim = KubeApiServer.loadExample(client, "examples/client-groups.yaml");
+      String name = sim.getMetadata().getName();
+      sim.getSpec().rounds = 3;
+      sim.getSpec().cluster.head.cpus = 0.6;
+      sim.getSpec().cluster.head.nodeSelector.put(POOL, "real");
+      for (var group : sim.getSpec().cluster.workerGroups) {
+        group.cpus = 0.6;
+        group.memory = new io.fabric8.kubernetes.api.model.Quantity("1536Mi");
+        group.nodeSelector.put(POOL, "real");
+      }
+      sim.getSpec().clients.groups.get(0).resources.cpus = 0.3;
+      sim.getSpec().clients.groups.get(1).resources.cpus = 0.6;
+      long applied = System.nanoTime();
+      client.resources(FlowerSimulation.class).inNamespace(namespace).resource(sim).create();
+      FlowerSimulationStatus done = awaitEnd(namespace, name);
+      System.out.printf("[INFO] RealNodeIT: client-groups apply -> %s %.1f s%n", done.phase,
+          (System.nanoTime() - applied) / 1e9);
+
+      assertThat(done.phase).as(done.message).isEqualTo(SimulationPhase.Succeeded);
+      assertThat(done.rounds).hasSize(3);
+      java.util.Set<String> phoneNodes = new java.util.HashSet<>();
+      java.util.Set<String> laptopNodes = new java.util.HashSet<>();
+      for (var round : done.rounds) {
+        assertThat(round.groups).extracting(g -> g.name).containsExactly("phones", "laptops");
+        assertThat(round.groups.get(0).fitClients + round.groups.get(1).fitClients)
+            .isEqualTo(round.fitClients);
+        round.fitClientsByNode.forEach((node, ids) -> ids.forEach(id ->
+            (id < 80 ? phoneNodes : laptopNodes).add(node)));
+      }
+      System.out.printf("[INFO] RealNodeIT: phones ran on %s, laptops on %s%n", phoneNodes,
+          laptopNodes);
+      assertThat(phoneNodes).hasSize(1);
+      assertThat(laptopNodes).hasSize(1);
+      assertThat(phoneNodes).doesNotContainAnyElementsOf(laptopNodes);
+    } finally {
+      client.namespaces().withName(namespace).delete();
+    }
+  }
+
   static FlowerSimulation headOnly(String name) {
     FlowerSimulation sim = KubeApiServer.loadExample(client, "examples/cluster-quickstart.yaml");
     sim.getMetadata().setName(name);
