@@ -400,6 +400,102 @@ class RealNodeIT {
     }
   }
 
+  /**
+   * Kueue preemption on the real node: a checkpointed low-priority quickstart runs in a
+   * ClusterQueue that holds one quickstart; a high-priority one arrives, Kueue evicts the low one
+   * (its Ray cluster goes), runs the high one, and once that is done re-admits the low one, whose
+   * new cluster's runtime continues after the newest checkpoint: it ends as a run that never
+   * stopped.
+   */
+  @Test
+  @Order(9)
+  void aQuickstartPreemptedByKueueContinuesAfterItsCheckpointWhenReadmitted() throws Exception {
+    String id = java.util.UUID.randomUUID().toString().substring(0, 8);
+    String queue = "real-" + id;
+    List<HasMetadata> queues = client.load(new java.io.ByteArrayInputStream("""
+        apiVersion: kueue.x-k8s.io/v1beta2
+        kind: ResourceFlavor
+        metadata: {name: real-%1$s}
+        ---
+        apiVersion: kueue.x-k8s.io/v1beta2
+        kind: ClusterQueue
+        metadata: {name: real-%1$s}
+        spec:
+          namespaceSelector: {}
+          preemption: {withinClusterQueue: LowerPriority}
+          resourceGroups:
+          - coveredResources: [cpu, memory]
+            flavors:
+            - name: real-%1$s
+              resources:
+              - {name: cpu, nominalQuota: "3"}
+              - {name: memory, nominalQuota: 100Gi}
+        ---
+        apiVersion: kueue.x-k8s.io/v1beta2
+        kind: LocalQueue
+        metadata: {name: real-%1$s, namespace: default}
+        spec: {clusterQueue: real-%1$s}
+        ---
+        apiVersion: scheduling.k8s.io/v1
+        kind: PriorityClass
+        metadata: {name: low-%1$s}
+        value: 100
+        ---
+        apiVersion: scheduling.k8s.io/v1
+        kind: PriorityClass
+        metadata: {name: high-%1$s}
+        value: 1000
+        """.formatted(id).getBytes(StandardCharsets.UTF_8))).items();
+    queues.forEach(o -> client.resource(o).forceConflicts().serverSideApply());
+    int rounds = 100;
+    FlowerSimulation low = checkpointedQuickstart("quickstart-preempted", rounds);
+    low.getSpec().queueName = queue;
+    low.getSpec().priorityClassName = "low-" + id;
+    String name = low.getMetadata().getName();
+    String namespace = low.getMetadata().getNamespace();
+    FlowerSimulation high = KubeApiServer.loadExample(client, "examples/cluster-quickstart.yaml");
+    high.getMetadata().setName("quickstart-preempting");
+    high.getMetadata().setNamespace(namespace);
+    high.getSpec().queueName = queue;
+    high.getSpec().priorityClassName = "high-" + id;
+    client.resource(high).delete();
+    try {
+      long applied = System.nanoTime();
+      client.resource(low).create();
+      await().atMost(RUN).pollInterval(Duration.ofMillis(200))
+          .until(() -> status(namespace, name), s -> s != null && s.currentRound != null
+              && s.currentRound >= 3);
+      client.resource(high).create();
+      long preempting = System.nanoTime();
+      FlowerSimulationStatus preempted = await().atMost(RUN).pollInterval(Duration.ofMillis(500))
+          .until(() -> status(namespace, name), s -> s.phase == SimulationPhase.Queued
+              && s.conditions.stream().anyMatch(c -> "Admitted".equals(c.type)
+                  && "False".equals(c.status) && "Preempted".equals(c.reason)));
+      int before = preempted.currentRound == null ? 0 : preempted.currentRound;
+      double preemptSeconds = (System.nanoTime() - preempting) / 1e9;
+      FlowerSimulationStatus highDone = awaitEnd(namespace, high.getMetadata().getName());
+      FlowerSimulationStatus done = awaitEnd(namespace, name);
+      System.out.printf("[INFO] RealNodeIT: preempted by Kueue after round %d (%.1f s after "
+          + "apply, %.1f s after the high-priority one came); the high one %s; the low one "
+          + "resumed after round %s, %s %.1f s after the preemption%n", before,
+          (preempting - applied) / 1e9, preemptSeconds, highDone.phase, done.resumedFromRound,
+          done.phase, (System.nanoTime() - preempting) / 1e9);
+
+      assertThat(highDone.phase).as(highDone.message).isEqualTo(SimulationPhase.Succeeded);
+      assertThat(done.phase).as(done.message).isEqualTo(SimulationPhase.Succeeded);
+      assertThat(before).as("preempted before the run ended").isBetween(3, rounds - 1);
+      assertThat(done.resumedFromRound).isNotNull().isBetween(before, rounds - 1);
+      assertEveryRoundOnce(done, claimPart(namespace, name), rounds);
+      assertThat(eventsOn(namespace, name)).anyMatch(e -> "Normal".equals(e.getType())
+          && "Resumed".equals(e.getReason()));
+    } finally {
+      client.resource(low).delete();
+      client.resource(high).delete();
+      java.util.Collections.reverse(queues);
+      queues.forEach(o -> client.resource(o).delete());
+    }
+  }
+
   /** The claim's directory, the image's user's (uid 1000), without an earlier run's part. */
   static void prepareClaimDirectory(Path claimDir, Path own) throws IOException {
     try {

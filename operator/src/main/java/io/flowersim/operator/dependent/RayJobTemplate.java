@@ -74,7 +74,9 @@ public final class RayJobTemplate {
     RayJobSpec js = job.getSpec();
     js.entrypoint = settings.runtimeCommand();
     js.shutdownAfterJobFinishes = true;
-    js.ttlSecondsAfterFinished = settings.ttlSecondsAfterFinished();
+    // Kueue hands a finished workload's quota to the next one at once: a finished cluster kept
+    // for its logs would hold the nodes that the next admitted simulation's pods need.
+    js.ttlSecondsAfterFinished = spec.queueName != null ? 0 : settings.ttlSecondsAfterFinished();
     js.activeDeadlineSeconds = activeDeadlineSeconds(spec);
     if (checkpointClaim(spec) != null) {
       // A Ray job that fails (its head pod lost, say) starts again on a new Ray cluster and

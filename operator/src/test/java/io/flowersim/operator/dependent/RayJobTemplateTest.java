@@ -208,4 +208,16 @@ class RayJobTemplateTest {
     assertThat(build(TestFlowerSimulations.full()).getSpec().rayClusterSpec.workerGroupSpecs)
         .allSatisfy(w -> assertThat(w.rayStartParams).doesNotContainKey("resources"));
   }
+
+  /** Behind Kueue a finished cluster goes at once: its quota went to the next workload already. */
+  @Test
+  void aQueuedSimulationsClusterGoesAsSoonAsItFinishes() {
+    FlowerSimulation queued = TestFlowerSimulations.full();
+    FlowerSimulation unqueued = TestFlowerSimulations.full();
+    unqueued.getSpec().queueName = null;
+
+    assertThat(build(queued).getSpec().ttlSecondsAfterFinished).isZero();
+    assertThat(build(unqueued).getSpec().ttlSecondsAfterFinished)
+        .isEqualTo(OperatorSettings.DEFAULT_TTL_SECONDS_AFTER_FINISHED);
+  }
 }
