@@ -22,9 +22,13 @@ import java.util.Map;
  * @param problem why the data could not be read, else null
  * @param resumedFromRound the checkpoint's round the run continued after, null for a run that
  *     began at round 1
+ * @param beganAgain whether the runtime kept an earlier attempt's history under
+ *     previous-attempt.json: this attempt started again at round 1, with no checkpoint to
+ *     continue from (not just any message while running: an attempt that broke, leaving the run
+ *     to KubeRay's retry, says so too)
  */
 public record HistoryReading(List<RoundRecord> rounds, RunState state, String message,
-    String problem, Integer resumedFromRound) {
+    String problem, Integer resumedFromRound, boolean beganAgain) {
 
   /** Reads only the rounds: the runtime's history.json has more, for the CLI's plot. */
   private static final ObjectMapper JSON = JsonMapper.builder()
@@ -38,6 +42,12 @@ public record HistoryReading(List<RoundRecord> rounds, RunState state, String me
     this(rounds, state, message, problem, null);
   }
 
+  /** A run that did not start again at round 1 after an earlier attempt. */
+  public HistoryReading(List<RoundRecord> rounds, RunState state, String message,
+      String problem, Integer resumedFromRound) {
+    this(rounds, state, message, problem, resumedFromRound, false);
+  }
+
   public static HistoryReading of(ConfigMap configMap) {
     if (configMap == null || configMap.getData() == null) {
       return NONE;
@@ -46,9 +56,11 @@ public record HistoryReading(List<RoundRecord> rounds, RunState state, String me
     RunState state = RunState.of(data.get(HistoryConfigMap.STATE_KEY));
     String message = data.get(HistoryConfigMap.MESSAGE_KEY);
     Integer resumed = round(data.get(HistoryConfigMap.RESUMED_FROM_ROUND_KEY));
+    String previous = data.get(HistoryConfigMap.PREVIOUS_ATTEMPT_KEY);
+    boolean beganAgain = previous != null && !previous.isBlank();
     String json = data.get(HistoryConfigMap.HISTORY_KEY);
     if (json == null || json.isBlank()) {
-      return new HistoryReading(List.of(), state, message, null, resumed);
+      return new HistoryReading(List.of(), state, message, null, resumed, beganAgain);
     }
     try {
       JsonNode rounds = JSON.readTree(json).path("rounds");
@@ -58,10 +70,11 @@ public record HistoryReading(List<RoundRecord> rounds, RunState state, String me
         // numbers, and one NaN would make every status patch fail.
         records.add(JSON.treeToValue(round, RoundRecord.class).keepFinite());
       }
-      return new HistoryReading(List.copyOf(records), state, message, null, resumed);
+      return new HistoryReading(List.copyOf(records), state, message, null, resumed, beganAgain);
     } catch (IOException | IllegalArgumentException e) {
       return new HistoryReading(List.of(), state, message, "the history ConfigMap's "
-          + HistoryConfigMap.HISTORY_KEY + " is not readable: " + e.getMessage(), resumed);
+          + HistoryConfigMap.HISTORY_KEY + " is not readable: " + e.getMessage(), resumed,
+          beganAgain);
     }
   }
 

@@ -113,13 +113,15 @@ public final class PhaseObserver {
     String progress = round == 0 ? "the Ray job is running; no round completed yet"
         : "round " + round + " completed";
     // While running, the runtime's message says that it continued after an earlier attempt's
-    // checkpoint, or started again from round 1.
+    // checkpoint, or started again from round 1. Until a new attempt (after a suspension, a
+    // Kueue re-admission, a retry) writes, it is the earlier attempt's: one that broke with a
+    // checkpoint says the run goes on after it, which is no restart from round 1.
     if (history.message() == null || history.message().isBlank()) {
       return new Observation(SimulationPhase.Running, ConditionReason.Running, progress);
     }
-    return new Observation(SimulationPhase.Running, history.resumedFromRound() != null
-        ? ConditionReason.Resumed : ConditionReason.Restarted, progress + "; "
-        + history.message());
+    ConditionReason reason = history.resumedFromRound() != null ? ConditionReason.Resumed
+        : history.beganAgain() ? ConditionReason.Restarted : ConditionReason.Running;
+    return new Observation(SimulationPhase.Running, reason, progress + "; " + history.message());
   }
 
   /** Whether KubeRay counted a failed attempt of the Ray job (spec.backoffLimit). */

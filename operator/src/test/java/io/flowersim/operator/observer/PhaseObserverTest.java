@@ -107,14 +107,51 @@ class PhaseObserverTest {
 
   @Test
   void aRunThatStartedAgainSaysSoWhileItRuns() {
-    HistoryReading one = rounds(1, RunState.RUNNING);
-    HistoryReading restarted = new HistoryReading(one.rounds(), RunState.RUNNING,
-        "started again from round 1: the previous attempt reached round 4", null);
+    Map<String, String> data = new HashMap<>();
+    data.put(HistoryConfigMap.HISTORY_KEY, "{\"simulation\":\"s\",\"rounds\":[{\"round\":1}]}");
+    data.put(HistoryConfigMap.STATE_KEY, "running");
+    data.put(HistoryConfigMap.MESSAGE_KEY,
+        "started again from round 1: the previous attempt reached round 4");
+    data.put(HistoryConfigMap.PREVIOUS_ATTEMPT_KEY, "{\"simulation\":\"s\",\"rounds\":"
+        + "[{\"round\":1},{\"round\":2},{\"round\":3},{\"round\":4}]}");
+    HistoryReading restarted = HistoryReading.of(new ConfigMapBuilder().withData(data).build());
     Observation o = PhaseObserver.observe(job("Running", "RUNNING"), restarted, 5);
     assertThat(o.phase()).isEqualTo(SimulationPhase.Running);
     assertThat(o.reason()).isEqualTo("Restarted");
     assertThat(o.message()).isEqualTo(
         "round 1 completed; started again from round 1: the previous attempt reached round 4");
+  }
+
+  /**
+   * Resumed after a suspension (or admitted again by Kueue): KubeRay's new cluster runs the Ray
+   * job before the new attempt's runtime writes, and the ConfigMap still holds the suspended
+   * attempt's note that it broke and that the run goes on after its checkpoint. That run did not
+   * start again at round 1, so the reason is not Restarted.
+   */
+  @Test
+  void anEarlierAttemptsNoteThatItBrokeIsNoRestartFromRoundOne() {
+    HistoryReading twenty = rounds(20, RunState.RUNNING);
+    Map<String, String> data = new HashMap<>();
+    data.put(HistoryConfigMap.HISTORY_KEY, "{\"simulation\":\"s\",\"rounds\":[{\"round\":1}]}");
+    data.put(HistoryConfigMap.STATE_KEY, "running");
+    data.put(HistoryConfigMap.MESSAGE_KEY, "round 21 failed: Broken pipe; this attempt ended, "
+        + "and a retry continues after the newest checkpoint in d");
+    HistoryReading broken = HistoryReading.of(new ConfigMapBuilder().withData(data).build());
+    assertThat(broken.beganAgain()).isFalse();
+    broken = new HistoryReading(twenty.rounds(), broken.state(), broken.message(), null, null,
+        broken.beganAgain());
+    Observation o = PhaseObserver.observe(job("Running", "RUNNING"), broken, 100);
+    assertThat(o.phase()).isEqualTo(SimulationPhase.Running);
+    assertThat(o.reason()).isEqualTo("Running");
+    assertThat(o.message()).isEqualTo("round 20 completed; round 21 failed: Broken pipe; this "
+        + "attempt ended, and a retry continues after the newest checkpoint in d");
+    // The new attempt writes the checkpoint's history and round: Resumed from then on.
+    Map<String, String> resumedData = new HashMap<>(data);
+    resumedData.put(HistoryConfigMap.RESUMED_FROM_ROUND_KEY, "20");
+    resumedData.put(HistoryConfigMap.MESSAGE_KEY, "resumed after round 20 of 100");
+    assertThat(PhaseObserver.observe(job("Running", "RUNNING"), HistoryReading.of(
+        new ConfigMapBuilder().withData(resumedData).build()), 100).reason())
+        .isEqualTo("Resumed");
   }
 
   @Test
