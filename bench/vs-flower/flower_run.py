@@ -5,7 +5,10 @@ under WORKDIR. The SuperLink is started here (same command line that `flwr run` 
 managed local SuperLink) so that it and the simulation it spawns stay in this process tree and
 are measured, and stopped, with it.
 
-Keys: workload (noop|mlp|cnn), clients, per-round, rounds, floats, export-dir, lr, batch-size,
+Workload pytorch-app (e) runs examples/flower-pytorch-fmnist's ClientApp unchanged, with
+flowerapp/app_server.py as its ServerApp and the example's run config under the keys given here.
+
+Keys: workload (noop|mlp|cnn|pytorch-app), clients, per-round, rounds, floats, export-dir, lr, batch-size,
 local-epochs, seed, result-file, cpus (Ray's CPUs), client-cpus (per client)."""
 import os
 import shutil
@@ -13,6 +16,7 @@ import signal
 import subprocess
 import sys
 import time
+import tomllib
 import urllib.request
 
 HERE = os.path.dirname(os.path.abspath(__file__))
@@ -31,21 +35,12 @@ def toml_value(v):
             return '"' + v + '"'
 
 
-def make_app(workdir, cfg):
-    app = os.path.join(workdir, "app")
-    shutil.rmtree(app, ignore_errors=True)
-    shutil.copytree(os.path.join(HERE, "flowerapp", "fsbench"), os.path.join(app, "fsbench"),
-                    ignore=shutil.ignore_patterns("__pycache__"))
-    shutil.copy(os.path.join(HERE, "fmnist.py"), os.path.join(app, "fsbench", "fmnist.py"))
-    run_config = "\n".join(f"{k} = {toml_value(v)}" for k, v in cfg.items()
-                           if k not in ("cpus", "client-cpus"))
-    with open(os.path.join(app, "pyproject.toml"), "w") as f:
-        f.write(f"""[build-system]
+PYPROJECT = """[build-system]
 requires = ["hatchling"]
 build-backend = "hatchling.build"
 
 [project]
-name = "fsbench"
+name = "{name}"
 version = "1.0.0"
 dependencies = ["flwr[simulation]"]
 
@@ -56,12 +51,47 @@ packages = ["."]
 publisher = "flowersim"
 
 [tool.flwr.app.components]
-serverapp = "fsbench.server_app:app"
-clientapp = "fsbench.client_app:app"
+serverapp = "{serverapp}"
+clientapp = "{clientapp}"
 
 [tool.flwr.app.config]
 {run_config}
-""")
+"""
+EXAMPLE = os.path.join(HERE, "..", "..", "examples", "flower-pytorch-fmnist")
+
+
+def make_example_app(app, cfg):
+    """(e): the example's package as it is, plus the bench's ServerApp; the example's run config
+    with this run's keys over it."""
+    shutil.copytree(os.path.join(EXAMPLE, "flower_pytorch_fmnist"),
+                    os.path.join(app, "flower_pytorch_fmnist"),
+                    ignore=shutil.ignore_patterns("__pycache__"))
+    shutil.copy(os.path.join(HERE, "flowerapp", "app_server.py"),
+                os.path.join(app, "flower_pytorch_fmnist", "bench_server.py"))
+    with open(os.path.join(EXAMPLE, "pyproject.toml"), "rb") as f:
+        merged = {k: str(v) for k, v in tomllib.load(f)["tool"]["flwr"]["app"]["config"].items()}
+    merged.update((k, v) for k, v in cfg.items() if k not in ("cpus", "client-cpus"))
+    with open(os.path.join(app, "pyproject.toml"), "w") as f:
+        f.write(PYPROJECT.format(
+            name="flower-pytorch-fmnist", serverapp="flower_pytorch_fmnist.bench_server:app",
+            clientapp="flower_pytorch_fmnist.client_app:app",
+            run_config="\n".join(f"{k} = {toml_value(v)}" for k, v in merged.items())))
+    return app
+
+
+def make_app(workdir, cfg):
+    app = os.path.join(workdir, "app")
+    shutil.rmtree(app, ignore_errors=True)
+    if cfg["workload"] == "pytorch-app":
+        return make_example_app(app, cfg)
+    shutil.copytree(os.path.join(HERE, "flowerapp", "fsbench"), os.path.join(app, "fsbench"),
+                    ignore=shutil.ignore_patterns("__pycache__"))
+    shutil.copy(os.path.join(HERE, "fmnist.py"), os.path.join(app, "fsbench", "fmnist.py"))
+    run_config = "\n".join(f"{k} = {toml_value(v)}" for k, v in cfg.items()
+                           if k not in ("cpus", "client-cpus"))
+    with open(os.path.join(app, "pyproject.toml"), "w") as f:
+        f.write(PYPROJECT.format(name="fsbench", serverapp="fsbench.server_app:app",
+                                 clientapp="fsbench.client_app:app", run_config=run_config))
     return app
 
 

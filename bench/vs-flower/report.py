@@ -17,6 +17,7 @@ WORKLOADS = [("a10", "(a) no-op, 1M floats, 100 clients, 10/round"),
              ("a100", "(a) no-op, 1M floats, 100 clients, 100/round"),
              ("b-mlp", "(b) Fashion-MNIST MLP, 100 clients, 10/round"),
              ("b-cnn", "(b) Fashion-MNIST CNN, 100 clients, 10/round"),
+             ("e", "(e) Flower PyTorch App (MLP), 100 clients, 10/round"),
              ("c", "(c) no-op, 1,000,000 clients, 1,000/round"),
              ("c10k", "(c') no-op, 10,000 clients, 1,000/round")]
 SIMS = ["flowersim-local", "flowersim-pool", "flowersim-ray", "flower", "flower-legacy", "pfl"]
@@ -41,7 +42,10 @@ def run_figures(out, name):
     if "rounds" in r and isinstance(r["rounds"], list):      # flowersim history.json
         secs = [x["durationSeconds"] for x in r["rounds"]]
         per = statistics.median(x["fitClients"] for x in r["rounds"]) if r["rounds"] else None
-        acc = [x.get("centralizedMetrics", {}).get("accuracy") for x in r["rounds"]]
+        # a Java task's centralized test accuracy; a Flower App's distributed one (eval_acc), (e)
+        acc = [x.get("centralizedMetrics", {}).get("accuracy",
+                                                   x.get("distributedMetrics", {}).get("eval_acc"))
+               for x in r["rounds"]]
         acc = [a for a in acc if a is not None]
     else:
         secs, per, acc = r["round_seconds"], r["per_round"], r["test_accuracy"]

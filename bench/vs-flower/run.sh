@@ -12,6 +12,10 @@
 #       and a pool of worker JVMs with cpus: 1 each), pfl; each gets the example's per-client CPUs
 #   (c) 1,000,000 clients, 1,000 per round, no-op (1,000 floats): time per round, peak memory;
 #       Flower under a time limit (its failure is recorded)
+#   (e) a Flower PyTorch App (examples/flower-pytorch-fmnist, Message API, MLP) unchanged: under
+#       Flower (flwr run, as (a)) and as flowersim's clients (local Python worker pool), the same
+#       Python, data partition, initial model and per-client seeds (not flowersim on Ray: the Ray
+#       cluster's Python has no torch); accuracy is the distributed one (clients' eval_acc)
 #   (d) FedAvg aggregation GB/s next to a STREAM-like triad (JMH, bench/run.sh's benchmark)
 #
 # Prints one table (wall time, median round, per client-round, peak RSS of the process tree,
@@ -206,6 +210,17 @@ for rep in $(seq 1 "$repeats"); do
     flower "b-$m.flower.$rep" 1800 "${common[@]}" client-cpus="$cpus_b"
     pfl "b-$m.pfl.$rep" 1800 "${common[@]}" torch-threads="$cpus_b"
   done
+  # (e) the Flower PyTorch App of examples/flower-pytorch-fmnist, unchanged, as flowersim's clients
+  # (local Python worker pool) and under Flower's simulation; the same Python (this flwr venv with
+  # torch) on both sides, settings from the example's YAML
+  ye=examples/flower-pytorch-fmnist.yaml
+  FLOWERSIM_PYTHON="$FPY" flowersim "e.flowersim-local.$rep" "$ye" 1800 --cpus "$(nproc)"
+  flower "e.flower.$rep" 1800 workload=pytorch-app clients="$(yamlget "$ye" clients.count)" \
+    per-round="$("$FPY" -c "print(round($(yamlget "$ye" strategy.fractionFit) * $(yamlget "$ye" clients.count)))")" \
+    rounds="$(yamlget "$ye" rounds)" seed="$(yamlget "$ye" seed)" \
+    local-epochs="$(yamlget "$ye" flowerApp.runConfig.local-epochs)" \
+    learning-rate="$(yamlget "$ye" flowerApp.runConfig.learning-rate)" \
+    batch-size="$(yamlget "$ye" flowerApp.runConfig.batch-size)"
   # (c) 1M clients, 1,000 per round, no-op
   noop_yaml "$out/scale.yaml" 1000000 1000 "$rounds_c" 1000
   flowersim "c.flowersim-local.$rep" "$out/scale.yaml" 900 --cpus "$(nproc)"

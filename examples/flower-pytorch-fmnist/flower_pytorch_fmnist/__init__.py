@@ -1,0 +1,1 @@
+"""flower-pytorch-fmnist: Fashion-MNIST with an MLP in PyTorch, as a Flower App."""
