@@ -11,6 +11,8 @@ import io.fabric8.kubernetes.api.model.Node;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.dsl.base.PatchContext;
+import io.fabric8.kubernetes.client.dsl.base.PatchType;
 import io.flowersim.api.v1alpha1.FlowerSimulation;
 import io.flowersim.api.v1alpha1.spec.CheckpointSpec;
 import io.flowersim.api.v1alpha1.spec.ClusterSpec;
@@ -364,11 +366,7 @@ class RealNodeIT {
       await().atMost(RUN).pollInterval(Duration.ofMillis(200))
           .until(() -> status(namespace, name), s -> s != null && s.currentRound != null
               && s.currentRound >= 3);
-      client.resources(FlowerSimulation.class).inNamespace(namespace).withName(name)
-          .edit(s -> {
-            s.getSpec().suspend = true;
-            return s;
-          });
+      setSuspend(namespace, name, true);
       long suspending = System.nanoTime();
       FlowerSimulationStatus suspended = await().atMost(RUN).pollInterval(Duration.ofMillis(500))
           .until(() -> status(namespace, name), s -> s.phase == SimulationPhase.Suspended);
@@ -377,11 +375,7 @@ class RealNodeIT {
           .list().getItems().isEmpty());
       int before = suspended.currentRound == null ? 0 : suspended.currentRound;
       double suspendSeconds = (System.nanoTime() - suspending) / 1e9;
-      client.resources(FlowerSimulation.class).inNamespace(namespace).withName(name)
-          .edit(s -> {
-            s.getSpec().suspend = false;
-            return s;
-          });
+      setSuspend(namespace, name, false);
       long resuming = System.nanoTime();
       FlowerSimulationStatus done = awaitEnd(namespace, name);
       System.out.printf("[INFO] RealNodeIT: suspended after round %d (%.1f s after apply; "
@@ -635,6 +629,15 @@ class RealNodeIT {
     return client.v1().events().inNamespace(namespace)
         .withField("involvedObject.kind", FlowerSimulation.KIND)
         .withField("involvedObject.name", name).list().getItems();
+  }
+
+  /**
+   * spec.suspend by a merge patch, as kubectl patch: an edit sends the resourceVersion it read
+   * and fails (409) whenever the operator wrote the status in between.
+   */
+  static void setSuspend(String namespace, String name, boolean suspend) {
+    client.resources(FlowerSimulation.class).inNamespace(namespace).withName(name).patch(
+        PatchContext.of(PatchType.JSON_MERGE), "{\"spec\":{\"suspend\":" + suspend + "}}");
   }
 
   static FlowerSimulationStatus awaitEnd(String namespace, String name) {
