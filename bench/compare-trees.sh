@@ -10,8 +10,9 @@
 #              us/client-round = the rounds' durationSeconds summed / (rounds x clients per round);
 #   3. mlp:    examples/fashion-mnist-mlp.yaml with --client-processes single and pool (the CLI's
 #              "done: N rounds in X s", final accuracy).
-# A tree that knows spec.checkpoint gets checkpoint.everyRounds = rounds, so that its only
-# checkpoint is written after the last round's duration is taken (the old tree writes none).
+# A tree that knows spec.checkpoint gets checkpoint.everyRounds = rounds (noop and mlp alike), so
+# that its only checkpoint is written after the last round's duration is taken (the old tree writes
+# none). STEPS="mlp" (any of engine noop mlp; default all) runs only those steps.
 # Prints every sample, then the medians per row and the ratio new/old. Load average per step.
 set -euo pipefail
 old=$(cd "$1" && pwd); new=$(cd "$2" && pwd); reps=${3:-3}
@@ -22,10 +23,17 @@ samples="$work/samples.tsv"
 : >"$samples"
 load() { cut -d' ' -f1-3 /proc/loadavg; }
 
+steps=" ${STEPS:-engine noop mlp} "
+want() { [[ "$steps" == *" $1 "* ]]; }
+
+checkpoint_last() { # tree rounds -> the spec line that checkpoints only after the last round, or ""
+  [ -f "$1/crds/src/main/java/io/flowersim/api/v1alpha1/spec/CheckpointSpec.java" ] \
+    && echo "  checkpoint: {everyRounds: $2}" || true
+}
+
 noop_yaml() { # tree per floats -> file
-  local tree=$1 per=$2 floats=$3 f="$work/noop-$(basename "$1")-$2-$3.yaml" ck=""
-  [ -f "$tree/crds/src/main/java/io/flowersim/api/v1alpha1/spec/CheckpointSpec.java" ] \
-    && ck="  checkpoint: {everyRounds: $rounds}"
+  local tree=$1 per=$2 floats=$3 f="$work/noop-$(basename "$1")-$2-$3.yaml" ck
+  ck=$(checkpoint_last "$tree" "$rounds")
   cat >"$f" <<YAML
 apiVersion: flowersim.io/v1alpha1
 kind: FlowerSimulation
@@ -62,15 +70,17 @@ for rep in $(seq "$reps"); do
   for label in old new; do
     tree=$old; [ "$label" = new ] && tree=$new
     # 1. in-process engine overhead
-    java -Xms1g -Xmx1g -Dorg.slf4j.simpleLogger.defaultLogLevel=warn \
-      -cp "$tree/bench/target/benchmarks.jar" io.flowersim.bench.EngineOverheadBenchmark --quick \
-      >"$work/engine.txt" 2>&1 || { cat "$work/engine.txt" >&2; exit 1; }
-    # Its rows: clients/round, floats, ms/sim, us/client-round (median), ...
-    while read -r per floats med; do
-      record "$label" "engine $per/round ${floats}f" "$med"
-    done < <(awk '$1 ~ /^[0-9]+$/ && $2 ~ /^[0-9]+$/ {print $1, $2, $4}' "$work/engine.txt")
+    if want engine; then
+      java -Xms1g -Xmx1g -Dorg.slf4j.simpleLogger.defaultLogLevel=warn \
+        -cp "$tree/bench/target/benchmarks.jar" io.flowersim.bench.EngineOverheadBenchmark --quick \
+        >"$work/engine.txt" 2>&1 || { cat "$work/engine.txt" >&2; exit 1; }
+      # Its rows: clients/round, floats, ms/sim, us/client-round (median), ...
+      while read -r per floats med; do
+        record "$label" "engine $per/round ${floats}f" "$med"
+      done < <(awk '$1 ~ /^[0-9]+$/ && $2 ~ /^[0-9]+$/ {print $1, $2, $4}' "$work/engine.txt")
+    fi
     # 2. no-op task through the CLI
-    for backend in "${backends[@]}"; do
+    for backend in $(want noop && echo "${backends[@]}"); do
       for per in 10 100; do
         for floats in 1000 1000000; do
           yaml=$(noop_yaml "$tree" "$per" "$floats")
@@ -87,11 +97,14 @@ for rep in $(seq "$reps"); do
       done
     done
     # 3. the Fashion-MNIST MLP, one JVM and the pool
-    for mode in single pool; do
+    mlp="$work/mlp-$label.yaml"
+    cp "$tree/examples/fashion-mnist-mlp.yaml" "$mlp"
+    checkpoint_last "$tree" "$(sed -n 's/^  rounds: \([0-9]*\)$/\1/p' "$mlp")" >>"$mlp"
+    for mode in $(want mlp && echo single pool); do
       out="$work/mlp-$label-$mode"
       rm -rf "$out"
       (cd "$tree" && FLOWERSIM_JAVA_OPTS="-Dflowersim.plain=true" bin/flowersim run \
-        examples/fashion-mnist-mlp.yaml --client-processes "$mode" --out "$out") >"$work/mlp.log" 2>&1 \
+        "$mlp" --client-processes "$mode" --out "$out") >"$work/mlp.log" 2>&1 \
         || { echo "-- $label mlp $mode failed:" >&2; tail -20 "$work/mlp.log" >&2; continue; }
       t=$(sed -n 's/^done: [0-9]* rounds in \([0-9.]*\)s; final.*accuracy \([0-9.]*\).*/\1 \2/p' "$work/mlp.log")
       record "$label" "mlp $mode rounds s" "${t% *}"
