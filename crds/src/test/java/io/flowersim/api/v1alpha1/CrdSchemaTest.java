@@ -217,6 +217,11 @@ class CrdSchemaTest {
     assertThat(rules(spec)).contains("has(self.task) != has(self.flowerApp)");
     assertThat(field("flowerApp.clientApp").path("pattern").asText())
         .isEqualTo(io.flowersim.api.v1alpha1.spec.FlowerAppSpec.OBJECT_REFERENCE_PATTERN);
+    assertThat(field("flowerApp.evaluateFn").path("pattern").asText())
+        .isEqualTo(io.flowersim.api.v1alpha1.spec.FlowerAppSpec.OBJECT_REFERENCE_PATTERN);
+    assertThat(field("flowerApp.evaluateFn").path("description").asText())
+        .contains("evaluate_fn", "(server_round: int, arrays: ArrayRecord) -> MetricRecord",
+            "round 0");
   }
 
   @Test

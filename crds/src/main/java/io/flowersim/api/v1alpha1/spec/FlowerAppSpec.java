@@ -14,7 +14,7 @@ import java.util.Map;
  * workers); the server and the strategy stay the spec's. The app's own ServerApp is not used.
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
-@JsonPropertyOrder({"path", "clientApp", "runConfig", "initialArrays"})
+@JsonPropertyOrder({"path", "clientApp", "runConfig", "initialArrays", "evaluateFn"})
 public class FlowerAppSpec {
 
   /** module:attribute, as Flower's components name a ClientApp. */
@@ -45,4 +45,13 @@ public class FlowerAppSpec {
       + "ServerApp would. Required for a ClientApp of the Message API; without it a legacy "
       + "(client_fn) app's initial model comes from one client's get_parameters (Flower's rule).")
   public String initialArrays;
+
+  @Pattern(OBJECT_REFERENCE_PATTERN)
+  @JsonPropertyDescription("The centralized (server-side) evaluation, as module:attribute: a "
+      + "callable with the signature of Flower's evaluate_fn, (server_round: int, arrays: "
+      + "ArrayRecord) -> MetricRecord (or None: no evaluation that round), which the server calls "
+      + "on the global model before round 1 (round 0) and after every round. The MetricRecord's "
+      + "loss (or eval_loss) is the round's centralizedLoss, its numbers the centralizedMetrics "
+      + "(num-examples, if present, the count of examples). Default: no centralized evaluation.")
+  public String evaluateFn;
 }

@@ -150,6 +150,7 @@ public final class FlowerSimulationValidator {
     notBlank("spec.flowerApp.path", app.path);
     objectReference("spec.flowerApp.clientApp", app.clientApp);
     objectReference("spec.flowerApp.initialArrays", app.initialArrays);
+    objectReference("spec.flowerApp.evaluateFn", app.evaluateFn);
     if (app.runConfig != null) {
       app.runConfig.forEach((key, any) -> {
         Object value = any == null ? null : any.getValue();

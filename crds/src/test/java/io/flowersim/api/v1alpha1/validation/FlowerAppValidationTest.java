@@ -35,6 +35,7 @@ class FlowerAppValidationTest {
     FlowerSimulation sim = flowerApp();
     sim.getSpec().flowerApp.clientApp = "flower_numpy.client_app:app";
     sim.getSpec().flowerApp.initialArrays = "flower_numpy.task:Net";
+    sim.getSpec().flowerApp.evaluateFn = "flower_numpy.server_app:global_evaluate";
     sim.getSpec().flowerApp.runConfig = Map.of("local-epochs", new AnyType(2), "lr",
         new AnyType(0.1), "opt", new AnyType("sgd"), "shuffle", new AnyType(true));
     assertThat(errors(sim)).isEmpty();
@@ -68,11 +69,14 @@ class FlowerAppValidationTest {
     FlowerSimulation sim = flowerApp();
     sim.getSpec().flowerApp.clientApp = "flower_numpy/client_app.py";
     sim.getSpec().flowerApp.initialArrays = "task:";
+    sim.getSpec().flowerApp.evaluateFn = "task.global_evaluate";
     assertThat(errors(sim)).containsExactly(
         new ValidationError("spec.flowerApp.clientApp", "must be module:attribute (e.g. "
             + "my_app.client_app:app), got \"flower_numpy/client_app.py\""),
         new ValidationError("spec.flowerApp.initialArrays", "must be module:attribute (e.g. "
-            + "my_app.client_app:app), got \"task:\""));
+            + "my_app.client_app:app), got \"task:\""),
+        new ValidationError("spec.flowerApp.evaluateFn", "must be module:attribute (e.g. "
+            + "my_app.client_app:app), got \"task.global_evaluate\""));
   }
 
   @Test
