@@ -1,4 +1,4 @@
-"""Finds and imports a Flower App's ClientApp, as spec.flowerApp names it.
+"""Finds and imports a Flower App's ClientApp (and its evaluateFn), as spec.flowerApp names them.
 
 Every problem is an ``AppProblem`` naming the spec.flowerApp field, so that ``flowersim validate``
 refuses the app with one line per problem before anything runs.
@@ -143,3 +143,17 @@ def load(app_dir, ref, overrides, initial_arrays_ref):
             "e.g. my_app.task:Net (a torch Module, an ArrayRecord or a list of NumPy arrays)",
         )
     return LoadedApp(app, kind, ref, fused, initial)
+
+
+def load_evaluate_fn(app_dir, ref):
+    """The callable spec.flowerApp.evaluateFn names (Flower's evaluate_fn); raises AppProblem."""
+    app_dir = os.path.abspath(app_dir)
+    field = f"{FIELD}.evaluateFn"
+    evaluate_fn = import_ref(app_dir, ref, field)
+    if not callable(evaluate_fn):
+        raise AppProblem(
+            field,
+            f"{ref} is not callable (Flower's evaluate_fn: (server_round: int, arrays: "
+            "ArrayRecord) -> MetricRecord)",
+        )
+    return evaluate_fn

@@ -9,13 +9,20 @@ import java.util.Map;
 
 /**
  * spec.flowerApp as the workers get it: the app's directory (absolute), its ClientApp (null: the
- * pyproject's), run config and what makes its initial arrays (null: one client's get_parameters).
+ * pyproject's), run config, what makes its initial arrays (null: one client's get_parameters) and
+ * its centralized evaluation (null: none).
  */
 public record FlowerApp(Path directory, String clientApp, Map<String, Object> runConfig,
-    String initialArrays) {
+    String initialArrays, String evaluateFn) {
 
   public FlowerApp {
     runConfig = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(runConfig));
+  }
+
+  /** An app without centralized evaluation. */
+  public FlowerApp(Path directory, String clientApp, Map<String, Object> runConfig,
+      String initialArrays) {
+    this(directory, clientApp, runConfig, initialArrays, null);
   }
 
   /** {@code spec}'s app, its path taken relative to the working directory if not absolute. */
@@ -25,7 +32,7 @@ public record FlowerApp(Path directory, String clientApp, Map<String, Object> ru
       spec.runConfig.forEach((k, v) -> config.put(k, v == null ? null : v.getValue()));
     }
     return new FlowerApp(Path.of(spec.path).toAbsolutePath().normalize(), spec.clientApp,
-        config, spec.initialArrays);
+        config, spec.initialArrays, spec.evaluateFn);
   }
 
   /**

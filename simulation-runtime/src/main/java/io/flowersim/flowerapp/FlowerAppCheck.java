@@ -14,8 +14,8 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * What `flowersim validate` (and run, before anything starts) asks of spec.flowerApp: that the
- * directory is a Flower App, its ClientApp imports in the Python environment, its run config keys
- * exist. One line per problem, naming the spec.flowerApp field.
+ * directory is a Flower App, its ClientApp (and evaluateFn, a callable) imports in the Python
+ * environment, its run config keys exist. One line per problem, naming the spec.flowerApp field.
  */
 public final class FlowerAppCheck {
 
@@ -34,6 +34,7 @@ public final class FlowerAppCheck {
     head.put("clientApp", app.clientApp());
     head.put("runConfig", app.runConfig());
     head.put("initialArrays", app.initialArrays());
+    head.put("evaluateFn", app.evaluateFn());
     try {
       ProcessBuilder builder = new ProcessBuilder(python.command("check",
           JSON.writeValueAsString(head))).redirectError(ProcessBuilder.Redirect.INHERIT);

@@ -8,6 +8,7 @@ import io.flowersim.checkpoint.Checkpoint;
 import io.flowersim.checkpoint.CheckpointStore;
 import io.flowersim.checkpoint.Checkpointer;
 import io.flowersim.client.Config;
+import io.flowersim.client.EvaluateResult;
 import io.flowersim.client.Parameters;
 import io.flowersim.engine.ClientConcurrency;
 import io.flowersim.engine.ClientEngine;
@@ -25,6 +26,7 @@ import io.flowersim.engine.WorkerInitHook;
 import io.flowersim.engine.pool.PythonWorkerPool;
 import io.flowersim.engine.pool.WorkerLauncher;
 import io.flowersim.engine.pool.WorkerPool;
+import io.flowersim.flowerapp.CentralEvaluator;
 import io.flowersim.flowerapp.FlowerApp;
 import io.flowersim.flowerapp.FlowerAppCheck;
 import io.flowersim.flowerapp.PythonEnvironment;
@@ -48,6 +50,7 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.SplittableRandom;
+import java.util.function.BiFunction;
 import java.util.function.Supplier;
 
 /**
@@ -63,13 +66,21 @@ public final class Simulation implements AutoCloseable {
   private final Supplier<Parameters> initialParameters;
   private final Strategy strategy;
   private final ClientEngine engine;
+  /** spec.flowerApp.evaluateFn's process; null without one. */
+  private final CentralEvaluator central;
 
   private Simulation(FlowerSimulation resource, Supplier<Parameters> initialParameters,
       Strategy strategy, ClientEngine engine) {
+    this(resource, initialParameters, strategy, engine, null);
+  }
+
+  private Simulation(FlowerSimulation resource, Supplier<Parameters> initialParameters,
+      Strategy strategy, ClientEngine engine, CentralEvaluator central) {
     this.resource = resource;
     this.initialParameters = initialParameters;
     this.strategy = strategy;
     this.engine = engine;
+    this.central = central;
   }
 
   /**
@@ -159,8 +170,9 @@ public final class Simulation implements AutoCloseable {
 
   /**
    * A Flower App's clients in Python workers: a local pool, or another backend's (Ray's Python
-   * actors). There is no task here: no centralized evaluation, and the initial model comes from
-   * one client picked by spec.seed (Flower's rule) unless the strategy brings one.
+   * actors). There is no task here: the centralized evaluation is spec.flowerApp.evaluateFn's, in
+   * a Python process of this driver on every backend (none without it), and the initial model
+   * comes from one client picked by spec.seed (Flower's rule) unless the strategy brings one.
    */
   private static Simulation flowerApp(String backend, String address, FlowerSimulation resource,
       EngineResources resources, String workerInitHook) throws Exception {
@@ -170,52 +182,71 @@ public final class Simulation implements AutoCloseable {
           + "Python workers of spec.flowerApp");
     }
     FlowerApp app = FlowerApp.of(spec.flowerApp);
-    ClientResources perClient = spec.clients.resourcesOrDefault();
-    ClientEngine engine;
-    if (backend.equals(EngineBackend.LOCAL)) {
-      ClientGroups groups = ClientGroups.of(spec.clients);
-      PythonEnvironment python = PythonEnvironment.find();
-      if (!groups.declared()) {
-        PythonWorkerPool pool = PythonWorkerPool.launch(python, app, spec.clients.count,
-            resources, ClientConcurrency.slots(resources, perClient), perClient);
-        pool.awaitReady(WORKER_SETUP_TIMEOUT);
-        engine = new ClientScheduler(pool);
-      } else {
-        int[] slots = ClientConcurrency.slots(resources, groups.groups());
-        ClientStateStore states = new ClientStateStore();
-        List<PythonWorkerPool> pools = new ArrayList<>();
-        try {
-          for (ClientGroups.Group group : groups.groups()) {
-            PythonWorkerPool pool = PythonWorkerPool.launch(python, app, spec.clients.count,
-                resources, slots[group.index()], group.resources());
-            pool.keepClientStatesIn(states);
-            pools.add(pool);
-          }
-          List<ClientEngine> engines = new ArrayList<>();
-          for (PythonWorkerPool pool : pools) {
-            pool.awaitReady(WORKER_SETUP_TIMEOUT);
-            engines.add(new ClientScheduler(pool));
-          }
-          engine = new GroupedEngine(groups, engines, states, true);
-        } catch (RuntimeException | Error e) {
-          pools.forEach(PythonWorkerPool::close);
-          throw e;
+    // Started first: it imports the app while the clients' workers do.
+    CentralEvaluator central = app.evaluateFn() == null ? null
+        : CentralEvaluator.start(PythonEnvironment.find(), app);
+    try {
+      ClientEngine engine = flowerAppEngine(backend, address, spec, app, resources);
+      try {
+        BiFunction<Integer, Parameters, Optional<EvaluateResult>> evaluate =
+            (round, parameters) -> Optional.empty();
+        if (central != null) {
+          central.awaitReady(WORKER_SETUP_TIMEOUT);
+          evaluate = central;
         }
+        Strategy strategy = StrategyFactory.create(spec.strategyOrDefault(), evaluate,
+            spec.clients.count, spec.seedOrDefault());
+        int asked = new SplittableRandom(spec.seedOrDefault()).nextInt(spec.clients.count);
+        Duration timeout = Duration.ofSeconds(spec.roundTimeoutSecondsOrDefault());
+        return new Simulation(resource, () -> engine.initialParameters(asked, timeout)
+            .orElseThrow(() -> new IllegalStateException(engine.description()
+                + " cannot ask a client for the initial model")), strategy, engine, central);
+      } catch (RuntimeException | Error e) {
+        engine.close();
+        throw e;
       }
-    } else {
-      engine = remote(EngineBackend.find(backend, Simulation.class.getClassLoader()), spec,
+    } catch (Exception | Error e) {
+      if (central != null) {
+        central.close();
+      }
+      throw e;
+    }
+  }
+
+  /** The engine of a Flower App's clients: a local pool (one per client group), or the backend's. */
+  private static ClientEngine flowerAppEngine(String backend, String address,
+      FlowerSimulationSpec spec, FlowerApp app, EngineResources resources) throws Exception {
+    ClientResources perClient = spec.clients.resourcesOrDefault();
+    if (!backend.equals(EngineBackend.LOCAL)) {
+      return remote(EngineBackend.find(backend, Simulation.class.getClassLoader()), spec,
           new EngineBackend.Request(null, settings(spec), perClient, address, "", app));
     }
+    ClientGroups groups = ClientGroups.of(spec.clients);
+    PythonEnvironment python = PythonEnvironment.find();
+    if (!groups.declared()) {
+      PythonWorkerPool pool = PythonWorkerPool.launch(python, app, spec.clients.count,
+          resources, ClientConcurrency.slots(resources, perClient), perClient);
+      pool.awaitReady(WORKER_SETUP_TIMEOUT);
+      return new ClientScheduler(pool);
+    }
+    int[] slots = ClientConcurrency.slots(resources, groups.groups());
+    ClientStateStore states = new ClientStateStore();
+    List<PythonWorkerPool> pools = new ArrayList<>();
     try {
-      Strategy strategy = StrategyFactory.create(spec.strategyOrDefault(),
-          (round, parameters) -> Optional.empty(), spec.clients.count, spec.seedOrDefault());
-      int asked = new SplittableRandom(spec.seedOrDefault()).nextInt(spec.clients.count);
-      Duration timeout = Duration.ofSeconds(spec.roundTimeoutSecondsOrDefault());
-      return new Simulation(resource, () -> engine.initialParameters(asked, timeout)
-          .orElseThrow(() -> new IllegalStateException(engine.description()
-              + " cannot ask a client for the initial model")), strategy, engine);
+      for (ClientGroups.Group group : groups.groups()) {
+        PythonWorkerPool pool = PythonWorkerPool.launch(python, app, spec.clients.count,
+            resources, slots[group.index()], group.resources());
+        pool.keepClientStatesIn(states);
+        pools.add(pool);
+      }
+      List<ClientEngine> engines = new ArrayList<>();
+      for (PythonWorkerPool pool : pools) {
+        pool.awaitReady(WORKER_SETUP_TIMEOUT);
+        engines.add(new ClientScheduler(pool));
+      }
+      return new GroupedEngine(groups, engines, states, true);
     } catch (RuntimeException | Error e) {
-      engine.close();
+      pools.forEach(PythonWorkerPool::close);
       throw e;
     }
   }
@@ -491,6 +522,12 @@ public final class Simulation implements AutoCloseable {
 
   @Override
   public void close() {
-    engine.close();
+    try {
+      engine.close();
+    } finally {
+      if (central != null) {
+        central.close();
+      }
+    }
   }
 }

@@ -20,6 +20,8 @@ import picocli.CommandLine;
 class FlowerAppExampleTest {
 
   private static final Path EXAMPLE = Path.of("../examples/flower-numpy.yaml");
+  private static final Path MESSAGE_APP = Path.of("src/test/resources/flowerapps/message_api")
+      .toAbsolutePath();
 
   @TempDir
   Path dir;
@@ -91,5 +93,74 @@ class FlowerAppExampleTest {
           + "[tool.flwr.app.components]");
     }
     assertThat(out).doesNotExist();
+  }
+
+  /** The test Message-API app over two clients and {@code rounds} rounds, with an evaluateFn. */
+  private Path messageAppWithEvaluateFn(String evaluateFn, int rounds) throws Exception {
+    Path file = dir.resolve("central.yaml");
+    Files.writeString(file, """
+        apiVersion: flowersim.io/v1alpha1
+        kind: FlowerSimulation
+        metadata: {name: central}
+        spec:
+          flowerApp:
+            path: %s
+            initialArrays: message_app.client_app:initial_arrays
+            evaluateFn: %s
+          rounds: %d
+          clients: {count: 2}
+          strategy: {name: FedAvg, fractionFit: 1.0, fractionEvaluate: 1.0}
+        """.formatted(MESSAGE_APP, evaluateFn, rounds));
+    return file;
+  }
+
+  /**
+   * Round 0 on the initial model, then every round on its global model: the evaluateFn's loss
+   * (sum(w) + round) next to the clients' (sum(w) + partition, so their mean is sum(w) + 0.5) on
+   * the same model, its round and the int64 counter every fit adds one to.
+   */
+  @Test
+  void theEvaluateFnIsTheCentralizedEvaluationOfEveryRound() throws Exception {
+    Path out = dir.resolve("out");
+    Outcome o = run("run", messageAppWithEvaluateFn("message_app.central:global_evaluate", 3)
+        .toString(), "--out", out.toString());
+    assertThat(o.code()).as(o.err()).isZero();
+    History history = HistoryJson.read(out.resolve("history.json"));
+    assertThat(history.initial.centralizedLoss).isEqualTo(0.0);
+    assertThat(history.initial.centralizedMetrics).containsEntry("server-round", 0.0)
+        .containsEntry("steps", 0.0).doesNotContainKeys("curve", "num-examples");
+    assertThat(history.rounds).hasSize(3);
+    for (var r : history.rounds) {
+      assertThat(r.centralizedMetrics).containsEntry("server-round", (double) r.round)
+          .containsEntry("steps", (double) r.round);
+      assertThat(r.centralizedLoss).isCloseTo(r.distributedLoss - 0.5 + r.round,
+          org.assertj.core.api.Assertions.within(1e-4));
+    }
+    // FedAvg of w + 1 + partition weighted 10 and 11: sum(w) grows by 6 * (1 + 11/21) a round.
+    assertThat(history.rounds.get(2).centralizedLoss - 3)
+        .isCloseTo(3 * 6 * (1 + 11.0 / 21), org.assertj.core.api.Assertions.within(1e-3));
+  }
+
+  @Test
+  void aRaisingEvaluateFnFailsTheRunNamingTheFieldAndTheRound() throws Exception {
+    Path out = dir.resolve("out");
+    Outcome o = run("run", messageAppWithEvaluateFn("message_app.central:raise_in_round_two", 3)
+        .toString(), "--out", out.toString());
+    assertThat(o.code()).isEqualTo(1);
+    assertThat(o.err()).contains("spec.flowerApp.evaluateFn "
+        + "(message_app.central:raise_in_round_two) failed in round 2: ValueError: no central "
+        + "test set in round 2");
+    assertThat(HistoryJson.read(out.resolve("history.json")).rounds).hasSize(1);
+  }
+
+  @Test
+  void anEvaluateFnThatIsNotCallableIsRefusedByValidate() throws Exception {
+    Outcome o = run("validate", messageAppWithEvaluateFn("message_app.central:not_callable", 1)
+        .toString());
+    assertThat(o.code()).isEqualTo(2);
+    assertThat(o.err().lines().filter(l -> l.contains("spec.flowerApp"))).containsExactly(
+        "error: " + dir.resolve("central.yaml") + ": spec.flowerApp.evaluateFn: "
+            + "message_app.central:not_callable is not callable "
+            + "(Flower's evaluate_fn: (server_round: int, arrays: ArrayRecord) -> MetricRecord)");
   }
 }

@@ -71,4 +71,21 @@ class FlowerAppCheckTest {
         .singleElement().asString().startsWith("spec.flowerApp.initialArrays: required for "
             + "message_app.client_app:app, a ClientApp of the Message API");
   }
+
+  @Test
+  void anEvaluateFnMustImportAndBeCallable() {
+    FlowerApp missing = new FlowerApp(APPS.resolve("message_api"), null, Map.of(),
+        "message_app.client_app:initial_arrays", "message_app.central:missing");
+    assertThat(FlowerAppCheck.problems(missing)).containsExactly("spec.flowerApp.evaluateFn: "
+        + "cannot load message_app.central:missing: module 'message_app.central' has no "
+        + "attribute 'missing'");
+    FlowerApp notCallable = new FlowerApp(APPS.resolve("message_api"), null, Map.of(),
+        "message_app.client_app:initial_arrays", "message_app.central:not_callable");
+    assertThat(FlowerAppCheck.problems(notCallable)).containsExactly("spec.flowerApp.evaluateFn: "
+        + "message_app.central:not_callable is not callable (Flower's evaluate_fn: "
+        + "(server_round: int, arrays: ArrayRecord) -> MetricRecord)");
+    FlowerApp usable = new FlowerApp(APPS.resolve("message_api"), null, Map.of(),
+        "message_app.client_app:initial_arrays", "message_app.central:global_evaluate");
+    assertThat(FlowerAppCheck.problems(usable)).isEmpty();
+  }
 }

@@ -21,14 +21,16 @@ import java.util.concurrent.TimeoutException;
 /**
  * The driver's handle on one worker process of a pool (a JVM, or a Python worker): started with
  * HELLO written to its stdin, it sets up while the driver goes on; the first read waits for its
- * READY. Payloads are the pool's own format ({@link io.flowersim.engine.remote.Wire} for JVMs, {@link
- * io.flowersim.engine.remote.PythonWire} for Python). Used by one thread at a time (the scheduler
- * hands a worker one batch at a time).
+ * READY. Payloads are the pool's own format ({@link io.flowersim.engine.remote.Wire} for JVMs,
+ * {@link io.flowersim.engine.remote.PythonWire} for Python). Used by one thread at a time (the
+ * scheduler hands a worker one batch at a time). Public for the one Python process of a Flower
+ * App's centralized evaluation ({@link io.flowersim.flowerapp.CentralEvaluator}), which speaks
+ * the same frames outside any pool.
  */
-final class WorkerProcess {
+public final class WorkerProcess {
 
   /** The worker could not set the task up (its stack trace is the message). */
-  static final class SetupFailedException extends IOException {
+  public static final class SetupFailedException extends IOException {
     SetupFailedException(String message) {
       super(message);
     }
@@ -48,7 +50,7 @@ final class WorkerProcess {
   }
 
   /** Starts {@code command}; the worker's stderr is this JVM's stderr. */
-  static WorkerProcess start(List<String> command, Map<String, String> environment,
+  public static WorkerProcess start(List<String> command, Map<String, String> environment,
       byte[] hello) {
     ProcessBuilder builder = new ProcessBuilder(command)
         .redirectError(ProcessBuilder.Redirect.INHERIT);
@@ -110,7 +112,7 @@ final class WorkerProcess {
     }
   }
 
-  long pid() {
+  public long pid() {
     return process.pid();
   }
 
@@ -119,7 +121,7 @@ final class WorkerProcess {
   }
 
   /** Blocks until the worker is set up; its READY payload. */
-  byte[] awaitReady() throws IOException {
+  public byte[] awaitReady() throws IOException {
     if (ready != null) {
       return ready;
     }
@@ -138,7 +140,7 @@ final class WorkerProcess {
    * One batch of client calls: the model first if this worker has not got it yet (the same array
    * for every batch of a round), then the batch; blocks until the reply.
    */
-  byte[] call(byte[] model, byte[] batch) throws IOException {
+  public byte[] call(byte[] model, byte[] batch) throws IOException {
     if (model != null && model != modelSent) {
       Frames.write(out, Frames.MODEL, model);
       modelSent = model;
@@ -160,7 +162,7 @@ final class WorkerProcess {
   }
 
   /** "exit code 137", or "still running". */
-  String exitStatus() {
+  public String exitStatus() {
     try {
       if (process.waitFor(2, TimeUnit.SECONDS)) {
         return "exit code " + process.exitValue();
@@ -172,12 +174,12 @@ final class WorkerProcess {
   }
 
   /** Kills the worker at once (a crashed or late one). */
-  void kill() {
+  public void kill() {
     process.destroyForcibly();
   }
 
   /** Closes its stdin: the worker exits by itself once it is between calls. */
-  void closeInput() {
+  public void closeInput() {
     try {
       out.close();
     } catch (IOException e) {
@@ -186,7 +188,7 @@ final class WorkerProcess {
   }
 
   /** Waits {@code graceMillis} for the worker to exit, kills it if it has not, waits until gone. */
-  void awaitExit(long graceMillis) {
+  public void awaitExit(long graceMillis) {
     try {
       if (!process.waitFor(graceMillis, TimeUnit.MILLISECONDS)) {
         process.destroyForcibly();

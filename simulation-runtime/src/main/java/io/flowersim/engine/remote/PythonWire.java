@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.json.JsonMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.flowersim.client.EvaluateResult;
 import io.flowersim.client.Parameters;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -18,6 +19,7 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 /**
  * What crosses between the driver and a Python worker (a process of the local pool, a Ray Python
@@ -105,6 +107,49 @@ public final class PythonWire {
     head.put("numPartitions", numPartitions);
     head.put("gpuMemory", gpuMemoryBytes);
     return encode(head, new byte[0]);
+  }
+
+  /**
+   * What the driver's centralized evaluation imports once: the app's directory and its evaluateFn
+   * ({@code python -m flowersim_worker evaluate}).
+   */
+  public static byte[] evaluatorHello(String appDirectory, String evaluateFn) {
+    ObjectNode head = JSON.createObjectNode();
+    head.put("app", appDirectory);
+    head.put("evaluateFn", evaluateFn);
+    return encode(head, new byte[0]);
+  }
+
+  /** CALL of the centralized evaluation: the server round of the model sent before it. */
+  public static byte[] centralCall(int round) {
+    return encode(JSON.createObjectNode().put("round", round), new byte[0]);
+  }
+
+  /**
+   * The evaluateFn's answer: its result (empty: it returned None), or why it failed ({@code error}
+   * one line, {@code trace} Python's traceback); {@code dropped} names the metrics that were not
+   * numbers.
+   */
+  public record CentralReply(Optional<EvaluateResult> result, List<String> dropped, String error,
+      String trace) {}
+
+  /** REPLY to {@link #centralCall}. */
+  public static CentralReply centralReply(byte[] payload) {
+    JsonNode r = decode(payload).head();
+    if (r.hasNonNull("error")) {
+      return new CentralReply(Optional.empty(), List.of(), r.path("error").asText(),
+          r.path("trace").asText());
+    }
+    if (r.path("none").asBoolean(false)) {
+      return new CentralReply(Optional.empty(), List.of(), null, null);
+    }
+    Map<String, Double> metrics = new LinkedHashMap<>();
+    r.path("metrics").fields().forEachRemaining(e -> metrics.put(e.getKey(),
+        e.getValue().asDouble()));
+    List<String> dropped = new ArrayList<>();
+    r.path("dropped").forEach(n -> dropped.add(n.asText()));
+    return new CentralReply(Optional.of(new EvaluateResult(r.path("loss").asDouble(),
+        r.path("examples").asLong(), metrics)), dropped, null, null);
   }
 
   /** The global model: layout with each array's dtype ({@code dtypes} by name, else float32). */
