@@ -22,6 +22,7 @@ import io.flowersim.server.History;
 import io.flowersim.simulation.Simulation;
 import io.flowersim.simulation.SimulationFile;
 import io.flowersim.task.TaskRegistry;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -33,6 +34,7 @@ import org.junit.jupiter.api.Assertions;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Flower Apps' ClientApps, unchanged, in Ray Python actors created from this Java driver, against
@@ -104,6 +106,41 @@ class RayFlowerAppIT {
     } else if ("true".equals(System.getenv("CI"))) {
       Assertions.fail("CI needs the 2-node cluster (scripts/ray-cluster.sh start --nodes 2)");
     }
+  }
+
+  /**
+   * spec.flowerApp.evaluateFn runs in this driver's Python process on Ray too: round 0 on the
+   * initial model and every round on the global model the actors' sums made, its loss (sum(w) +
+   * round) beside the clients' (sum(w) + partition, mean sum(w) + 0.5) on the same model.
+   */
+  @Test
+  void theEvaluateFnIsTheCentralizedEvaluationOnRayToo(@TempDir Path dir) throws Exception {
+    Path file = dir.resolve("central.yaml");
+    Files.writeString(file, """
+        apiVersion: flowersim.io/v1alpha1
+        kind: FlowerSimulation
+        metadata: {name: central-on-ray}
+        spec:
+          flowerApp:
+            path: %s
+            initialArrays: message_app.client_app:initial_arrays
+            evaluateFn: message_app.central:global_evaluate
+          rounds: 2
+          clients: {count: 2, resources: {cpus: 0.5}}
+          strategy: {name: FedAvg, fractionFit: 1.0, fractionEvaluate: 1.0}
+        """.formatted(APPS.resolve("message_api")));
+    History history;
+    try (Simulation s = RayActorsIT.onRay(SimulationFile.read(file))) {
+      assertThat(s.engineDescription()).contains("Python actor(s)");
+      history = RayActorsIT.run(s, "ray");
+    }
+    assertThat(history.initial.centralizedLoss).isEqualTo(0.0);
+    assertThat(history.initial.centralizedMetrics).containsEntry("server-round", 0.0);
+    assertThat(history.rounds()).hasSize(2).allSatisfy(r -> {
+      assertThat(r.centralizedMetrics).containsEntry("server-round", (double) r.round)
+          .containsEntry("steps", (double) r.round);
+      assertThat(r.centralizedLoss).isCloseTo(r.distributedLoss - 0.5 + r.round, within(1e-4));
+    });
   }
 
   private static PythonActors actors(String app, Map<String, Object> runConfig, int clients) {
