@@ -22,6 +22,14 @@ def load_data(partition_id, num_partitions, examples):
     return (x[:split], y[:split]), (x[split:], y[split:])
 
 
+def central_test_set(examples=256):
+    """The server's own test set: unshifted features, drawn from a seed no partition uses."""
+    rng = np.random.default_rng(7)
+    x = rng.normal(0.0, 1.0, size=(examples, FEATURES)).astype(np.float32)
+    y = x @ TRUE_WEIGHTS + TRUE_BIAS + rng.normal(0, 0.1, size=examples).astype(np.float32)
+    return x, y
+
+
 def mse(weights, bias, x, y):
     return float(np.mean((x @ weights + bias - y) ** 2))
 

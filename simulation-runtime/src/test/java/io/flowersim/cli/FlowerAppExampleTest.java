@@ -1,6 +1,7 @@
 package io.flowersim.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
 
 import io.flowersim.server.History;
 import io.flowersim.server.HistoryJson;
@@ -59,7 +60,13 @@ class FlowerAppExampleTest {
     for (int r = 1; r < 5; r++) {
       assertThat(history.rounds.get(r).distributedLoss)
           .isLessThan(history.rounds.get(r - 1).distributedLoss);
+      assertThat(history.rounds.get(r).centralizedLoss)
+          .isLessThan(history.rounds.get(r - 1).centralizedLoss);
     }
+    // Its evaluateFn on the server's test set: the zero model's error there, then the rounds'.
+    assertThat(history.initial.centralizedLoss).isCloseTo(14.0235, within(1e-4));
+    assertThat(history.rounds.get(4).centralizedLoss).isLessThan(history.rounds.get(0)
+        .centralizedLoss / 10);
   }
 
   @Test
@@ -134,11 +141,11 @@ class FlowerAppExampleTest {
       assertThat(r.centralizedMetrics).containsEntry("server-round", (double) r.round)
           .containsEntry("steps", (double) r.round);
       assertThat(r.centralizedLoss).isCloseTo(r.distributedLoss - 0.5 + r.round,
-          org.assertj.core.api.Assertions.within(1e-4));
+          within(1e-4));
     }
     // FedAvg of w + 1 + partition weighted 10 and 11: sum(w) grows by 6 * (1 + 11/21) a round.
     assertThat(history.rounds.get(2).centralizedLoss - 3)
-        .isCloseTo(3 * 6 * (1 + 11.0 / 21), org.assertj.core.api.Assertions.within(1e-3));
+        .isCloseTo(3 * 6 * (1 + 11.0 / 21), within(1e-3));
   }
 
   @Test

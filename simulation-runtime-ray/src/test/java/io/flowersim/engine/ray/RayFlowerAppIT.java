@@ -87,6 +87,8 @@ class RayFlowerAppIT {
       assertThat(r.get(i).evaluateFailures).as(round).isZero();
       assertThat(r.get(i).distributedLoss).as(round)
           .isCloseTo(l.get(i).distributedLoss, within(1e-6));
+      assertThat(r.get(i).centralizedLoss).as(round + " (the app's evaluateFn)")
+          .isCloseTo(l.get(i).centralizedLoss, within(1e-6));
       assertThat(r.get(i).distributedMetrics.keySet()).as(round)
           .isEqualTo(l.get(i).distributedMetrics.keySet()).contains("fit_train_loss", "mse");
       Map<String, Double> expected = l.get(i).distributedMetrics;
