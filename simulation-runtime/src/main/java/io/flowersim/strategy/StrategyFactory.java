@@ -43,7 +43,7 @@ public final class StrategyFactory {
 
   /**
    * As {@link #create(StrategySpec, FederatedTask, int, long)}, with the server-side evaluation
-   * given as a function (a Flower App's clients bring no central test set: none).
+   * given as a function (a Flower App's: its spec.flowerApp.evaluateFn, or none).
    */
   public static Strategy create(StrategySpec spec,
       BiFunction<Integer, Parameters, Optional<EvaluateResult>> evaluateCentralized,
