@@ -4,6 +4,7 @@ import io.flowersim.client.EvaluateResult;
 import io.flowersim.client.Parameters;
 import io.flowersim.engine.pool.WorkerProcess;
 import io.flowersim.engine.remote.PythonWire;
+import io.flowersim.task.TaskConfigException;
 import java.io.IOException;
 import java.time.Duration;
 import java.util.HashSet;
@@ -61,7 +62,8 @@ public final class CentralEvaluator
 
   /**
    * Waits until the process has imported the evaluateFn; if it cannot (or not within {@code
-   * timeout}), closes it and throws, with the Python traceback.
+   * timeout}), closes it and throws: a {@link TaskConfigException} with validate's line when the
+   * evaluateFn does not import or is not callable, else with the Python traceback.
    */
   public void awaitReady(Duration timeout) {
     ExecutorService waiting = Executors.newSingleThreadExecutor(r -> {
@@ -74,6 +76,11 @@ public final class CentralEvaluator
       LOG.info("{}: {} in Python process {}", FIELD, app.evaluateFn(), process.pid());
     } catch (ExecutionException e) {
       close();
+      if (e.getCause() instanceof WorkerProcess.SetupFailedException failed
+          && failed.getMessage().startsWith(FIELD + ":")) {
+        // What validate says of it (the process loads it as the check does), one line.
+        throw new TaskConfigException(failed.getMessage().strip().lines().toList());
+      }
       throw new IllegalStateException(e.getCause() instanceof WorkerProcess.SetupFailedException
           ? FIELD + ": the Python process could not import " + app.evaluateFn() + ":\n"
               + e.getCause().getMessage()

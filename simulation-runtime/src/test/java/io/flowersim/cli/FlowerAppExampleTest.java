@@ -161,13 +161,18 @@ class FlowerAppExampleTest {
   }
 
   @Test
-  void anEvaluateFnThatIsNotCallableIsRefusedByValidate() throws Exception {
-    Outcome o = run("validate", messageAppWithEvaluateFn("message_app.central:not_callable", 1)
-        .toString());
-    assertThat(o.code()).isEqualTo(2);
-    assertThat(o.err().lines().filter(l -> l.contains("spec.flowerApp"))).containsExactly(
-        "error: " + dir.resolve("central.yaml") + ": spec.flowerApp.evaluateFn: "
-            + "message_app.central:not_callable is not callable "
-            + "(Flower's evaluate_fn: (server_round: int, arrays: ArrayRecord) -> MetricRecord)");
+  void anEvaluateFnThatIsNotCallableIsRefusedByValidateAndRunAlike() throws Exception {
+    Path file = messageAppWithEvaluateFn("message_app.central:not_callable", 1);
+    Path out = dir.resolve("out");
+    for (String command : new String[] {"validate", "run"}) {
+      Outcome o = command.equals("run") ? run("run", file.toString(), "--out", out.toString())
+          : run("validate", file.toString());
+      assertThat(o.code()).as(command).isEqualTo(2);
+      assertThat(o.err().lines().filter(l -> l.contains("spec.flowerApp"))).as(command)
+          .containsExactly("error: " + file + ": spec.flowerApp.evaluateFn: "
+              + "message_app.central:not_callable is not callable "
+              + "(Flower's evaluate_fn: (server_round: int, arrays: ArrayRecord) -> MetricRecord)");
+    }
+    assertThat(out).doesNotExist();
   }
 }

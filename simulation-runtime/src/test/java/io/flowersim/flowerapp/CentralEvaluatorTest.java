@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.flowersim.client.EvaluateResult;
 import io.flowersim.client.Parameters;
+import io.flowersim.task.TaskConfigException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
@@ -79,13 +80,13 @@ class CentralEvaluatorTest {
   }
 
   @Test
-  void anEvaluateFnThatCannotBeImportedFailsTheStart() {
+  void anEvaluateFnThatCannotBeImportedFailsTheStartAsValidateRefusesIt() {
     CentralEvaluator central = CentralEvaluator.start(PythonEnvironment.find(),
         new FlowerApp(APP, null, Map.of(), null, "message_app.central:missing"));
     assertThatThrownBy(() -> central.awaitReady(Duration.ofMinutes(2)))
-        .hasMessageContaining("spec.flowerApp.evaluateFn: the Python process could not import "
-            + "message_app.central:missing")
-        .hasMessageContaining("has no attribute 'missing'");
+        .isInstanceOfSatisfying(TaskConfigException.class, e -> assertThat(e.problems())
+            .containsExactly("spec.flowerApp.evaluateFn: cannot load message_app.central:missing: "
+                + "module 'message_app.central' has no attribute 'missing'"));
   }
 
   @Test
