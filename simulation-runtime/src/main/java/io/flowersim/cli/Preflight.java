@@ -29,10 +29,14 @@ final class Preflight {
     }
   }
 
-  static void check(FlowerSimulation simulation, EngineResources resources)
+  /**
+   * The file's task and resources; {@code importApp}: whether a Flower App is imported here (see
+   * {@link Simulation#check(FlowerSimulation, TaskRegistry, EngineResources, boolean)}).
+   */
+  static void check(FlowerSimulation simulation, EngineResources resources, boolean importApp)
       throws InvalidSimulationException {
     try {
-      Simulation.check(simulation, TaskRegistry.load(), resources);
+      Simulation.check(simulation, TaskRegistry.load(), resources, importApp);
     } catch (UnknownTaskException | InsufficientResourcesException e) {
       throw new InvalidSimulationException(List.of(e.getMessage()));
     } catch (TaskConfigException e) {

@@ -17,6 +17,7 @@ import io.flowersim.simulation.InvalidSimulationException;
 import io.flowersim.simulation.Simulation;
 import io.flowersim.simulation.SimulationFile;
 import io.flowersim.simulation.UnenforcedFields;
+import io.flowersim.task.TaskConfigException;
 import io.flowersim.task.TaskRegistry;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -107,7 +108,8 @@ final class RunCommand implements Callable<Integer> {
       processes = clientProcesses();
       workerInit = checkWorkerInit();
       if (backend.equals(EngineBackend.LOCAL)) {
-        Preflight.check(sim, resources);
+        // A Flower App is imported by the pool's workers, which refuse it as validate would.
+        Preflight.check(sim, resources, false);
       } else {
         Preflight.checkTask(sim);
       }
@@ -147,6 +149,8 @@ final class RunCommand implements Callable<Integer> {
     } catch (InsufficientResourcesException e) {
       return terminal.refuse(file, new InvalidSimulationException(List.of(e.getMessage())),
           engine.debug);
+    } catch (TaskConfigException e) {
+      return terminal.refuse(file, new InvalidSimulationException(e.problems()), engine.debug);
     } catch (Exception e) {
       // The task refused its configuration or could not load its data: still nothing has run.
       return terminal.refuse(file, new InvalidSimulationException(String.valueOf(e.getMessage()),

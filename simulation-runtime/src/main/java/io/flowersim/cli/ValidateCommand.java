@@ -33,7 +33,7 @@ final class ValidateCommand implements Callable<Integer> {
     try {
       FlowerSimulation sim = SimulationFile.read(file);
       EngineResources resources = engine.resources();
-      Preflight.check(sim, resources);
+      Preflight.check(sim, resources, true);
       var spec = sim.getSpec();
       out.println(file + ": valid (" + sim.getMetadata().getName() + ": " + spec.workload() + ", "
           + spec.clients.count + " clients, " + spec.rounds + " rounds, "

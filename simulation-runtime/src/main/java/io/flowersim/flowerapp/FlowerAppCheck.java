@@ -19,14 +19,18 @@ import java.util.concurrent.TimeUnit;
  */
 public final class FlowerAppCheck {
 
+  /** What every problem's line starts with (then the field's name below it). */
+  public static final String FIELD = "spec.flowerApp";
+
   private static final ObjectMapper JSON = new ObjectMapper();
 
   private FlowerAppCheck() {}
 
   /** The problems ("spec.flowerApp.clientApp: cannot import ..."); empty when the app is usable. */
   public static List<String> problems(FlowerApp app) {
-    if (!Files.isDirectory(app.directory())) {
-      return List.of("spec.flowerApp.path: no such directory: " + app.directory());
+    List<String> found = withoutImport(app);
+    if (!found.isEmpty()) {
+      return found;
     }
     PythonEnvironment python = PythonEnvironment.find();
     Map<String, Object> head = new LinkedHashMap<>();
@@ -63,5 +67,14 @@ public final class FlowerAppCheck {
       Thread.currentThread().interrupt();
       throw new IllegalStateException("interrupted while checking spec.flowerApp", e);
     }
+  }
+
+  /**
+   * What needs no Python: the app's directory exists. The pool's workers load the app as {@link
+   * #problems} does and refuse it with the same lines, so a local run checks only this first.
+   */
+  public static List<String> withoutImport(FlowerApp app) {
+    return Files.isDirectory(app.directory()) ? List.of()
+        : List.of(FIELD + ".path: no such directory: " + app.directory());
   }
 }

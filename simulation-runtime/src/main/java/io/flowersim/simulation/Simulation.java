@@ -438,7 +438,17 @@ public final class Simulation implements AutoCloseable {
    */
   public static int check(FlowerSimulation resource, TaskRegistry tasks,
       EngineResources resources) {
-    checkTask(resource, tasks);
+    return check(resource, tasks, resources, true);
+  }
+
+  /**
+   * As {@link #check(FlowerSimulation, TaskRegistry, EngineResources)}; with {@code importApp}
+   * false a Flower App is not imported here (a local run's workers import it first thing and
+   * refuse it with the same lines: the app's imports, torch's above all, are not paid twice).
+   */
+  public static int check(FlowerSimulation resource, TaskRegistry tasks,
+      EngineResources resources, boolean importApp) {
+    checkTask(resource, tasks, importApp);
     ClientGroups groups = ClientGroups.of(resource.getSpec().clients);
     if (groups.declared()) {
       return java.util.Arrays.stream(ClientConcurrency.slots(resources, groups.groups())).sum();
@@ -451,10 +461,17 @@ public final class Simulation implements AutoCloseable {
    * `validate` refuses what `run` would.
    */
   public static void checkTask(FlowerSimulation resource, TaskRegistry tasks) {
+    checkTask(resource, tasks, true);
+  }
+
+  private static void checkTask(FlowerSimulation resource, TaskRegistry tasks,
+      boolean importApp) {
     FlowerSimulationSpec spec = resource.getSpec();
     if (spec.flowerApp != null) {
       // The app imports in the Python environment as the workers would import it.
-      TaskConfigException.refuseAny(FlowerAppCheck.problems(FlowerApp.of(spec.flowerApp)));
+      FlowerApp app = FlowerApp.of(spec.flowerApp);
+      TaskConfigException.refuseAny(importApp ? FlowerAppCheck.problems(app)
+          : FlowerAppCheck.withoutImport(app));
       return;
     }
     FederatedTask task = tasks.create(spec.task);

@@ -98,6 +98,10 @@ class FlowerAppExampleTest {
       assertThat(o.err()).contains("spec.flowerApp.clientApp: not set, and "
           + app.toAbsolutePath().resolve("pyproject.toml") + " has no clientapp in "
           + "[tool.flwr.app.components]");
+      // run leaves the import to its workers: their refusal reads as validate's, one line
+      assertThat(o.err().lines().filter(l -> l.contains("spec.flowerApp")).count())
+          .as(command).isEqualTo(1);
+      assertThat(o.err()).as(command).doesNotContain("local pool");
     }
     assertThat(out).doesNotExist();
   }
@@ -174,5 +178,65 @@ class FlowerAppExampleTest {
               + "(Flower's evaluate_fn: (server_round: int, arrays: ArrayRecord) -> MetricRecord)");
     }
     assertThat(out).doesNotExist();
+  }
+
+  @Test
+  void aLocalRunImportsTheAppOnlyInItsWorkers() throws Exception {
+    Path app = dir.resolve("counted");
+    Files.createDirectories(app.resolve("counted"));
+    Files.writeString(app.resolve("pyproject.toml"), """
+        [project]
+        name = "counted"
+        version = "1.0.0"
+        [tool.flwr.app.components]
+        clientapp = "counted.client_app:app"
+        """);
+    Files.writeString(app.resolve("counted/__init__.py"), "");
+    // Every process that imports the app says so in imports.log, next to the app.
+    Files.writeString(app.resolve("counted/client_app.py"), """
+        import os
+        import numpy as np
+        from flwr.client import NumPyClient
+        from flwr.clientapp import ClientApp
+
+        with open(os.path.join(os.path.dirname(__file__), "..", "imports.log"), "a") as log:
+            log.write(f"{os.getpid()}\\n")
+
+        class Client(NumPyClient):
+            def get_parameters(self, config):
+                return [np.zeros(2, dtype=np.float32)]
+
+            def fit(self, parameters, config):
+                return [p + 1 for p in parameters], 1, {}
+
+            def evaluate(self, parameters, config):
+                return float(parameters[0].sum()), 1, {}
+
+        app = ClientApp(client_fn=lambda context: Client().to_client())
+        """);
+    Path file = dir.resolve("sim.yaml");
+    Files.writeString(file, """
+        apiVersion: flowersim.io/v1alpha1
+        kind: FlowerSimulation
+        metadata: {name: counted}
+        spec:
+          flowerApp: {path: counted}
+          rounds: 1
+          clients: {count: 2, resources: {cpus: 1}}
+          strategy: {minFitClients: 2, minEvaluateClients: 2, minAvailableClients: 2}
+        """);
+    Path log = app.resolve("imports.log");
+
+    Outcome validated = run("validate", file.toString());
+    assertThat(validated.code()).as(validated.err()).isZero();
+    assertThat(Files.readAllLines(log)).hasSize(1);
+
+    Files.delete(log);
+    Outcome o = run("run", file.toString(), "--out", dir.resolve("out").toString(), "--cpus",
+        "1");
+    assertThat(o.code()).as(o.err()).isZero();
+    assertThat(o.out()).contains("a pool of 1 Python worker(s)");
+    // the one worker; no check of its own before it
+    assertThat(Files.readAllLines(log)).hasSize(1);
   }
 }

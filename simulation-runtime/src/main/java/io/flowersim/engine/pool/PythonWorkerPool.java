@@ -11,7 +11,9 @@ import io.flowersim.engine.remote.PythonCalls;
 import io.flowersim.engine.remote.PythonWire;
 import io.flowersim.engine.remote.Wire;
 import io.flowersim.flowerapp.FlowerApp;
+import io.flowersim.flowerapp.FlowerAppCheck;
 import io.flowersim.flowerapp.PythonEnvironment;
+import io.flowersim.task.TaskConfigException;
 import java.io.IOException;
 import java.time.Duration;
 import java.util.HashMap;
@@ -82,6 +84,9 @@ public final class PythonWorkerPool extends ProcessPool {
   /**
    * Waits until every worker has imported the app; if one cannot (or none is ready within
    * {@code timeout}), closes the pool and throws, with the worker's traceback.
+   *
+   * @throws TaskConfigException what spec.flowerApp gets wrong, as `flowersim validate` says it
+   *     (the workers load the app as its check does): `run` need not import the app beforehand
    */
   public void awaitReady(Duration timeout) {
     try {
@@ -94,9 +99,18 @@ public final class PythonWorkerPool extends ProcessPool {
       }
     } catch (RuntimeException e) {
       close();
-      throw e;
+      throw appProblem(e).orElse(e);
     }
     LOG.info("{}", description());
+  }
+
+  /** A worker's setup failure that names a spec.flowerApp field (not a traceback), as such. */
+  private static Optional<RuntimeException> appProblem(RuntimeException e) {
+    if (e.getCause() instanceof WorkerProcess.SetupFailedException failed
+        && failed.getMessage().startsWith(FlowerAppCheck.FIELD + ".")) {
+      return Optional.of(new TaskConfigException(failed.getMessage().strip().lines().toList()));
+    }
+    return Optional.empty();
   }
 
   @Override
