@@ -15,14 +15,16 @@
 #   (e) a Flower PyTorch App (examples/flower-pytorch-fmnist, Message API, MLP) unchanged: under
 #       Flower (flwr run, as (a)) and as flowersim's clients (local Python worker pool), the same
 #       Python, data partition, initial model and per-client seeds (not flowersim on Ray: the Ray
-#       cluster's Python has no torch); accuracy is the distributed one (clients' eval_acc)
+#       cluster's Python has no torch); accuracy is the app's centralized one on all 10,000 test
+#       images (its global_evaluate: spec.flowerApp.evaluateFn, Flower's evaluate_fn)
 #   (d) FedAvg aggregation GB/s next to a STREAM-like triad (JMH, bench/run.sh's benchmark)
 #
 # Prints one table (wall time, median round, per client-round, peak RSS of the process tree,
 # final accuracy) and the ratios; the last line is `overhead ratio (flower/flowersim local): X`.
 # --quick: fewer rounds, no CNN, fewer pfl runs, 1 repetition (about 25 minutes on 2 busy cores).
 # REPEATS=N (default 3, --quick 1) repeats every run; the table shows medians. MODELS="mlp cnn"
-# chooses the Fashion-MNIST models of (b) (default: mlp with --quick, both without).
+# chooses the Fashion-MNIST models of (b) (default: mlp with --quick, both without). WORKLOADS="e"
+# (any of a b c d e; default all) runs only those.
 # Venvs (once, from PyPI) under ~/.cache/flowersim/bench: flwr (flwr[simulation] + psutil), pfl
 # (pfl + psutil), and one PyTorch shared by both (torch-site, added to each by a .pth file).
 # Outputs: bench/target/vs-flower/<UTC time>/ (every run's JSON, logs, table.md).
@@ -45,6 +47,8 @@ PFL_VERSION=0.6.0
 TORCH_VERSION=2.15.0
 cache=${XDG_CACHE_HOME:-$HOME/.cache}/flowersim/bench
 repeats=${REPEATS:-$([ -n "$quick" ] && echo 1 || echo 3)}
+workloads=" ${WORKLOADS:-a b c d e} "
+want() { [[ "$workloads" == *" $1 "* ]]; }
 out="$root/bench/target/vs-flower/$(date -u +%Y%m%dT%H%M%SZ)"
 mkdir -p "$out"
 log() { echo "== $*" | tee -a "$out/progress.log" >&2; }
@@ -177,8 +181,8 @@ ray_state=${FLOWERSIM_RAY_STATE:-/tmp/flowersim-ray}
 
 for rep in $(seq 1 "$repeats"); do
   # (a) no-op, 1M floats, 100 clients
-  ray_up
-  for per in 10 100; do
+  want a && ray_up
+  for per in $(want a && echo 10 100); do
     noop_yaml "$out/noop-$per.yaml" 100 "$per" "$rounds_a" 1000000
     flowersim "a$per.flowersim-local.$rep" "$out/noop-$per.yaml" 600 --cpus "$(nproc)"
     MEASURE_ALSO="$ray_state" flowersim "a$per.flowersim-ray.$rep" "$out/noop-$per.yaml" 600 \
@@ -191,7 +195,7 @@ for rep in $(seq 1 "$repeats"); do
   done
   ray_down
   # (b) Fashion-MNIST, settings from the example files
-  for m in "${models[@]}"; do
+  for m in $(want b && echo "${models[@]}"); do
     y="examples/fashion-mnist-$m.yaml"
     clients=$(yamlget "$y" clients.count)
     per=$("$FPY" -c "print(round($(yamlget "$y" strategy.fractionFit) * $clients))")
@@ -214,14 +218,15 @@ for rep in $(seq 1 "$repeats"); do
   # (local Python worker pool) and under Flower's simulation; the same Python (this flwr venv with
   # torch) on both sides, settings from the example's YAML
   ye=examples/flower-pytorch-fmnist.yaml
-  FLOWERSIM_PYTHON="$FPY" flowersim "e.flowersim-local.$rep" "$ye" 1800 --cpus "$(nproc)"
-  flower "e.flower.$rep" 1800 workload=pytorch-app clients="$(yamlget "$ye" clients.count)" \
+  want e && FLOWERSIM_PYTHON="$FPY" flowersim "e.flowersim-local.$rep" "$ye" 1800 --cpus "$(nproc)"
+  want e && flower "e.flower.$rep" 1800 workload=pytorch-app clients="$(yamlget "$ye" clients.count)" \
     per-round="$("$FPY" -c "print(round($(yamlget "$ye" strategy.fractionFit) * $(yamlget "$ye" clients.count)))")" \
     rounds="$(yamlget "$ye" rounds)" seed="$(yamlget "$ye" seed)" \
     local-epochs="$(yamlget "$ye" flowerApp.runConfig.local-epochs)" \
     learning-rate="$(yamlget "$ye" flowerApp.runConfig.learning-rate)" \
     batch-size="$(yamlget "$ye" flowerApp.runConfig.batch-size)"
   # (c) 1M clients, 1,000 per round, no-op
+  want c || continue
   noop_yaml "$out/scale.yaml" 1000000 1000 "$rounds_c" 1000
   flowersim "c.flowersim-local.$rep" "$out/scale.yaml" 900 --cpus "$(nproc)"
   # the same rounds with 100x fewer clients: memory should not depend on the client count
@@ -234,9 +239,11 @@ for rep in $(seq 1 "$repeats"); do
 done
 
 # (d) aggregation vs memory bandwidth
-log "FedAvg aggregation vs STREAM (JMH)"
-java -cp "$jar" io.flowersim.bench.AggregationBenchmark ${quick:+--quick} \
-  --log "$out/jmh-aggregation.log" --json "$out/jmh-aggregation.json" >"$out/aggregation.txt" 2>&1 \
-  || log "JMH failed (see $out/aggregation.txt)"
+if want d; then
+  log "FedAvg aggregation vs STREAM (JMH)"
+  java -cp "$jar" io.flowersim.bench.AggregationBenchmark ${quick:+--quick} \
+    --log "$out/jmh-aggregation.log" --json "$out/jmh-aggregation.json" >"$out/aggregation.txt" \
+    2>&1 || log "JMH failed (see $out/aggregation.txt)"
+fi
 
 "$FPY" "$here/report.py" "$out" | tee "$out/table.md"
