@@ -149,11 +149,22 @@ def answer(runner, payload, model, node=None):
     return wire.encode(out, blobs.parts)
 
 
+def exit_now():
+    """The driver closed the pipe: nothing here is left to keep (client state, history and the
+    model live in the driver), so skip the interpreter's teardown, which with torch loaded takes
+    seconds that the driver would wait before it kills the process."""
+    sys.stdout.flush()
+    sys.stderr.flush()
+    os._exit(0)
+
+
 if __name__ == "__main__":
     if len(sys.argv) >= 2 and sys.argv[1] == "serve":
         serve()
+        exit_now()
     elif len(sys.argv) == 2 and sys.argv[1] == "evaluate":
         evaluate()
+        exit_now()
     elif len(sys.argv) == 3 and sys.argv[1] == "check":
         check(sys.argv[2])
     else:
