@@ -542,6 +542,10 @@ class RealNodeIT {
       // the same model (RayFlowerAppIT holds the two to 1e-6 round by round).
       assertThat(done.rounds.get(4).distributedLoss).isCloseTo(
           local.get("distributedLoss").asDouble(), org.assertj.core.data.Offset.offset(1e-5));
+      // the app's evaluateFn ran in the head pod's Python, on the same model as locally
+      assertThat(done.rounds).allSatisfy(r -> assertThat(r.centralizedLoss).isNotNull());
+      assertThat(done.rounds.get(4).centralizedLoss).isCloseTo(
+          local.get("centralizedLoss").asDouble(), org.assertj.core.data.Offset.offset(1e-5));
     } finally {
       client.namespaces().withName(namespace).delete();
     }
