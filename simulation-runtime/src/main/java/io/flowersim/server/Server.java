@@ -200,25 +200,12 @@ public final class Server {
     if (groups == null) {
       return;
     }
-    for (ClientResult<?> r : results.results()) {
-      RoundRecord.GroupRound g = record.groups.get(groups.indexOf(r.clientId()));
-      if (fit) {
-        g.fitClients++;
-        g.fitSampled++;
-      } else {
-        g.evaluateClients++;
-        g.evaluateSampled++;
-      }
-    }
-    for (ClientFailure f : results.failures()) {
-      RoundRecord.GroupRound g = record.groups.get(groups.indexOf(f.clientId()));
-      if (fit) {
-        g.fitFailures++;
-        g.fitSampled++;
-      } else {
-        g.evaluateFailures++;
-        g.evaluateSampled++;
-      }
+    int[] reported = new int[record.groups.size()];
+    int[] failed = new int[record.groups.size()];
+    results.results().forEach(r -> reported[groups.indexOf(r.clientId())]++);
+    results.failures().forEach(f -> failed[groups.indexOf(f.clientId())]++);
+    for (int g = 0; g < reported.length; g++) {
+      record.groups.get(g).add(fit, reported[g], failed[g]);
     }
   }
 

@@ -94,6 +94,19 @@ public class RoundRecord {
       this.name = name;
     }
 
+    /** Counts a phase's clients of this group: those that reported and those that failed. */
+    public void add(boolean fit, int reported, int failed) {
+      if (fit) {
+        fitClients += reported;
+        fitFailures += failed;
+        fitSampled += reported + failed;
+      } else {
+        evaluateClients += reported;
+        evaluateFailures += failed;
+        evaluateSampled += reported + failed;
+      }
+    }
+
     @Override
     public boolean equals(Object o) {
       return o instanceof GroupRound g && Objects.equals(name, g.name)
