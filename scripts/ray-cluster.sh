@@ -13,14 +13,36 @@
 # nodes on this machine, each with its own ports and temp dir, so multi-node scheduling runs for
 # real. C and G are per node; declared GPUs need not exist (scheduling only). Every node gets C
 # CPUs and G GPUs.
+#
+# A second cluster beside one already running (its own state, ports and Python) takes these
+# overrides; each of them for every command, start to stop:
+#   FLOWERSIM_RAY_STATE=DIR        temp dirs and the recorded address (default /tmp/flowersim-ray)
+#   FLOWERSIM_RAY_PORT=P           the GCS port (default 6389)
+#   FLOWERSIM_RAY_PORT_BASE=B      node k listens on B + 2000 k ... + 5, its workers on
+#                                  B + 2000 k + 1000 ... + 1999 (default 20000); set, the head's
+#                                  client server and dashboard take B + 6 and B + 7 (else Ray's
+#                                  10001 and 8265)
+#   FLOWERSIM_RAY_VENV=DIR         the venv installed and run (default ~/.cache/flowersim/ray-<version>)
+# With its own FLOWERSIM_RAY_STATE, stop ends only that cluster's processes (those naming its state
+# dir or GCS port); with the default one it runs `ray stop`, which ends every Ray process of this
+# user, any other cluster's too.
 set -euo pipefail
 
 RAY_VERSION=2.39.0                       # keep equal to ray.version in the parent pom.xml
 CACHE=${XDG_CACHE_HOME:-$HOME/.cache}/flowersim
-VENV=$CACHE/ray-$RAY_VERSION
-STATE=${FLOWERSIM_RAY_STATE:-/tmp/flowersim-ray}   # temp dirs and the recorded address
+VENV=${FLOWERSIM_RAY_VENV:-$CACHE/ray-$RAY_VERSION}
+DEFAULT_STATE=/tmp/flowersim-ray
+STATE=${FLOWERSIM_RAY_STATE:-$DEFAULT_STATE}   # temp dirs and the recorded address
 HOST=127.0.0.1
 GCS_PORT=${FLOWERSIM_RAY_PORT:-6389}
+PORT_BASE=${FLOWERSIM_RAY_PORT_BASE:-20000}
+# the head's Ray client server and dashboard: Ray's own ports unless a port base is given, so that
+# a second head does not take them from the first
+if [ -n "${FLOWERSIM_RAY_PORT_BASE:-}" ]; then
+  CLIENT_PORT=$((PORT_BASE + 6)) DASHBOARD_PORT=$((PORT_BASE + 7))
+else
+  CLIENT_PORT=10001 DASHBOARD_PORT=8265
+fi
 OBJECT_STORE=${FLOWERSIM_RAY_OBJECT_STORE_BYTES:-536870912}   # per node
 REQUIREMENTS=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)/python/requirements.txt
 
@@ -39,7 +61,7 @@ install() {
   fi
   command -v python3 >/dev/null || die "python3 is needed to install ray==$RAY_VERSION"
   log "installing ray==$RAY_VERSION and $REQUIREMENTS into $VENV (once)"
-  mkdir -p "$CACHE"
+  mkdir -p "$(dirname "$VENV")"
   [ -x "$VENV/bin/pip" ] || python3 -m venv "$VENV"
   "$VENV/bin/pip" install -q --disable-pip-version-check "ray==$RAY_VERSION" -r "$REQUIREMENTS" \
     || die "pip install ray==$RAY_VERSION -r $REQUIREMENTS failed"
@@ -74,19 +96,21 @@ start() {
   mkdir -p "$STATE"
   local address="$HOST:$GCS_PORT"
   # Each node gets its own --temp-dir (sessions, logs) and its own ports: node k listens on
-  # 20000 + 2000 k ... + 5 and runs its workers on 21000 + 2000 k ... + 999.
+  # PORT_BASE + 2000 k ... + 5 and runs its workers on PORT_BASE + 2000 k + 1000 ... + 1999.
   export RAY_USAGE_STATS_ENABLED=0
   log "starting head at $address ($cpus CPUs, $gpus GPUs)"
   ray start --head --node-ip-address=$HOST --port=$GCS_PORT \
     --num-cpus="$cpus" --num-gpus="$gpus" --object-store-memory=$OBJECT_STORE \
     --temp-dir="$STATE/node-0" --include-dashboard=false --disable-usage-stats \
-    --node-manager-port=$((20000)) --object-manager-port=$((20001)) \
-    --runtime-env-agent-port=$((20002)) --dashboard-agent-grpc-port=$((20003)) \
-    --dashboard-agent-listen-port=$((20004)) --metrics-export-port=$((20005)) \
-    --min-worker-port=21000 --max-worker-port=21999 >"$STATE/node-0.log" 2>&1 \
+    --ray-client-server-port=$CLIENT_PORT --dashboard-port=$DASHBOARD_PORT \
+    --node-manager-port=$PORT_BASE --object-manager-port=$((PORT_BASE + 1)) \
+    --runtime-env-agent-port=$((PORT_BASE + 2)) --dashboard-agent-grpc-port=$((PORT_BASE + 3)) \
+    --dashboard-agent-listen-port=$((PORT_BASE + 4)) --metrics-export-port=$((PORT_BASE + 5)) \
+    --min-worker-port=$((PORT_BASE + 1000)) --max-worker-port=$((PORT_BASE + 1999)) \
+    >"$STATE/node-0.log" 2>&1 \
     || { cat "$STATE/node-0.log" >&2; die "the head did not start (log: $STATE/node-0.log)"; }
   for k in $(seq 1 $((nodes - 1))); do
-    local base=$((20000 + 2000 * k))
+    local base=$((PORT_BASE + 2000 * k))
     log "starting node $k ($cpus CPUs, $gpus GPUs)"
     ray start --address="$address" --node-ip-address=$HOST \
       --num-cpus="$cpus" --num-gpus="$gpus" --object-store-memory=$OBJECT_STORE \
@@ -125,8 +149,22 @@ PY
 
 stop_quietly() {
   [ -x "$VENV/bin/ray" ] || return 0
-  # `ray stop` ends the Ray processes of this user on this machine: every node started here.
-  ray stop --force >/dev/null 2>&1 || true
+  if [ "$STATE" = "$DEFAULT_STATE" ]; then
+    # `ray stop` ends the Ray processes of this user on this machine: every node started here.
+    ray stop --force >/dev/null 2>&1 || true
+  else
+    # only this cluster's: its nodes' processes name their temp dirs, the head's client server
+    # only the GCS address
+    local pids
+    pids=$(pgrep -f -- "$STATE/node-|address=[^ ]*:$GCS_PORT( |\$)" || true)
+    if [ -n "$pids" ]; then
+      # shellcheck disable=SC2086
+      kill $pids 2>/dev/null || true
+      sleep 2
+      # shellcheck disable=SC2086
+      kill -9 $pids 2>/dev/null || true
+    fi
+  fi
   rm -f "$STATE/address" "$STATE/nodes"
 }
 
