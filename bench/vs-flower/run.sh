@@ -13,10 +13,10 @@
 #   (c) 1,000,000 clients, 1,000 per round, no-op (1,000 floats): time per round, peak memory;
 #       Flower under a time limit (its failure is recorded)
 #   (e) a Flower PyTorch App (examples/flower-pytorch-fmnist, Message API, MLP) unchanged: under
-#       Flower (flwr run, as (a)) and as flowersim's clients (local Python worker pool), the same
-#       Python, data partition, initial model and per-client seeds (not flowersim on Ray: the Ray
-#       cluster's Python has no torch); accuracy is the app's centralized one on all 10,000 test
-#       images (its global_evaluate: spec.flowerApp.evaluateFn, Flower's evaluate_fn)
+#       Flower (flwr run, as (a)) and as flowersim's clients (local Python worker pool, and on Ray:
+#       a 1-node cluster of its own whose venv sees torch-site), the same Python, data partition,
+#       initial model and per-client seeds; accuracy is the app's centralized one on all 10,000
+#       test images (its global_evaluate: spec.flowerApp.evaluateFn, Flower's evaluate_fn)
 #   (d) FedAvg aggregation GB/s next to a STREAM-like triad (JMH, bench/run.sh's benchmark)
 #
 # Prints one table (wall time, median round, per client-round, peak RSS of the process tree,
@@ -26,7 +26,8 @@
 # chooses the Fashion-MNIST models of (b) (default: mlp with --quick, both without). WORKLOADS="e"
 # (any of a b c d e; default all) runs only those.
 # Venvs (once, from PyPI) under ~/.cache/flowersim/bench: flwr (flwr[simulation] + psutil), pfl
-# (pfl + psutil), and one PyTorch shared by both (torch-site, added to each by a .pth file).
+# (pfl + psutil), and one PyTorch shared by both (torch-site, added to each by a .pth file); for
+# (e) on Ray also ray-torch (scripts/ray-cluster.sh's install, FLOWERSIM_RAY_VENV; torch-site too).
 # Outputs: bench/target/vs-flower/<UTC time>/ (every run's JSON, logs, table.md).
 set -euo pipefail
 root=$(cd "$(dirname "$0")/../.." && pwd)
@@ -176,8 +177,31 @@ ray_down() {
     ray_started=""
   fi
 }
-trap ray_down EXIT
 ray_state=${FLOWERSIM_RAY_STATE:-/tmp/flowersim-ray}
+
+# --- a second Ray cluster for (e): one whose Python has torch -----------------------------------
+# The app's clients run in the cluster's Python; scripts/ray-cluster.sh's own venv has no torch
+# and is shared, so (e) gets a 1-node cluster of its own beside any other: its own venv (the
+# script's install, plus torch-site by the same .pth as venvs(), written before the cluster starts
+# so that every Ray worker sees it), state dir and ports; up only while (e) runs on it.
+ray_torch=(FLOWERSIM_RAY_VENV="$cache/ray-torch" FLOWERSIM_RAY_STATE=/tmp/flowersim-bench-ray-torch
+  FLOWERSIM_RAY_PORT=6392 FLOWERSIM_RAY_PORT_BASE=26000)
+ray_torch_started=""
+ray_torch_up() {
+  env "${ray_torch[@]}" scripts/ray-cluster.sh install 2>>"$out/progress.log"
+  echo "$cache/torch-site" >"$("$cache/ray-torch/bin/python" -c 'import site; print(site.getsitepackages()[0])')/zz-shared-torch.pth"
+  log "starting a 1-node Ray cluster of $(nproc) CPUs from $cache/ray-torch (scripts/ray-cluster.sh)"
+  env "${ray_torch[@]}" scripts/ray-cluster.sh start --nodes 1 --num-cpus "$(nproc)" >/dev/null
+  ray_torch_started=yes
+  ray_torch_address=$(env "${ray_torch[@]}" scripts/ray-cluster.sh address)
+}
+ray_torch_down() {
+  if [ -n "$ray_torch_started" ]; then
+    env "${ray_torch[@]}" scripts/ray-cluster.sh stop >/dev/null 2>&1 || true
+    ray_torch_started=""
+  fi
+}
+trap 'ray_down; ray_torch_down' EXIT
 
 for rep in $(seq 1 "$repeats"); do
   # (a) no-op, 1M floats, 100 clients
@@ -215,10 +239,17 @@ for rep in $(seq 1 "$repeats"); do
     pfl "b-$m.pfl.$rep" 1800 "${common[@]}" torch-threads="$cpus_b"
   done
   # (e) the Flower PyTorch App of examples/flower-pytorch-fmnist, unchanged, as flowersim's clients
-  # (local Python worker pool) and under Flower's simulation; the same Python (this flwr venv with
-  # torch) on both sides, settings from the example's YAML
+  # (local Python worker pool, and Ray Python actors on the cluster above) and under Flower's
+  # simulation; the same Python (this flwr venv with torch; on Ray, the driver's) on every side,
+  # settings from the example's YAML
   ye=examples/flower-pytorch-fmnist.yaml
   want e && FLOWERSIM_PYTHON="$FPY" flowersim "e.flowersim-local.$rep" "$ye" 1800 --cpus "$(nproc)"
+  if want e; then
+    ray_torch_up
+    FLOWERSIM_PYTHON="$FPY" MEASURE_ALSO=/tmp/flowersim-bench-ray-torch/ flowersim "e.flowersim-ray.$rep" \
+      "$ye" 1800 --backend ray --ray-address "$ray_torch_address"
+    ray_torch_down
+  fi
   want e && flower "e.flower.$rep" 1800 workload=pytorch-app clients="$(yamlget "$ye" clients.count)" \
     per-round="$("$FPY" -c "print(round($(yamlget "$ye" strategy.fractionFit) * $(yamlget "$ye" clients.count)))")" \
     rounds="$(yamlget "$ye" rounds)" seed="$(yamlget "$ye" seed)" \
