@@ -7,7 +7,8 @@
 #   2. noop:   the no-op task through each tree's bin/flowersim, 20 rounds, 100 clients, 10 and 100
 #              per round, 1k and 1M floats, on the local backend (--cpus 2), the worker pool
 #              (--client-processes pool --cpus 2) and, with RAY_ADDRESS set, on that Ray cluster;
-#              us/client-round = the rounds' durationSeconds summed / (rounds x clients per round);
+#              us/client-round = the rounds' durationSeconds summed / (rounds x clients per round),
+#              and apart: round 1 alone (a fresh JVM warms up in it) and the median of rounds 2..N;
 #   3. mlp:    examples/fashion-mnist-mlp.yaml with --client-processes single and pool (the CLI's
 #              "done: N rounds in X s", final accuracy).
 # A tree that knows spec.checkpoint gets checkpoint.everyRounds = rounds (noop and mlp alike), so
@@ -49,12 +50,14 @@ YAML
   echo "$f"
 }
 
-per_client_round() { # history.json per -> us
+per_client_round() { # history.json per -> "all r1 rest": us per client-round over all rounds,
+  # round 1 alone (a fresh JVM's warm-up is in it), and the median round of rounds 2..N
   python3 - "$1" "$2" <<'PY'
-import json, sys
+import json, statistics, sys
 h = json.load(open(sys.argv[1])); per = int(sys.argv[2])
-total = sum(r["durationSeconds"] for r in h["rounds"])
-print(f"{total / (len(h['rounds']) * per) * 1e6:.1f}")
+d = [r["durationSeconds"] for r in h["rounds"]]
+us = lambda seconds: f"{seconds / per * 1e6:.1f}"
+print(us(sum(d) / len(d)), us(d[0]), us(statistics.median(d[1:])) if len(d) > 1 else "nan")
 PY
 }
 
@@ -92,7 +95,10 @@ for rep in $(seq "$reps"); do
           FLOWERSIM_CLASSPATH="$tree/bench/target/benchmarks.jar" \
             "$tree/bin/flowersim" run "$yaml" --out "$out" "${args[@]}" >"$work/run.log" 2>&1 \
             || { echo "-- $label $backend $per $floats failed:" >&2; tail -20 "$work/run.log" >&2; continue; }
-          record "$label" "noop $backend $per/round ${floats}f" "$(per_client_round "$out/history.json" "$per")"
+          read -r all first rest < <(per_client_round "$out/history.json" "$per")
+          record "$label" "noop $backend $per/round ${floats}f" "$all"
+          record "$label" "noop $backend $per/round ${floats}f round 1" "$first"
+          record "$label" "noop $backend $per/round ${floats}f rounds 2+" "$rest"
         done
       done
     done
