@@ -76,10 +76,11 @@ public final class CentralEvaluator
       LOG.info("{}: {} in Python process {}", FIELD, app.evaluateFn(), process.pid());
     } catch (ExecutionException e) {
       close();
-      if (e.getCause() instanceof WorkerProcess.SetupFailedException failed
-          && failed.getMessage().startsWith(FIELD + ":")) {
-        // What validate says of it (the process loads it as the check does), one line.
-        throw new TaskConfigException(failed.getMessage().strip().lines().toList());
+      if (e.getCause() instanceof WorkerProcess.SetupFailedException failed) {
+        Optional<TaskConfigException> refused = FlowerAppCheck.refusal(failed.getMessage());
+        if (refused.isPresent()) {
+          throw refused.get();
+        }
       }
       throw new IllegalStateException(e.getCause() instanceof WorkerProcess.SetupFailedException
           ? FIELD + ": the Python process could not import " + app.evaluateFn() + ":\n"

@@ -2,6 +2,7 @@ package io.flowersim.flowerapp;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.flowersim.task.TaskConfigException;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
@@ -10,6 +11,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -76,5 +78,16 @@ public final class FlowerAppCheck {
   public static List<String> withoutImport(FlowerApp app) {
     return Files.isDirectory(app.directory()) ? List.of()
         : List.of(FIELD + ".path: no such directory: " + app.directory());
+  }
+
+  /**
+   * A Python process's setup failure that is one of this check's problems (it names a
+   * spec.flowerApp field: the process loads the app as the check does), as validate refuses it;
+   * empty for anything else (a traceback).
+   */
+  public static Optional<TaskConfigException> refusal(String setupFailure) {
+    return setupFailure.startsWith(FIELD + ".")
+        ? Optional.of(new TaskConfigException(setupFailure.strip().lines().toList()))
+        : Optional.empty();
   }
 }

@@ -99,18 +99,15 @@ public final class PythonWorkerPool extends ProcessPool {
       }
     } catch (RuntimeException e) {
       close();
-      throw appProblem(e).orElse(e);
+      if (e.getCause() instanceof WorkerProcess.SetupFailedException failed) {
+        Optional<TaskConfigException> refused = FlowerAppCheck.refusal(failed.getMessage());
+        if (refused.isPresent()) {
+          throw refused.get();
+        }
+      }
+      throw e;
     }
     LOG.info("{}", description());
-  }
-
-  /** A worker's setup failure that names a spec.flowerApp field (not a traceback), as such. */
-  private static Optional<RuntimeException> appProblem(RuntimeException e) {
-    if (e.getCause() instanceof WorkerProcess.SetupFailedException failed
-        && failed.getMessage().startsWith(FlowerAppCheck.FIELD + ".")) {
-      return Optional.of(new TaskConfigException(failed.getMessage().strip().lines().toList()));
-    }
-    return Optional.empty();
   }
 
   @Override
