@@ -76,12 +76,7 @@ public final class CentralEvaluator
       LOG.info("{}: {} in Python process {}", FIELD, app.evaluateFn(), process.pid());
     } catch (ExecutionException e) {
       close();
-      if (e.getCause() instanceof WorkerProcess.SetupFailedException failed) {
-        Optional<TaskConfigException> refused = FlowerAppCheck.refusal(failed.getMessage());
-        if (refused.isPresent()) {
-          throw refused.get();
-        }
-      }
+      FlowerAppCheck.refuseIfProblem(e.getCause());
       throw new IllegalStateException(e.getCause() instanceof WorkerProcess.SetupFailedException
           ? FIELD + ": the Python process could not import " + app.evaluateFn() + ":\n"
               + e.getCause().getMessage()

@@ -2,6 +2,7 @@ package io.flowersim.flowerapp;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.flowersim.engine.pool.WorkerProcess;
 import io.flowersim.task.TaskConfigException;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -11,7 +12,6 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -81,13 +81,16 @@ public final class FlowerAppCheck {
   }
 
   /**
-   * A Python process's setup failure that is one of this check's problems (it names a
-   * spec.flowerApp field: the process loads the app as the check does), as validate refuses it;
-   * empty for anything else (a traceback).
+   * Throws validate's refusal when {@code cause} is a Python process's setup failure that is one
+   * of this check's problems (it names a spec.flowerApp field: the process loads the app as the
+   * check does); returns for anything else (a traceback, a process that died).
+   *
+   * @throws TaskConfigException with the failure's lines
    */
-  public static Optional<TaskConfigException> refusal(String setupFailure) {
-    return setupFailure.startsWith(FIELD + ".")
-        ? Optional.of(new TaskConfigException(setupFailure.strip().lines().toList()))
-        : Optional.empty();
+  public static void refuseIfProblem(Throwable cause) {
+    if (cause instanceof WorkerProcess.SetupFailedException failed
+        && failed.getMessage().startsWith(FIELD + ".")) {
+      throw new TaskConfigException(failed.getMessage().strip().lines().toList());
+    }
   }
 }

@@ -99,12 +99,7 @@ public final class PythonWorkerPool extends ProcessPool {
       }
     } catch (RuntimeException e) {
       close();
-      if (e.getCause() instanceof WorkerProcess.SetupFailedException failed) {
-        Optional<TaskConfigException> refused = FlowerAppCheck.refusal(failed.getMessage());
-        if (refused.isPresent()) {
-          throw refused.get();
-        }
-      }
+      FlowerAppCheck.refuseIfProblem(e.getCause());
       throw e;
     }
     LOG.info("{}", description());
