@@ -26,21 +26,22 @@ public interface ClientEngine extends AutoCloseable {
   /** The most clients this engine runs at the same time. */
   int maxConcurrentClients();
 
-  RoundResults<FitResult> fit(int round, Parameters parameters,
-      List<ClientInstruction> instructions, Duration timeout, ClientListener listener);
+  /** Every client's update, each result with its parameters. */
+  default RoundResults<FitResult> fit(int round, Parameters parameters,
+      List<ClientInstruction> instructions, Duration timeout, ClientListener listener) {
+    return fit(round, parameters, instructions, timeout, listener, false);
+  }
 
   /**
-   * As {@link #fit(int, Parameters, List, Duration, ClientListener)}; when {@code sumSuffices}
-   * (the strategy {@link io.flowersim.strategy.Strategy#aggregatesMeanOfUpdates()}), the engine
-   * may deliver the example-weighted sum of the updates ({@link RoundResults#updateSum()}) and
-   * leave each result's parameters out, which saves a backend whose clients run in other processes
-   * shipping every client's model back. Engines that run clients in this JVM need not.
+   * When {@code sumSuffices} (the strategy {@link
+   * io.flowersim.strategy.Strategy#aggregatesMeanOfUpdates()}), the engine may deliver the
+   * example-weighted sum of the updates ({@link RoundResults#updateSum()}) and leave each result's
+   * parameters out, which saves a backend whose clients run in other processes shipping every
+   * client's model back.
    */
-  default RoundResults<FitResult> fit(int round, Parameters parameters,
+  RoundResults<FitResult> fit(int round, Parameters parameters,
       List<ClientInstruction> instructions, Duration timeout, ClientListener listener,
-      boolean sumSuffices) {
-    return fit(round, parameters, instructions, timeout, listener);
-  }
+      boolean sumSuffices);
 
   RoundResults<EvaluateResult> evaluate(int round, Parameters parameters,
       List<ClientInstruction> instructions, Duration timeout, ClientListener listener);

@@ -64,12 +64,6 @@ public final class ClientScheduler implements ClientEngine {
     return workers.size();
   }
 
-  @Override
-  public RoundResults<FitResult> fit(int round, Parameters parameters,
-      List<ClientInstruction> instructions, Duration timeout, ClientListener listener) {
-    return fit(round, parameters, instructions, timeout, listener, false);
-  }
-
   /**
    * With {@code sumSuffices}, on a transport whose workers sum ({@link Batching#sumsUpdates()}),
    * each batch sends back one mean instead of every update.

@@ -81,12 +81,6 @@ public final class GroupedEngine implements ClientEngine {
 
   @Override
   public RoundResults<FitResult> fit(int round, Parameters parameters,
-      List<ClientInstruction> instructions, Duration timeout, ClientListener listener) {
-    return fit(round, parameters, instructions, timeout, listener, false);
-  }
-
-  @Override
-  public RoundResults<FitResult> fit(int round, Parameters parameters,
       List<ClientInstruction> instructions, Duration timeout, ClientListener listener,
       boolean sumSuffices) {
     List<RoundResults<FitResult>> parts = inParallel(instructions, (engine, clients) ->
