@@ -1,6 +1,9 @@
 package io.flowersim.data;
 
 import io.flowersim.api.v1alpha1.spec.PartitioningSpec;
+import io.flowersim.api.v1alpha1.spec.PartitioningType;
+import java.util.ArrayList;
+import java.util.List;
 
 /**
  * Splits a dataset's examples among partitions (one per client), as flwr-datasets' partitioners.
@@ -42,6 +45,24 @@ public interface Partitioner {
           + "natural-id needs the data's id column; the task builds a NaturalIdPartitioner "
           + "from it, or refuses natural-id");
     };
+  }
+
+  /**
+   * What {@code spec} asks of a dataset with only {@code labels} labels that it cannot have: more
+   * shards per client (shard) or classes per client (pathological) than there are labels; {@code
+   * source} names the dataset in the message.
+   */
+  static List<String> tooFewLabels(PartitioningSpec spec, int labels, String source) {
+    List<String> problems = new ArrayList<>();
+    PartitioningType type = spec.typeOrDefault();
+    Integer asked = type == PartitioningType.SHARD ? Integer.valueOf(spec.shardsPerClientOrDefault())
+        : type == PartitioningType.PATHOLOGICAL ? spec.classesPerClient : null;
+    if (asked != null && asked > labels) {
+      problems.add("spec.clients.partitioning."
+          + (type == PartitioningType.SHARD ? "shardsPerClient" : "classesPerClient") + ": "
+          + source + " has only " + labels + " labels, so at most " + labels + ", got " + asked);
+    }
+    return problems;
   }
 
   private static int required(Integer value, String field, PartitioningSpec spec) {

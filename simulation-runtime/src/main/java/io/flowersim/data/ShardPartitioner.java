@@ -1,10 +1,7 @@
 package io.flowersim.data;
 
-import io.flowersim.api.v1alpha1.spec.PartitioningSpec;
-import io.flowersim.api.v1alpha1.spec.PartitioningType;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Optional;
 import java.util.SplittableRandom;
 
 /**
@@ -28,19 +25,6 @@ public final class ShardPartitioner implements Partitioner {
     }
     this.labelsPerPartition = labelsPerPartition;
     this.seed = seed;
-  }
-
-  /**
-   * Refuses, before any data loads, a shard split that asks more labels of each client than
-   * {@code source} (e.g. "Fashion-MNIST") has; empty for other partitionings.
-   */
-  public static Optional<String> tooManyLabels(PartitioningSpec spec, int labels, String source) {
-    if (spec.typeOrDefault() != PartitioningType.SHARD
-        || spec.shardsPerClientOrDefault() <= labels) {
-      return Optional.empty();
-    }
-    return Optional.of("spec.clients.partitioning.shardsPerClient: " + source + " has only "
-        + labels + " labels, so at most " + labels + ", got " + spec.shardsPerClientOrDefault());
   }
 
   @Override

@@ -14,7 +14,6 @@ import io.flowersim.client.Parameters;
 import io.flowersim.data.FashionMnist;
 import io.flowersim.data.LabeledDataset;
 import io.flowersim.data.Partitioner;
-import io.flowersim.data.ShardPartitioner;
 import io.flowersim.task.FederatedTask;
 import io.flowersim.task.TaskConfigException;
 import io.flowersim.task.TaskOption;
@@ -96,20 +95,12 @@ public abstract class FashionMnistTask implements FederatedTask {
   /** Shards need as many labels, partitions as many examples. */
   @Override
   public List<String> checkCombined(TaskSettings settings) {
-    List<String> problems = new ArrayList<>();
-    ShardPartitioner.tooManyLabels(settings.partitioning(), FashionMnist.CLASSES, "Fashion-MNIST")
-        .ifPresent(problems::add);
     PartitioningSpec partitioning = settings.partitioning();
+    List<String> problems = new ArrayList<>(
+        Partitioner.tooFewLabels(partitioning, FashionMnist.CLASSES, "Fashion-MNIST"));
     if (partitioning.typeOrDefault() == PartitioningType.NATURAL_ID) {
       problems.add("spec.clients.partitioning.type: Fashion-MNIST has no id column to group by "
           + "(natural-id); the synthetic task has writer ids");
-    }
-    if (partitioning.typeOrDefault() == PartitioningType.PATHOLOGICAL
-        && partitioning.classesPerClient != null
-        && partitioning.classesPerClient > FashionMnist.CLASSES) {
-      problems.add("spec.clients.partitioning.classesPerClient: Fashion-MNIST has only "
-          + FashionMnist.CLASSES + " labels, so at most " + FashionMnist.CLASSES + ", got "
-          + partitioning.classesPerClient);
     }
     Integer trainExamples = settings.get(TRAIN_EXAMPLES);
     long sized = java.util.Arrays.stream(partitioning.partitionSizesArray()).asLongStream().sum();

@@ -11,7 +11,7 @@ import io.flowersim.client.EvaluateResult;
 import io.flowersim.client.FitResult;
 import io.flowersim.client.Parameters;
 import io.flowersim.data.PartitionSizes;
-import io.flowersim.data.ShardPartitioner;
+import io.flowersim.data.Partitioner;
 import io.flowersim.task.FederatedTask;
 import io.flowersim.task.HeapBudget;
 import io.flowersim.task.TaskConfigException;
@@ -85,17 +85,10 @@ public final class SyntheticTask implements FederatedTask {
   /** Shards need as many classes, and the data must fit in an array and in the heap. */
   @Override
   public List<String> checkCombined(TaskSettings settings) {
-    List<String> problems = new ArrayList<>();
     int classes = settings.get(CLASSES);
-    ShardPartitioner.tooManyLabels(settings.partitioning(), classes,
-        "the task (spec.taskConfig.classes)").ifPresent(problems::add);
     PartitioningSpec partitioning = settings.partitioning();
-    if (partitioning.typeOrDefault() == PartitioningType.PATHOLOGICAL
-        && partitioning.classesPerClient != null && partitioning.classesPerClient > classes) {
-      problems.add("spec.clients.partitioning.classesPerClient: the task "
-          + "(spec.taskConfig.classes) has only " + classes + " labels, so at most " + classes
-          + ", got " + partitioning.classesPerClient);
-    }
+    List<String> problems = new ArrayList<>(
+        Partitioner.tooFewLabels(partitioning, classes, "the task (spec.taskConfig.classes)"));
     if (partitioning.typeOrDefault().sizesByRule()) {
       try {
         PartitionSizes.byRule(partitioning.typeOrDefault(), settings.numClients(),
