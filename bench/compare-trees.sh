@@ -16,6 +16,7 @@
 # none). STEPS="mlp" (any of engine noop mlp; default all) runs only those steps.
 # Prints every sample, then the medians per row and the ratio new/old. Load average per step.
 set -euo pipefail
+. "$(dirname "$0")/noop-spec.sh"
 old=$(cd "$1" && pwd); new=$(cd "$2" && pwd); reps=${3:-3}
 rounds=${ROUNDS:-20}
 work=$(mktemp -d)
@@ -35,18 +36,7 @@ checkpoint_last() { # tree rounds -> the spec line that checkpoints only after t
 noop_yaml() { # tree per floats -> file
   local tree=$1 per=$2 floats=$3 f="$work/noop-$(basename "$1")-$2-$3.yaml" ck
   ck=$(checkpoint_last "$tree" "$rounds")
-  cat >"$f" <<YAML
-apiVersion: flowersim.io/v1alpha1
-kind: FlowerSimulation
-metadata: {name: noop-$per-$floats}
-spec:
-  task: noop
-  taskConfig: {floats: "$floats"}
-  rounds: $rounds
-  clients: {count: 100, resources: {cpus: 1}}
-  strategy: {fractionFit: $(python3 -c "print($per/100)"), fractionEvaluate: $(python3 -c "print($per/100)"), minFitClients: $per, minEvaluateClients: $per, minAvailableClients: 100}
-$ck
-YAML
+  { noop_spec "$per" "$floats" "$rounds"; echo "$ck"; } >"$f"
   echo "$f"
 }
 

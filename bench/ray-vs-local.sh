@@ -7,6 +7,7 @@
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 cd "$root"
+. bench/noop-spec.sh
 rounds=20
 [ "${1:-}" = "--quick" ] && rounds=5
 
@@ -24,17 +25,7 @@ export FLOWERSIM_CLASSPATH="$root/bench/target/benchmarks.jar"
 printf '%-8s %8s %8s %18s %18s %8s\n' backend perRound floats "us/client-round" "rounds total s" ""
 for per in 10 100; do
   for floats in 1000 1000000; do
-    cat > "$work/noop.yaml" <<YAML
-apiVersion: flowersim.io/v1alpha1
-kind: FlowerSimulation
-metadata: {name: noop-$per-$floats}
-spec:
-  task: noop
-  taskConfig: {floats: "$floats"}
-  rounds: $rounds
-  clients: {count: 100, resources: {cpus: 1}}
-  strategy: {fractionFit: $(python3 -c "print($per/100)"), fractionEvaluate: $(python3 -c "print($per/100)"), minFitClients: $per, minEvaluateClients: $per, minAvailableClients: 100}
-YAML
+    noop_spec "$per" "$floats" "$rounds" >"$work/noop.yaml"
     declare -A us=()
     for backend in local ray; do
       args=(--cpus 2)
