@@ -28,7 +28,9 @@ import org.slf4j.LoggerFactory;
  * round, as Flower's strategies call their evaluate_fn. The server calls it when it calls a Java
  * task's {@code evaluateCentralized}: round 0 on the initial model, then after every round. A
  * raising evaluateFn fails the run as a Java task's exception there would, naming the field and
- * the round, its traceback in the log.
+ * the round, its traceback in the log; so does one still running after the call timeout (the
+ * round's, spec.roundTimeoutSeconds), whose process is killed: a hung evaluation would otherwise
+ * hold the run with nothing to show for it.
  */
 public final class CentralEvaluator
     implements BiFunction<Integer, Parameters, Optional<EvaluateResult>>, AutoCloseable {
@@ -38,26 +40,38 @@ public final class CentralEvaluator
 
   private final FlowerApp app;
   private final WorkerProcess process;
+  private final Duration callTimeout;
+  private final ExecutorService calls;
   private final Thread shutdownHook;
   private final Set<String> warnedMetrics = new HashSet<>();
   private boolean closed;
 
-  private CentralEvaluator(FlowerApp app, WorkerProcess process) {
+  private CentralEvaluator(FlowerApp app, WorkerProcess process, Duration callTimeout) {
     this.app = app;
     this.process = process;
+    this.callTimeout = callTimeout;
+    this.calls = Executors.newSingleThreadExecutor(r -> {
+      Thread t = new Thread(r, "flowersim-central-evaluation");
+      t.setDaemon(true);
+      return t;
+    });
     // Ctrl-C and System.exit do not reach close(); the process also watches this one.
     this.shutdownHook = new Thread(process::kill, "flowersim-central-evaluation-shutdown");
     Runtime.getRuntime().addShutdownHook(shutdownHook);
   }
 
-  /** Starts the process of {@code app}'s evaluateFn and returns while it imports the app. */
-  public static CentralEvaluator start(PythonEnvironment python, FlowerApp app) {
+  /**
+   * Starts the process of {@code app}'s evaluateFn and returns while it imports the app; each call
+   * may take {@code callTimeout}.
+   */
+  public static CentralEvaluator start(PythonEnvironment python, FlowerApp app,
+      Duration callTimeout) {
     if (app.evaluateFn() == null) {
       throw new IllegalArgumentException(app + " names no " + FIELD);
     }
     return new CentralEvaluator(app, WorkerProcess.start(python.command("evaluate"),
         python.environment(), PythonWire.evaluatorHello(app.directory().toString(),
-            app.evaluateFn())));
+            app.evaluateFn())), callTimeout);
   }
 
   /**
@@ -99,20 +113,35 @@ public final class CentralEvaluator
    * The evaluateFn's MetricRecord on {@code parameters} in {@code round}: its loss (or
    * eval_loss), num-examples and numeric metrics; empty when it returned None.
    *
-   * @throws IllegalStateException naming the field and round when it raised or its process died
+   * @throws IllegalStateException naming the field and round when it raised, did not return
+   *     within the call timeout (its process is killed then) or its process died
    */
   @Override
   public synchronized Optional<EvaluateResult> apply(Integer round, Parameters parameters) {
     if (closed) {
       throw new IllegalStateException(FIELD + ": its Python process is closed");
     }
+    // Float32 arrays: the server's model; the clients' dtypes are their pool's to keep.
+    byte[] model = PythonWire.model(parameters, Map.of());
+    Future<byte[]> call = calls.submit(() -> process.call(model, PythonWire.centralCall(round)));
     byte[] reply;
     try {
-      // Float32 arrays: the server's model; the clients' dtypes are their pool's to keep.
-      reply = process.call(PythonWire.model(parameters, Map.of()), PythonWire.centralCall(round));
-    } catch (IOException e) {
+      reply = call.get(callTimeout.toNanos(), TimeUnit.NANOSECONDS);
+    } catch (ExecutionException e) {
       throw new IllegalStateException(FIELD + ": its Python process " + process.pid() + " died "
-          + "in round " + round + " (" + process.exitStatus() + "; its stderr is above)", e);
+          + "in round " + round + " (" + process.exitStatus() + "; its stderr is above)",
+          e.getCause());
+    } catch (TimeoutException e) {
+      LOG.error("{} ({}) still running in round {} after {}s (spec.roundTimeoutSeconds); killing "
+          + "its Python process {}", FIELD, app.evaluateFn(), round, callTimeout.toSeconds(),
+          process.pid());
+      kill();
+      throw new IllegalStateException(FIELD + " (" + app.evaluateFn() + ") did not return in "
+          + "round " + round + " within " + callTimeout.toSeconds() + "s (spec.roundTimeoutSeconds)");
+    } catch (InterruptedException e) {
+      kill();
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException(FIELD + ": interrupted in round " + round, e);
     }
     PythonWire.CentralReply central = PythonWire.centralReply(reply);
     if (central.error() != null) {
@@ -136,6 +165,19 @@ public final class CentralEvaluator
     closed = true;
     process.closeInput();
     process.awaitExit(2000);
+    release();
+  }
+
+  /** Ends the process at once: a call of it is late and its answer would come for no one. */
+  private void kill() {
+    closed = true;
+    process.kill();
+    process.awaitExit(0);
+    release();
+  }
+
+  private void release() {
+    calls.shutdownNow();
     try {
       Runtime.getRuntime().removeShutdownHook(shutdownHook);
     } catch (IllegalStateException e) {

@@ -183,8 +183,9 @@ public final class Simulation implements AutoCloseable {
     }
     FlowerApp app = FlowerApp.of(spec.flowerApp);
     // Started first: it imports the app while the clients' workers do.
+    Duration timeout = Duration.ofSeconds(spec.roundTimeoutSecondsOrDefault());
     CentralEvaluator central = app.evaluateFn() == null ? null
-        : CentralEvaluator.start(PythonEnvironment.find(), app);
+        : CentralEvaluator.start(PythonEnvironment.find(), app, timeout);
     try {
       ClientEngine engine = flowerAppEngine(backend, address, spec, app, resources);
       try {
@@ -197,7 +198,6 @@ public final class Simulation implements AutoCloseable {
         Strategy strategy = StrategyFactory.create(spec.strategyOrDefault(), evaluate,
             spec.clients.count, spec.seedOrDefault());
         int asked = new SplittableRandom(spec.seedOrDefault()).nextInt(spec.clients.count);
-        Duration timeout = Duration.ofSeconds(spec.roundTimeoutSecondsOrDefault());
         return new Simulation(resource, () -> engine.initialParameters(asked, timeout)
             .orElseThrow(() -> new IllegalStateException(engine.description()
                 + " cannot ask a client for the initial model")), strategy, engine, central);

@@ -15,7 +15,8 @@ import org.junit.jupiter.api.Test;
 /**
  * spec.flowerApp.evaluateFn in its Python process (the real flwr, in the venv python/env.sh
  * makes): called with the round and the global model as an ArrayRecord, its MetricRecord as the
- * server's centralized evaluation, and a raising one failing with the field and the round.
+ * server's centralized evaluation, and a raising or hanging one failing with the field and the
+ * round.
  */
 class CentralEvaluatorTest {
 
@@ -23,8 +24,12 @@ class CentralEvaluatorTest {
       .toAbsolutePath();
 
   private static CentralEvaluator evaluator(String evaluateFn) {
+    return evaluator(evaluateFn, Duration.ofMinutes(2));
+  }
+
+  private static CentralEvaluator evaluator(String evaluateFn, Duration callTimeout) {
     CentralEvaluator central = CentralEvaluator.start(PythonEnvironment.find(), new FlowerApp(APP,
-        null, Map.of(), "message_app.client_app:initial_arrays", evaluateFn));
+        null, Map.of(), "message_app.client_app:initial_arrays", evaluateFn), callTimeout);
     central.awaitReady(Duration.ofMinutes(2));
     return central;
   }
@@ -71,6 +76,22 @@ class CentralEvaluatorTest {
   }
 
   @Test
+  void anEvaluateFnStillRunningAfterTheRoundTimeoutFailsTheRoundAndIsKilled() {
+    try (CentralEvaluator central = evaluator("message_app.central:hang_in_round_two",
+        Duration.ofSeconds(3))) {
+      assertThat(central.apply(1, model(0, 0))).isPresent();
+      long pid = central.pid();
+      assertThatThrownBy(() -> central.apply(2, model(0, 0)))
+          .isInstanceOf(IllegalStateException.class)
+          .hasMessage("spec.flowerApp.evaluateFn (message_app.central:hang_in_round_two) did not "
+              + "return in round 2 within 3s (spec.roundTimeoutSeconds)");
+      assertThat(ProcessHandle.of(pid).map(ProcessHandle::isAlive)).isNotEqualTo(Optional.of(true));
+      assertThatThrownBy(() -> central.apply(3, model(0, 0)))
+          .hasMessage("spec.flowerApp.evaluateFn: its Python process is closed");
+    }
+  }
+
+  @Test
   void aMetricRecordWithoutLossIsRefused() {
     try (CentralEvaluator central = evaluator("message_app.central:no_loss")) {
       assertThatThrownBy(() -> central.apply(1, model(0, 0)))
@@ -82,7 +103,8 @@ class CentralEvaluatorTest {
   @Test
   void anEvaluateFnThatCannotBeImportedFailsTheStartAsValidateRefusesIt() {
     CentralEvaluator central = CentralEvaluator.start(PythonEnvironment.find(),
-        new FlowerApp(APP, null, Map.of(), null, "message_app.central:missing"));
+        new FlowerApp(APP, null, Map.of(), null, "message_app.central:missing"),
+        Duration.ofMinutes(2));
     assertThatThrownBy(() -> central.awaitReady(Duration.ofMinutes(2)))
         .isInstanceOfSatisfying(TaskConfigException.class, e -> assertThat(e.problems())
             .containsExactly("spec.flowerApp.evaluateFn: cannot load message_app.central:missing: "

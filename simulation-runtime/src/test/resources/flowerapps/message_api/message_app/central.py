@@ -1,6 +1,8 @@
 """Centralized evaluations (spec.flowerApp.evaluateFn) for the tests: values the tests can predict
 from the global model and the round."""
 
+import time
+
 from flwr.app import ArrayRecord, MetricRecord
 
 not_callable = 3
@@ -30,3 +32,9 @@ def raise_in_round_two(server_round: int, arrays: ArrayRecord) -> MetricRecord:
 
 def no_loss(server_round: int, arrays: ArrayRecord) -> MetricRecord:
     return MetricRecord({"accuracy": 0.5})
+
+
+def hang_in_round_two(server_round: int, arrays: ArrayRecord) -> MetricRecord:
+    if server_round == 2:
+        time.sleep(600)
+    return MetricRecord({"loss": 0.0})

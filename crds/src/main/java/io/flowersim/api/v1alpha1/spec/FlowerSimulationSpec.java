@@ -71,7 +71,8 @@ public class FlowerSimulationSpec {
 
   @Min(1)
   @JsonPropertyDescription("Seconds a round may take; clients still running then count as failures "
-      + "of that round. Default 600.")
+      + "of that round, and a spec.flowerApp.evaluateFn call still running then fails the run. "
+      + "Default 600.")
   public Integer roundTimeoutSeconds;
 
   @JsonPropertyDescription("Stop (the default): a round whose loss is NaN or infinite fails the "
