@@ -19,6 +19,12 @@ public record Checkpoint(int round, String specJson, History history, Parameters
     long samplingPosition, StrategyState strategyState,
     Map<Integer, Map<String, Object>> clientStates) {
 
-  /** The layout of the file; a reader refuses another one. */
-  public static final int FORMAT_VERSION = 1;
+  /**
+   * The layout of the file this flowersim writes: 2 keeps each tensor's dtype. A reader refuses
+   * other versions than this and {@link #FIRST_FORMAT_VERSION} (whose tensors are all float32).
+   */
+  public static final int FORMAT_VERSION = 2;
+
+  /** The first layout, without dtypes: still read. */
+  public static final int FIRST_FORMAT_VERSION = 1;
 }

@@ -12,7 +12,6 @@ import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
-import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.zip.CRC32;
@@ -79,9 +78,9 @@ final class CheckpointCodec {
     }
     ByteBuffer header = ByteBuffer.wrap(file, MAGIC.length, Integer.BYTES + Long.BYTES);
     int version = header.getInt();
-    if (version != Checkpoint.FORMAT_VERSION) {
+    if (version != Checkpoint.FORMAT_VERSION && version != Checkpoint.FIRST_FORMAT_VERSION) {
       throw new UnreadableCheckpointException("format version " + version + "; this flowersim "
-          + "reads version " + Checkpoint.FORMAT_VERSION);
+          + "reads versions " + Checkpoint.FIRST_FORMAT_VERSION + " to " + Checkpoint.FORMAT_VERSION);
     }
     long payload = header.getLong();
     if (payload != file.length - HEADER - TRAILER) {
@@ -98,7 +97,7 @@ final class CheckpointCodec {
       int round = in.readInt();
       String spec = readText(in);
       History history = HistoryJson.fromJson(readText(in));
-      Parameters parameters = readParameters(in);
+      Parameters parameters = readParameters(in, version > Checkpoint.FIRST_FORMAT_VERSION);
       long sampling = in.readLong();
       StrategyState strategy = StrategyState.of(StateValues.readMap(in));
       int clients = StateValues.count(in);
@@ -143,27 +142,31 @@ final class CheckpointCodec {
       for (int d : shape) {
         out.writeInt(d);
       }
+      out.writeUTF(t.dtype());
     }
     StateValues.writeFloats(out, p.values());
   }
 
-  private static Parameters readParameters(DataInputStream in) throws IOException {
+  private static Parameters readParameters(DataInputStream in, boolean withDtypes)
+      throws IOException {
     int n = StateValues.count(in);
-    Map<String, int[]> shapes = new LinkedHashMap<>();
+    String[] names = new String[n];
+    int[][] shapes = new int[n][];
+    String[] dtypes = new String[n];
     for (int i = 0; i < n; i++) {
-      String name = in.readUTF();
-      int[] shape = new int[StateValues.count(in)];
-      for (int d = 0; d < shape.length; d++) {
-        shape[d] = in.readInt();
+      names[i] = in.readUTF();
+      shapes[i] = new int[StateValues.count(in)];
+      for (int d = 0; d < shapes[i].length; d++) {
+        shapes[i][d] = in.readInt();
       }
-      shapes.put(name, shape);
+      dtypes[i] = withDtypes ? in.readUTF() : Parameters.FLOAT32;
     }
     float[] values = StateValues.readFloats(in);
     Parameters.Builder b = Parameters.builder();
     int offset = 0;
-    for (Map.Entry<String, int[]> e : shapes.entrySet()) {
-      int size = Arrays.stream(e.getValue()).reduce(1, Math::multiplyExact);
-      b.add(e.getKey(), e.getValue(), Arrays.copyOfRange(values, offset, offset + size));
+    for (int i = 0; i < n; i++) {
+      int size = Arrays.stream(shapes[i]).reduce(1, Math::multiplyExact);
+      b.add(names[i], shapes[i], Arrays.copyOfRange(values, offset, offset + size), dtypes[i]);
       offset += size;
     }
     if (offset != values.length) {

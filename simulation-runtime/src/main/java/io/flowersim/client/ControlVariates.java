@@ -24,7 +24,7 @@ public final class ControlVariates {
     }
     Parameters.Builder builder = Parameters.builder();
     for (Parameters.Tensor t : model.tensors()) {
-      builder.add(t.name(), t.shape(), model.copyOf(t.name()));
+      builder.add(t.name(), t.shape(), model.copyOf(t.name()), t.dtype());
     }
     for (Parameters.Tensor t : model.tensors()) {
       builder.add(PREFIX + t.name(), t.shape(),
@@ -44,7 +44,7 @@ public final class ControlVariates {
     int tensors = 0;
     for (Parameters.Tensor t : combined.tensors()) {
       if (!t.name().startsWith(PREFIX)) {
-        builder.add(t.name(), t.shape(), combined.copyOf(t.name()));
+        builder.add(t.name(), t.shape(), combined.copyOf(t.name()), t.dtype());
         tensors++;
       }
     }

@@ -13,13 +13,22 @@ import java.util.Objects;
  */
 public final class Parameters {
 
+  /** The dtype of an array that Java made: the values' own. */
+  public static final String FLOAT32 = "float32";
+
   private final List<Tensor> tensors;
   private final float[] values;
 
-  /** Where one named tensor lives inside the contiguous array. */
-  public record Tensor(String name, int[] shape, int offset, int size) {
+  /**
+   * Where one named tensor lives inside the contiguous array, and the dtype its maker holds it in
+   * (a Flower App's int64 counter, say): the values here are float32 whatever it is, and a Python
+   * client gets the array back in that dtype. The dtype is not part of equality: two layouts are
+   * the same when their names, shapes and places are.
+   */
+  public record Tensor(String name, int[] shape, int offset, int size, String dtype) {
     public Tensor {
       Objects.requireNonNull(name, "name");
+      Objects.requireNonNull(dtype, "dtype");
       shape = shape.clone();
     }
 
@@ -115,8 +124,14 @@ public final class Parameters {
     private final List<String> names = new ArrayList<>();
     private final List<int[]> shapes = new ArrayList<>();
     private final List<float[]> data = new ArrayList<>();
+    private final List<String> dtypes = new ArrayList<>();
 
     public Builder add(String name, int[] shape, float[] values) {
+      return add(name, shape, values, FLOAT32);
+    }
+
+    /** A tensor that its maker holds in {@code dtype} (numpy's name for it). */
+    public Builder add(String name, int[] shape, float[] values, String dtype) {
       long expected = 1;
       for (int d : shape) {
         expected *= d;
@@ -131,6 +146,7 @@ public final class Parameters {
       names.add(name);
       shapes.add(shape.clone());
       data.add(values);
+      dtypes.add(Objects.requireNonNull(dtype, "dtype"));
       return this;
     }
 
@@ -148,7 +164,7 @@ public final class Parameters {
       for (int i = 0; i < names.size(); i++) {
         float[] d = data.get(i);
         System.arraycopy(d, 0, all, offset, d.length);
-        tensors.add(new Tensor(names.get(i), shapes.get(i), offset, d.length));
+        tensors.add(new Tensor(names.get(i), shapes.get(i), offset, d.length, dtypes.get(i)));
         offset += d.length;
       }
       return new Parameters(tensors, all);

@@ -8,7 +8,6 @@ import io.flowersim.task.TaskConfigException;
 import java.io.IOException;
 import java.time.Duration;
 import java.util.HashSet;
-import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ExecutionException;
@@ -121,8 +120,7 @@ public final class CentralEvaluator
     if (closed) {
       throw new IllegalStateException(FIELD + ": its Python process is closed");
     }
-    // Float32 arrays: the server's model; the clients' dtypes are their pool's to keep.
-    byte[] model = PythonWire.model(parameters, Map.of());
+    byte[] model = PythonWire.model(parameters);
     Future<byte[]> call = calls.submit(() -> process.call(model, PythonWire.centralCall(round)));
     byte[] reply;
     try {

@@ -49,7 +49,8 @@ class CheckpointStoreTest {
       history.add(record);
     }
     Parameters parameters = Parameters.builder()
-        .add("w", new int[] {2, 3}, new float[] {1f, -2f, Float.MIN_VALUE, 4.5f, 1e-30f, 6f})
+        .add("w", new int[] {2, 3}, new float[] {1f, -2f, Float.MIN_VALUE, 4.5f, 1e-30f, 6f},
+            "float64")
         .add("b", new int[] {1}, new float[] {Float.NaN}).build();
     StrategyState state = StrategyState.empty().put("m", new float[] {0.25f, -1f})
         .put("noisePosition", -123456789L)
@@ -83,6 +84,8 @@ class CheckpointStoreTest {
     assertThat(read.specJson()).isEqualTo(written.specJson());
     assertThat(read.parameters()).isEqualTo(written.parameters());
     assertThat(read.parameters().tensors()).isEqualTo(written.parameters().tensors());
+    assertThat(read.parameters().tensors()).extracting(Parameters.Tensor::dtype)
+        .containsExactly("float64", "float32");
     assertThat(Float.floatToRawIntBits(read.parameters().values()[6]))
         .isEqualTo(Float.floatToRawIntBits(Float.NaN));
     assertThat(read.samplingPosition()).isEqualTo(168L);
@@ -107,6 +110,34 @@ class CheckpointStoreTest {
     assertThat(read.history().rounds()).hasSize(4);
     assertThat(read.history().rounds().get(3).centralizedLoss).isEqualTo(0.25);
     assertThat(read.history().rounds().get(1).distributedMetrics).containsEntry("accuracy", 0.2);
+  }
+
+  /**
+   * A checkpoint of the first format (written by 01610cc, before tensors kept their dtype: a
+   * synthetic run of 4 clients after round 1) is still read, every tensor float32, and written
+   * again in the current format.
+   */
+  @Test
+  void aCheckpointOfTheFirstFormatIsStillRead() throws Exception {
+    byte[] file;
+    try (var in = CheckpointStoreTest.class.getResourceAsStream(
+        "/checkpoints/format-1-synthetic-round-1.ckpt")) {
+      file = in.readAllBytes();
+    }
+    assertThat(java.nio.ByteBuffer.wrap(file, 8, 4).getInt())
+        .isEqualTo(Checkpoint.FIRST_FORMAT_VERSION);
+    Checkpoint read = CheckpointCodec.decode(file);
+    assertThat(read.round()).isEqualTo(1);
+    assertThat(read.history().rounds()).hasSize(1);
+    assertThat(read.parameters().tensors()).isNotEmpty()
+        .allSatisfy(t -> assertThat(t.dtype()).isEqualTo(Parameters.FLOAT32));
+    assertThat(read.parameters().tensors().stream().mapToInt(Parameters.Tensor::size).sum())
+        .isEqualTo(read.parameters().size()).isPositive();
+
+    byte[] again = CheckpointCodec.encode(read);
+    assertThat(java.nio.ByteBuffer.wrap(again, 8, 4).getInt())
+        .isEqualTo(Checkpoint.FORMAT_VERSION);
+    assertThat(CheckpointCodec.decode(again).parameters()).isEqualTo(read.parameters());
   }
 
   @Test

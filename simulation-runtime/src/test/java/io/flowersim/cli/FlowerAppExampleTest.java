@@ -139,7 +139,8 @@ class FlowerAppExampleTest {
     History history = HistoryJson.read(out.resolve("history.json"));
     assertThat(history.initial.centralizedLoss).isEqualTo(0.0);
     assertThat(history.initial.centralizedMetrics).containsEntry("server-round", 0.0)
-        .containsEntry("steps", 0.0).doesNotContainKeys("curve", "num-examples");
+        .containsEntry("steps", 0.0).containsEntry("steps-int64", 1.0)
+        .doesNotContainKeys("curve", "num-examples");
     assertThat(history.rounds).hasSize(3);
     for (var r : history.rounds) {
       assertThat(r.centralizedMetrics).containsEntry("server-round", (double) r.round)
@@ -150,6 +151,50 @@ class FlowerAppExampleTest {
     // FedAvg of w + 1 + partition weighted 10 and 11: sum(w) grows by 6 * (1 + 11/21) a round.
     assertThat(history.rounds.get(2).centralizedLoss - 3)
         .isCloseTo(3 * 6 * (1 + 11.0 / 21), within(1e-3));
+  }
+
+  /**
+   * The app's int64 counter stays int64 wherever the global model goes: to the clients of a client
+   * group other than the one that gave the initial model, to the evaluateFn, and after a resume
+   * from a checkpoint (which makes no initial call).
+   */
+  @Test
+  void everyGroupTheEvaluateFnAndAResumedRunGetTheArraysInTheAppsDtypes() throws Exception {
+    Path file = dir.resolve("groups.yaml");
+    Files.writeString(file, """
+        apiVersion: flowersim.io/v1alpha1
+        kind: FlowerSimulation
+        metadata: {name: groups}
+        spec:
+          flowerApp:
+            path: %s
+            initialArrays: message_app.client_app:initial_arrays
+            evaluateFn: message_app.central:global_evaluate
+          rounds: 2
+          clients:
+            count: 2
+            groups:
+            - {name: a, count: 1}
+            - {name: b, count: 1}
+          strategy: {name: FedAvg, fractionFit: 1.0, fractionEvaluate: 1.0}
+        """.formatted(MESSAGE_APP));
+    Path out = dir.resolve("out");
+    Outcome first = run("run", file.toString(), "--out", out.toString());
+    assertThat(first.code()).as(first.err()).isZero();
+    Outcome resumed = run("run", file.toString(), "--out", out.toString(), "--resume",
+        "--rounds", "3");
+    assertThat(resumed.code()).as(resumed.err()).isZero();
+    assertThat(resumed.out()).contains("resuming after round 2 of 3");
+    History history = HistoryJson.read(out.resolve("history.json"));
+    assertThat(history.initial.centralizedMetrics).containsEntry("steps-int64", 1.0);
+    assertThat(history.rounds).hasSize(3);
+    for (var r : history.rounds) {
+      // Both clients, one per group, saw steps as int64 (the mean of their 0/1 is 1).
+      assertThat(r.distributedMetrics).as("round %d", r.round)
+          .containsEntry("fit_steps-int64", 1.0);
+      assertThat(r.centralizedMetrics).as("round %d", r.round)
+          .containsEntry("steps-int64", 1.0).containsEntry("steps", (double) r.round);
+    }
   }
 
   @Test

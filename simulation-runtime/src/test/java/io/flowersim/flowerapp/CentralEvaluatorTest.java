@@ -37,7 +37,7 @@ class CentralEvaluatorTest {
   private static Parameters model(float first, float steps) {
     return Parameters.builder()
         .add("w", new int[] {2, 3}, new float[] {first, 2, 3, 4, 5, 6})
-        .add("steps", new int[] {1}, new float[] {steps}).build();
+        .add("steps", new int[] {1}, new float[] {steps}, "int64").build();
   }
 
   @Test
@@ -46,11 +46,12 @@ class CentralEvaluatorTest {
       EvaluateResult initial = central.apply(0, model(0, 0)).orElseThrow();
       assertThat(initial.loss()).isEqualTo(20.0);
       EvaluateResult third = central.apply(3, model(1.5f, 2)).orElseThrow();
-      // loss = sum(w) + round; the list metric is left out, num-examples is the count.
+      // loss = sum(w) + round; the list metric is left out, num-examples is the count; steps
+      // arrives in the dtype its tensor names.
       assertThat(third.loss()).isEqualTo(21.5 + 3);
       assertThat(third.numExamples()).isEqualTo(7);
       assertThat(third.metrics()).containsExactlyInAnyOrderEntriesOf(
-          Map.of("loss", 24.5, "server-round", 3.0, "steps", 2.0));
+          Map.of("loss", 24.5, "server-round", 3.0, "steps", 2.0, "steps-int64", 1.0));
     }
   }
 

@@ -3,6 +3,7 @@ from the global model and the round."""
 
 import time
 
+import numpy as np
 from flwr.app import ArrayRecord, MetricRecord
 
 not_callable = 3
@@ -15,6 +16,7 @@ def global_evaluate(server_round: int, arrays: ArrayRecord) -> MetricRecord:
         "loss": float(w.sum()) + server_round,
         "server-round": server_round,
         "steps": float(steps[0]),
+        "steps-int64": int(steps.dtype == np.int64),
         "num-examples": 7,
         "curve": [1.0, 2.0],
     })

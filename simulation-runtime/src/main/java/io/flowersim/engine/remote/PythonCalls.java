@@ -12,7 +12,7 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The driver's half of a Flower App's clients in Python workers, whatever carries the bytes (the
- * local pool's pipes, Ray's Python actors): the round's model in the dtypes the app first gave,
+ * local pool's pipes, Ray's Python actors): the round's model in the dtypes its tensors name,
  * a batch's calls and its reply in {@link PythonWire}, the initial model from one client, and one
  * warning per metric name that is not a number.
  */
@@ -20,13 +20,11 @@ public final class PythonCalls {
 
   private static final Logger LOG = LoggerFactory.getLogger(PythonCalls.class);
 
-  /** The dtype of each array as the app first gave it; the model goes back in these. */
-  private final Map<String, String> dtypes = new ConcurrentHashMap<>();
   private final Set<String> warnedMetrics = ConcurrentHashMap.newKeySet();
 
   /** MODEL: the round's global model, each array in its app's dtype. */
   public byte[] model(Parameters model) {
-    return PythonWire.model(model, dtypes);
+    return PythonWire.model(model);
   }
 
   /** CALL: {@code batch} as a worker runs it ({@code request}: its calls, with their state). */
@@ -57,8 +55,12 @@ public final class PythonCalls {
         List.of(new Wire.Call(0, false, clientId, Map.of(), Map.of())), false);
   }
 
-  /** The model of a REPLY to {@link #initialCall}; its dtypes are kept for every later model. */
+  /**
+   * The model of a REPLY to {@link #initialCall}: its tensors name the app's dtypes, which every
+   * later global model keeps (it has this one's layout), on every transport and group, in the
+   * evaluateFn's calls and in checkpoints.
+   */
   public Parameters initialModel(byte[] payload) {
-    return PythonWire.initialModel(payload, dtypes);
+    return PythonWire.initialModel(payload);
   }
 }

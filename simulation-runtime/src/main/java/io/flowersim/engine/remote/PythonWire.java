@@ -41,9 +41,6 @@ public final class PythonWire {
 
   private PythonWire() {}
 
-  /** One array of the global model as the app made it: its dtype, which the driver keeps as float32. */
-  public record Array(String name, int[] shape, String dtype) {}
-
   /** A decoded payload: the head and the data area. */
   private record Payload(JsonNode head, ByteBuffer data) {
 
@@ -152,8 +149,8 @@ public final class PythonWire {
         r.path("examples").asLong(), metrics)), dropped, null, null);
   }
 
-  /** The global model: layout with each array's dtype ({@code dtypes} by name, else float32). */
-  public static byte[] model(Parameters model, Map<String, String> dtypes) {
+  /** The global model: its layout, each array in the dtype its tensor names. */
+  public static byte[] model(Parameters model) {
     ObjectNode head = JSON.createObjectNode();
     ArrayNode arrays = head.putArray("arrays");
     for (Parameters.Tensor t : model.tensors()) {
@@ -162,7 +159,7 @@ public final class PythonWire {
       for (int d : t.shape()) {
         shape.add(d);
       }
-      a.put("dtype", dtypes.getOrDefault(t.name(), "float32"));
+      a.put("dtype", t.dtype());
     }
     return encode(head, floats(model.values()));
   }
@@ -270,8 +267,8 @@ public final class PythonWire {
     return new Wire.BatchReply(replies, null, 0);
   }
 
-  /** The arrays of an initial-model reply, and their dtypes by name (into {@code dtypes}). */
-  public static Parameters initialModel(byte[] payload, Map<String, String> dtypes) {
+  /** The arrays of an initial-model reply, each tensor in the dtype the app gave it. */
+  public static Parameters initialModel(byte[] payload) {
     Payload p = decode(payload);
     JsonNode r = p.head().path("replies").path(0);
     if (r.hasNonNull("error")) {
@@ -280,7 +277,6 @@ public final class PythonWire {
     JsonNode arrays = r.path("arrays");
     float[] all = values(p, arrays);
     Parameters.Builder builder = Parameters.builder();
-    Map<String, String> seen = new LinkedHashMap<>();
     int offset = 0;
     for (JsonNode a : arrays.path("layout")) {
       int[] shape = new int[a.path("shape").size()];
@@ -292,10 +288,9 @@ public final class PythonWire {
       float[] v = new float[(int) size];
       System.arraycopy(all, offset, v, 0, v.length);
       offset += v.length;
-      builder.add(a.path("name").asText(), shape, v);
-      seen.put(a.path("name").asText(), a.path("dtype").asText());
+      builder.add(a.path("name").asText(), shape, v,
+          a.path("dtype").asText(Parameters.FLOAT32));
     }
-    dtypes.putAll(seen);
     return builder.build();
   }
 
