@@ -108,6 +108,12 @@ class FlowerAppExampleTest {
 
   /** The test Message-API app over two clients and {@code rounds} rounds, with an evaluateFn. */
   private Path messageAppWithEvaluateFn(String evaluateFn, int rounds) throws Exception {
+    return messageAppWithEvaluateFn(evaluateFn, rounds, "{count: 2}");
+  }
+
+  /** As above, with {@code clients} as spec.clients. */
+  private Path messageAppWithEvaluateFn(String evaluateFn, int rounds, String clients)
+      throws Exception {
     Path file = dir.resolve("central.yaml");
     Files.writeString(file, """
         apiVersion: flowersim.io/v1alpha1
@@ -119,9 +125,9 @@ class FlowerAppExampleTest {
             initialArrays: message_app.client_app:initial_arrays
             evaluateFn: %s
           rounds: %d
-          clients: {count: 2}
+          clients: %s
           strategy: {name: FedAvg, fractionFit: 1.0, fractionEvaluate: 1.0}
-        """.formatted(MESSAGE_APP, evaluateFn, rounds));
+        """.formatted(MESSAGE_APP, evaluateFn, rounds, clients));
     return file;
   }
 
@@ -160,24 +166,8 @@ class FlowerAppExampleTest {
    */
   @Test
   void everyGroupTheEvaluateFnAndAResumedRunGetTheArraysInTheAppsDtypes() throws Exception {
-    Path file = dir.resolve("groups.yaml");
-    Files.writeString(file, """
-        apiVersion: flowersim.io/v1alpha1
-        kind: FlowerSimulation
-        metadata: {name: groups}
-        spec:
-          flowerApp:
-            path: %s
-            initialArrays: message_app.client_app:initial_arrays
-            evaluateFn: message_app.central:global_evaluate
-          rounds: 2
-          clients:
-            count: 2
-            groups:
-            - {name: a, count: 1}
-            - {name: b, count: 1}
-          strategy: {name: FedAvg, fractionFit: 1.0, fractionEvaluate: 1.0}
-        """.formatted(MESSAGE_APP));
+    Path file = messageAppWithEvaluateFn("message_app.central:global_evaluate", 2,
+        "{count: 2, groups: [{name: a, count: 1}, {name: b, count: 1}]}");
     Path out = dir.resolve("out");
     Outcome first = run("run", file.toString(), "--out", out.toString());
     assertThat(first.code()).as(first.err()).isZero();
