@@ -80,7 +80,8 @@ final class CheckpointCodec {
     int version = header.getInt();
     if (version != Checkpoint.FORMAT_VERSION && version != Checkpoint.FIRST_FORMAT_VERSION) {
       throw new UnreadableCheckpointException("format version " + version + "; this flowersim "
-          + "reads versions " + Checkpoint.FIRST_FORMAT_VERSION + " to " + Checkpoint.FORMAT_VERSION);
+          + "reads versions " + Checkpoint.FIRST_FORMAT_VERSION + " to "
+          + Checkpoint.FORMAT_VERSION);
     }
     long payload = header.getLong();
     if (payload != file.length - HEADER - TRAILER) {

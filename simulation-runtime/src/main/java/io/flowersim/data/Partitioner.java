@@ -1,8 +1,6 @@
 package io.flowersim.data;
 
 import io.flowersim.api.v1alpha1.spec.PartitioningSpec;
-import io.flowersim.api.v1alpha1.spec.PartitioningType;
-import java.util.ArrayList;
 import java.util.List;
 
 /**
@@ -53,16 +51,26 @@ public interface Partitioner {
    * source} names the dataset in the message.
    */
   static List<String> tooFewLabels(PartitioningSpec spec, int labels, String source) {
-    List<String> problems = new ArrayList<>();
-    PartitioningType type = spec.typeOrDefault();
-    Integer asked = type == PartitioningType.SHARD ? Integer.valueOf(spec.shardsPerClientOrDefault())
-        : type == PartitioningType.PATHOLOGICAL ? spec.classesPerClient : null;
-    if (asked != null && asked > labels) {
-      problems.add("spec.clients.partitioning."
-          + (type == PartitioningType.SHARD ? "shardsPerClient" : "classesPerClient") + ": "
-          + source + " has only " + labels + " labels, so at most " + labels + ", got " + asked);
+    String field;
+    Integer asked;
+    switch (spec.typeOrDefault()) {
+      case SHARD -> {
+        field = "shardsPerClient";
+        asked = spec.shardsPerClientOrDefault();
+      }
+      case PATHOLOGICAL -> {
+        field = "classesPerClient";
+        asked = spec.classesPerClient;
+      }
+      default -> {
+        return List.of();
+      }
     }
-    return problems;
+    if (asked == null || asked <= labels) {
+      return List.of();
+    }
+    return List.of("spec.clients.partitioning." + field + ": " + source + " has only " + labels
+        + " labels, so at most " + labels + ", got " + asked);
   }
 
   private static int required(Integer value, String field, PartitioningSpec spec) {

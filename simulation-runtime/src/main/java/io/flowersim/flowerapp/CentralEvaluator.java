@@ -126,6 +126,9 @@ public final class CentralEvaluator
     try {
       reply = call.get(callTimeout.toNanos(), TimeUnit.NANOSECONDS);
     } catch (ExecutionException e) {
+      if (e.getCause() instanceof RuntimeException r) {
+        throw r;
+      }
       throw new IllegalStateException(FIELD + ": its Python process " + process.pid() + " died "
           + "in round " + round + " (" + process.exitStatus() + "; its stderr is above)",
           e.getCause());
@@ -135,7 +138,8 @@ public final class CentralEvaluator
           process.pid());
       kill();
       throw new IllegalStateException(FIELD + " (" + app.evaluateFn() + ") did not return in "
-          + "round " + round + " within " + callTimeout.toSeconds() + "s (spec.roundTimeoutSeconds)");
+          + "round " + round + " within " + callTimeout.toSeconds()
+          + "s (spec.roundTimeoutSeconds)");
     } catch (InterruptedException e) {
       kill();
       Thread.currentThread().interrupt();
