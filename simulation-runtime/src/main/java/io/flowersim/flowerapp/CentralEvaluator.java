@@ -79,13 +79,9 @@ public final class CentralEvaluator
    * evaluateFn does not import or is not callable, else with the Python traceback.
    */
   public void awaitReady(Duration timeout) {
-    ExecutorService waiting = Executors.newSingleThreadExecutor(r -> {
-      Thread t = new Thread(r, "flowersim-central-evaluation-ready");
-      t.setDaemon(true);
-      return t;
-    });
     try {
-      waiting.submit(process::awaitReady).get(timeout.toNanos(), TimeUnit.NANOSECONDS);
+      // On the calls' thread, which then is free: the first call comes after this returns.
+      calls.submit(process::awaitReady).get(timeout.toNanos(), TimeUnit.NANOSECONDS);
       LOG.info("{}: {} in Python process {}", FIELD, app.evaluateFn(), process.pid());
     } catch (ExecutionException e) {
       close();
@@ -103,8 +99,6 @@ public final class CentralEvaluator
       close();
       Thread.currentThread().interrupt();
       throw new IllegalStateException("interrupted while importing " + FIELD, e);
-    } finally {
-      waiting.shutdownNow();
     }
   }
 
